@@ -1,0 +1,49 @@
+"""workbench: standard analyses for data-based administration, run reproducibly.
+
+The public API that notebooks use (``import workbench as wb``):
+
+- :func:`read_table` -- read a CSV (UTF-8, UTF-8 with BOM, CP949), Excel, Parquet or
+  JSON file, or a bundled ``sample://`` table, into a pandas DataFrame;
+- :func:`publish` -- publish a result table: shown in the notebook and report, written
+  to the run's ``results/`` folder so the runner can check and hash it;
+- :func:`use_korean_font` -- make matplotlib draw Korean text;
+- :mod:`workbench.samples`, :mod:`workbench.blocks` -- seeded sample data, analysis blocks.
+
+Importing ``workbench`` does no work: every name is resolved on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> (module, attribute or None for the module itself)
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "read_table": ("workbench.catalog", "read_table"),
+    "publish": ("workbench.runner.results", "publish"),
+    "use_korean_font": ("workbench.plotting", "use_korean_font"),
+    "WorkbenchError": ("workbench.exceptions", "WorkbenchError"),
+    "samples": ("workbench.samples", None),
+    "blocks": ("workbench.blocks", None),
+    "plotting": ("workbench.plotting", None),
+    "exceptions": ("workbench.exceptions", None),
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'workbench' has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

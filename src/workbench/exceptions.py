@@ -1,0 +1,90 @@
+"""The workbench error tree.
+
+Every error that workbench raises on purpose derives from :class:`WorkbenchError`, so a
+caller (the CLI, the batch runner, the web page) can catch one class and show its
+message. Messages name the thing, what was expected, what was got, and the fix.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnalysisNotFoundError",
+    "DataReadError",
+    "NotebookContractError",
+    "ParameterError",
+    "RunExistsError",
+    "RunFailedError",
+    "WorkbenchError",
+]
+
+
+class WorkbenchError(Exception):
+    """Root of every error raised by workbench on purpose."""
+
+
+class AnalysisNotFoundError(WorkbenchError, LookupError):
+    """A standard analysis name or notebook path that does not exist."""
+
+
+class NotebookContractError(WorkbenchError):
+    """A notebook that breaks the standard-analysis contract (metadata, parameters cell)."""
+
+
+class ParameterError(WorkbenchError, ValueError):
+    """A run parameter that is unknown or cannot take the type of its default.
+
+    Parameters
+    ----------
+    message : str
+        The full message shown to the user.
+    parameter : str, optional
+        The parameter's name, when one parameter is at fault.
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class DataReadError(WorkbenchError):
+    """A data file that cannot be read (missing, undecodable, unsupported format)."""
+
+
+class RunExistsError(WorkbenchError, FileExistsError):
+    """A run directory that already exists and would be overwritten."""
+
+
+class RunFailedError(WorkbenchError):
+    """A run that did not complete: a cell error, a dead kernel, or a timeout.
+
+    Parameters
+    ----------
+    message : str
+        A one-screen explanation naming the cell and the cause.
+    run_dir : pathlib.Path or str, optional
+        The run directory, whose ``manifest.json`` says ``failed``.
+    reason : str
+        One of ``"cell_error"``, ``"dead_kernel"``, ``"timeout"``, ``"interrupted"``,
+        ``"error"``.
+    cell_index : int, optional
+        Zero-based index of the failing cell in the source notebook.
+    error_name, error_value : str, optional
+        The exception class and message raised inside the kernel.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        run_dir: object = None,
+        reason: str = "error",
+        cell_index: int | None = None,
+        error_name: str | None = None,
+        error_value: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.run_dir = run_dir
+        self.reason = reason
+        self.cell_index = cell_index
+        self.error_name = error_name
+        self.error_value = error_value
