@@ -1,4 +1,267 @@
-"""cli."""
+"""The ``workbench`` command: parse, call the library, format. Nothing else.
 
-def main():
-    pass
+Messages for people are in Korean; names of analyses, parameters and files stay as given.
+Errors print one message (a traceback only with ``--verbose``) and exit non-zero:
+2 for bad input (nothing ran), 1 for a run that failed or did not verify.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from workbench import __version__
+
+app = typer.Typer(
+    name="workbench",
+    help="workbench: 표준 분석 노트북을 재현 가능하게 실행하고 보고서와 실행 기록을 남깁니다.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+_state = {"verbose": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"workbench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="오류 시 전체 추적 정보를 표시")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="버전 표시")
+    ] = False,
+) -> None:
+    _state["verbose"] = verbose
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into one message and an exit code."""
+    from workbench.exceptions import (
+        AnalysisNotFoundError,
+        NotebookContractError,
+        ParameterError,
+        RunExistsError,
+        RunFailedError,
+        WorkbenchError,
+    )
+
+    try:
+        yield
+    except RunFailedError as exc:
+        err.print(f"[bold red]실행 실패[/]\n{exc}", highlight=False)
+        if exc.run_dir is not None:
+            err.print(f"실행 기록 (status: failed): {Path(str(exc.run_dir)) / 'manifest.json'}")
+        raise typer.Exit(1) from None
+    except (AnalysisNotFoundError, NotebookContractError, ParameterError, RunExistsError) as exc:
+        if _state["verbose"]:
+            err.print_exception()
+        err.print(f"[bold red]오류:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except WorkbenchError as exc:
+        if _state["verbose"]:
+            err.print_exception()
+        err.print(f"[bold red]오류:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@contextlib.contextmanager
+def _progress(title: str, quiet: bool) -> Iterator[Any]:
+    """A Rich progress bar over the notebook's cells, on stderr."""
+    if quiet:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"{title}: 커널 시작 중", total=None)
+
+        def update(event: str, index: int, total: int, cell: Any) -> None:
+            if event == "kernel":
+                bar.update(task, total=total, completed=0)
+            else:
+                bar.update(task, total=total, completed=index, description=f"{title}: 셀 {index + 1}")
+
+        yield update
+
+
+def _print_run(result: Any) -> None:
+    m = result.manifest
+    out.print(f"[green]완료[/] {m.analysis.title} ({m.analysis.name}) · {m.duration_seconds:.1f}초")
+    out.print(f"  보고서:   {result.report}")
+    out.print(f"  실행 기록: {result.run_dir / 'manifest.json'}")
+    if result.results:
+        out.print(f"  결과 표:   {len(result.results)}개 ({result.run_dir / 'results'})")
+
+
+@app.command("analyses")
+def analyses_command() -> None:
+    """표준 분석 목록 (이름, 제목, 수준, 요약)."""
+    from workbench.runner import list_analyses
+
+    with _errors():
+        table = Table("이름", "제목", "수준", "요약", title="표준 분석")
+        for a in list_analyses():
+            table.add_row(a.name, a.title, a.meta.level, a.meta.summary)
+        out.print(table)
+
+
+@app.command("show")
+def show_command(name: Annotated[str, typer.Argument(help="분석 이름 또는 노트북 경로")]) -> None:
+    """분석 하나의 매개변수(기본값, 유형, 설명)와 입력 자료."""
+    from workbench.runner import find_analysis
+
+    with _errors():
+        a = find_analysis(name)
+        out.print(f"[bold]{a.title}[/] ({a.name} v{a.meta.version}, {a.meta.level})")
+        if a.meta.summary:
+            out.print(a.meta.summary)
+        out.print(f"노트북: {a.path}")
+        params = Table("매개변수", "기본값", "유형", "설명", title="매개변수")
+        for p in a.parameters:
+            params.add_row(p.name, repr(p.default), p.type_name, p.help)
+        out.print(params)
+        inputs = Table("매개변수", "설명", "스키마", title="입력 자료")
+        for key, spec in a.meta.inputs.items():
+            inputs.add_row(key, spec.description, spec.schema_name or "-")
+        out.print(inputs)
+        out.print(f"실행: workbench run {a.name} -p 이름 값 ...")
+
+
+# Typer cannot declare a repeatable two-value option, so `-p KEY VALUE` (papermill's form)
+# is joined into `-p KEY=VALUE` by `join_param_pairs` before parsing; both forms work.
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param", "-p", metavar="KEY VALUE", help="매개변수 KEY VALUE 또는 KEY=VALUE (여러 번 사용 가능)"
+    ),
+]
+_PARAM_FLAGS = ("-p", "--param")
+
+
+def join_param_pairs(args: list[str]) -> list[str]:
+    """Rewrite ``-p KEY VALUE`` as ``-p KEY=VALUE``; leave everything else as it is."""
+    joined: list[str] = []
+    rest = list(args)
+    while rest:
+        token = rest.pop(0)
+        joined.append(token)
+        if token == "--":
+            return joined + rest
+        if token in _PARAM_FLAGS and len(rest) >= 2 and "=" not in rest[0]:
+            key, value = rest.pop(0), rest.pop(0)
+            joined.append(f"{key}={value}")
+    return joined
+
+
+def _split_pairs(values: list[str] | None) -> list[tuple[str, str]]:
+    pairs = []
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"expected KEY VALUE or KEY=VALUE; got {item!r}", param_hint="-p")
+        pairs.append((key, value))
+    return pairs
+
+
+@app.command("run")
+def run_command(
+    name: Annotated[str, typer.Argument(help="분석 이름 또는 .ipynb 경로")],
+    param: ParamOption = None,
+    params_file: Annotated[
+        Path | None, typer.Option("--params-file", "-f", help="매개변수 YAML 파일")
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="실행 폴더")] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=0.1, help="실행 전체 제한 시간(초)")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="기존 실행 폴더를 덮어씀")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
+) -> None:
+    """표준 분석을 실행하여 보고서(report.html), 결과 표, 실행 기록(manifest.json)을 만듭니다."""
+    from workbench.runner import run_analysis
+
+    with _errors(), _progress(name, quiet) as progress:
+        result = run_analysis(
+            name,
+            cli_pairs=_split_pairs(param),
+            params_file=params_file,
+            out=out_dir,
+            force=force,
+            timeout=timeout,
+            progress=progress,
+        )
+    _print_run(result)
+
+
+@app.command("rerun")
+def rerun_command(
+    manifest: Annotated[Path, typer.Argument(help="실행 기록 manifest.json (또는 실행 폴더)")],
+    verify: Annotated[bool, typer.Option("--verify", help="결과 파일의 sha256을 원본과 비교")] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="새 실행 폴더")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help="제한 시간(초)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="기존 실행 폴더를 덮어씀")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
+) -> None:
+    """기록된 노트북 버전, 매개변수, 입력으로 다시 실행하고 (--verify) 결과를 대조합니다."""
+    from workbench.runner import rerun
+
+    with _errors(), _progress("재실행", quiet) as progress:
+        result = rerun(
+            manifest, out=out_dir, force=force, verify=verify, timeout=timeout, progress=progress
+        )
+    _print_run(result.run)
+    if not verify:
+        return
+    if result.identical:
+        out.print("[green]검증 통과[/]: 입력과 결과 파일이 원본과 바이트 단위로 같습니다.")
+        return
+    err.print("[bold red]검증 실패[/]: 원본과 다른 점")
+    for line in result.differences:
+        err.print(f"  - {line}", highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command("demo")
+def demo_command(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="데모 폴더")] = Path("workbench-demo"),
+    force: Annotated[bool, typer.Option("--force", help="기존 데모 폴더를 다시 만듦")] = False,
+) -> None:
+    """예시 자료로 'profile'과 'household_income' 분석을 실행하고 보고서 경로를 출력합니다."""
+    from workbench.runner import demo
+
+    with _errors():
+        results = demo(out_dir, force=force, progress=lambda msg: err.print(msg))
+    out.print("[bold]데모 완료[/]. 보고서:")
+    for result in results:
+        out.print(f"  {result.report}")
+
+
+def main(args: list[str] | None = None) -> None:
+    """Entry point of the ``workbench`` console script."""
+    argv = join_param_pairs(list(sys.argv[1:] if args is None else args))
+    try:
+        app(args=argv, prog_name="workbench")
+    except KeyboardInterrupt:
+        err.print("중단되었습니다.")
+        sys.exit(130)

@@ -1,1 +1,36 @@
-"""runner."""
+"""Orchestration: the standard-analysis registry, one run, and re-run with verification.
+
+Names are imported on first use, so that ``workbench.runner.results`` (imported inside
+every kernel by ``wb.publish``) stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY = {
+    "Analysis": "workbench.runner._registry",
+    "Parameter": "workbench.runner._registry",
+    "find_analysis": "workbench.runner._registry",
+    "list_analyses": "workbench.runner._registry",
+    "resolve_parameters": "workbench.runner._params",
+    "RunResult": "workbench.runner._run",
+    "run_analysis": "workbench.runner._run",
+    "Manifest": "workbench.runner._manifest",
+    "read_manifest": "workbench.runner._manifest",
+    "RerunResult": "workbench.runner._rerun",
+    "rerun": "workbench.runner._rerun",
+    "publish": "workbench.runner.results",
+    "demo": "workbench.runner._demo",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'workbench.runner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,71 @@
+"""Explain a failed run in one screen: which cell, what it was doing, and why."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from workbench.runner._registry import INJECTED_TAG, Analysis
+
+__all__ = ["describe_failure"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_REASONS = {
+    "cell_error": "셀 실행 중 오류",
+    "dead_kernel": "커널이 종료됨 (프로세스가 죽음: 메모리 부족, os._exit, 충돌 등)",
+    "timeout": "시간 초과",
+    "interrupted": "사용자가 중단함",
+}
+_TRACEBACK_LINES = 8
+
+
+def _source_cell_number(executed: nbformat.NotebookNode | None, index: int | None) -> int | None:
+    """Map an index in the executed notebook to the 1-based cell number in the source."""
+    if index is None:
+        return None
+    if executed is None:
+        return index + 1
+    skipped = sum(
+        1
+        for cell in executed.cells[: index + 1]
+        if INJECTED_TAG in cell.get("metadata", {}).get("tags", [])
+        or "papermill-error-cell-tag" in cell.get("metadata", {}).get("tags", [])
+    )
+    return index + 1 - skipped
+
+
+def describe_failure(analysis: Analysis, executed_path: Path, failure: Any) -> tuple[str, int | None]:
+    """Return (message, source cell number) for an :class:`ExecutionFailure`."""
+    try:
+        executed = nbformat.read(executed_path, as_version=4)
+    except (OSError, ValueError):
+        executed = None
+    index = failure.cell_index
+    if executed is not None and index is not None and failure.reason == "cell_error":
+        # papermill put an error banner at the top before raising: find the real cell.
+        for i, cell in enumerate(executed.cells):
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                index = i
+                break
+    number = _source_cell_number(executed, index)
+    cell_text = ""
+    if executed is not None and index is not None and index < len(executed.cells):
+        lines = [line for line in executed.cells[index].source.splitlines() if line.strip()]
+        cell_text = lines[0][:100] if lines else ""
+    where = f"셀 {number}" if number is not None else "커널 시작 중"
+    if cell_text:
+        where += f" (`{cell_text}`)"
+    parts = [
+        f"분석 '{analysis.name}' 실패: {_REASONS.get(failure.reason, failure.reason)}",
+        f"  위치: {where}",
+        f"  원인: {failure.error_name}: {failure.error_value}".rstrip(": "),
+    ]
+    if failure.traceback:
+        lines = _ANSI.sub("", failure.traceback).strip().splitlines()
+        tail = [line for line in lines if line.strip(" -")][-_TRACEBACK_LINES:]
+        parts.append("  추적 (마지막 줄):")
+        parts.extend("    " + line for line in tail)
+    return "\n".join(parts), number

@@ -1,0 +1,193 @@
+"""The run manifest: how a run was made, and whether it completed.
+
+``manifest.json`` is written when a run starts (status ``running``), and rewritten
+atomically when it ends (``succeeded`` or ``failed``). A run directory whose manifest
+does not say ``succeeded`` is not a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from workbench.exceptions import WorkbenchError
+
+__all__ = [
+    "FileRecord",
+    "InputRecord",
+    "Manifest",
+    "file_sha256",
+    "git_state",
+    "package_versions",
+    "read_manifest",
+    "utc_now",
+    "write_manifest",
+]
+
+MANIFEST_NAME = "manifest.json"
+SCHEMA_VERSION = 1
+_PACKAGES = (
+    "workbench",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "ipykernel",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "matplotlib",
+    "statsmodels",
+    "scikit-learn",
+    "scipy",
+)
+
+
+class AnalysisRecord(BaseModel):
+    """Which notebook ran."""
+
+    name: str
+    title: str
+    version: str
+    level: str
+    notebook: str
+    notebook_sha256: str
+
+
+class InputRecord(BaseModel):
+    """One input file (or bundled sample) and its hash."""
+
+    parameter: str
+    path: str
+    sha256: str
+
+
+class FileRecord(BaseModel):
+    """One result file, relative to the run directory."""
+
+    path: str
+    sha256: str
+    bytes: int
+
+
+class ErrorRecord(BaseModel):
+    """Why a run failed."""
+
+    reason: str
+    cell_number: int | None = None
+    error_name: str
+    error_value: str
+    message: str
+
+
+class Manifest(BaseModel):
+    """Everything needed to trust, re-run and verify a run."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_version: int = SCHEMA_VERSION
+    status: Literal["running", "succeeded", "failed"]
+    analysis: AnalysisRecord
+    parameters: dict[str, Any]
+    inputs: list[InputRecord] = []
+    results: list[FileRecord] = []
+    report: str | None = None
+    notebook: str = "notebook.ipynb"
+    started_at: str
+    finished_at: str | None = None
+    duration_seconds: float | None = None
+    environment: dict[str, Any] = {}
+    git: dict[str, Any] | None = None
+    error: ErrorRecord | None = None
+    findings: list[dict[str, Any]] = []
+    rerun_of: str | None = None
+
+
+def utc_now() -> str:
+    """Return the current UTC time as an ISO 8601 string."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Return the sha256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Return the installed versions of the packages a run depends on."""
+    versions = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def environment() -> dict[str, Any]:
+    """Describe the machine and software a run used."""
+    return {
+        "packages": package_versions(),
+        "platform": platform.platform(),
+        "python_executable": sys.executable,
+    }
+
+
+def git_state(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """Return the git commit of the repository holding ``path`` and whether it is dirty."""
+    folder = Path(path).resolve()
+    folder = folder if folder.is_dir() else folder.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(folder), "status", "--porcelain", "--", str(Path(path).resolve())],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "dirty": bool(dirty)}
+
+
+def write_manifest(run_dir: Path, manifest: Manifest) -> Path:
+    """Write ``manifest.json`` atomically (a reader never sees half a file)."""
+    path = run_dir / MANIFEST_NAME
+    text = json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=run_dir, prefix=".manifest-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+    return path
+
+
+def read_manifest(path: str | os.PathLike[str]) -> Manifest:
+    """Read a manifest file (or the ``manifest.json`` inside a run directory)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorkbenchError(f"Manifest not found: {path.resolve()}") from None
+    except json.JSONDecodeError as exc:
+        raise WorkbenchError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise WorkbenchError(f"{path} is not a workbench manifest: {exc}") from None

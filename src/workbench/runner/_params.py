@@ -1,0 +1,157 @@
+"""Validate and coerce run parameters before any kernel starts."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.exceptions import ParameterError
+from workbench.runner._registry import Analysis
+
+__all__ = ["load_params_file", "resolve_parameters"]
+
+_TRUE = {"true", "yes", "y", "on", "1", "예", "참"}
+_FALSE = {"false", "no", "n", "off", "0", "아니오", "거짓"}
+
+
+def load_params_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a YAML (or JSON) file of parameters: a mapping of name to value.
+
+    Raises
+    ------
+    ParameterError
+        Naming the file and, for a syntax error, the line.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParameterError(f"Parameters file not found: {path.resolve()}") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"Parameters file {path} is not UTF-8 text: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ParameterError(f"Parameters file {path}{where} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(
+            f"Parameters file {path} must hold a mapping of name: value; "
+            f"got a {type(data).__name__}."
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def _coerce(value: Any, type_name: str) -> Any:
+    """Convert ``value`` to ``type_name``; raise ValueError when it cannot be done."""
+    if type_name in ("any", "NoneType"):
+        return yaml.safe_load(value) if isinstance(value, str) else value
+    if type_name == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError
+    if type_name == "int":
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            return int(value.strip().replace("_", ""))
+        raise ValueError
+    if type_name == "float":
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, str):
+            return float(value.strip())
+        raise ValueError
+    if type_name == "str":
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+        raise ValueError
+    if type_name in ("list", "dict", "tuple"):
+        parsed = yaml.safe_load(value) if isinstance(value, str) else value
+        expected = {"list": list, "tuple": list, "dict": dict}[type_name]
+        if isinstance(parsed, tuple):
+            parsed = list(parsed)
+        if not isinstance(parsed, expected):
+            raise ValueError
+        return parsed
+    return value
+
+
+def _check_known(analysis: Analysis, names: Iterable[str], origin: str) -> None:
+    known = [p.name for p in analysis.parameters]
+    for name in names:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        listed = ", ".join(known) if known else "(none)"
+        raise ParameterError(
+            f"Unknown parameter '{name}'{origin} for analysis '{analysis.name}'.{hint} "
+            f"Its parameters are: {listed}. See `workbench show {analysis.name}`.",
+            parameter=name,
+        )
+
+
+def resolve_parameters(
+    analysis: Analysis,
+    values: Mapping[str, Any] | None = None,
+    *,
+    cli_pairs: Iterable[tuple[str, str]] = (),
+    params_file: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """Merge defaults, a parameters file, ``values`` and ``-p`` pairs, and coerce types.
+
+    Later sources win: defaults < ``params_file`` < ``values`` < ``cli_pairs``. Each value
+    is converted to the type of the parameter's default.
+
+    Returns
+    -------
+    dict
+        Every parameter of the analysis with its effective value.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name (with a did-you-mean) or a value that cannot take the type of
+        the default (naming the parameter, the expected type and the value given).
+    """
+    sources: list[tuple[str, Mapping[str, Any]]] = []
+    if params_file is not None:
+        sources.append((f" in {params_file}", load_params_file(params_file)))
+    if values:
+        sources.append(("", dict(values)))
+    cli = list(cli_pairs)
+    if cli:
+        sources.append((" (given with -p)", dict(cli)))
+
+    effective = analysis.defaults()
+    for origin, mapping in sources:
+        _check_known(analysis, mapping, origin)
+        for name, raw in mapping.items():
+            param = analysis.parameter(name)
+            assert param is not None  # checked above
+            try:
+                effective[name] = _coerce(raw, param.type_name)
+            except (ValueError, TypeError, yaml.YAMLError):
+                raise ParameterError(
+                    f"Parameter '{name}'{origin} of analysis '{analysis.name}' expects "
+                    f"{param.type_name} (default {param.default!r}); got {raw!r}.",
+                    parameter=name,
+                ) from None
+    return effective

@@ -1,0 +1,241 @@
+"""Find standard analyses and read their contract (metadata and parameters cell).
+
+Nothing here starts a kernel: parameters are read with papermill's own inspection of the
+cell tagged ``parameters``, and defaults are parsed as Python literals.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import hashlib
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import nbformat
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from workbench.exceptions import AnalysisNotFoundError, NotebookContractError
+
+__all__ = [
+    "Analysis",
+    "InputSpec",
+    "Parameter",
+    "find_analysis",
+    "list_analyses",
+    "notebook_sha256",
+    "standard_notebook_dirs",
+]
+
+#: Environment variable with extra folders (``os.pathsep``-separated) of standard notebooks.
+PATH_ENV = "WORKBENCH_NOTEBOOK_PATH"
+INJECTED_TAG = "injected-parameters"
+
+
+class InputSpec(BaseModel):
+    """One input of a standard analysis: the parameter that holds its path."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    description: str = ""
+    # The name of the input's schema; the data-access issue validates data against it.
+    schema_name: str = Field("", alias="schema")
+
+
+class AnalysisMeta(BaseModel):
+    """The ``workbench`` section of a standard notebook's metadata."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    title: str
+    summary: str = ""
+    version: str = "0.0.0"
+    level: Literal["auto", "standard", "advanced"] = "standard"
+    inputs: dict[str, InputSpec] = {}
+    outputs: list[str] = []
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter read from a notebook's ``parameters`` cell.
+
+    Attributes
+    ----------
+    name : str
+        The variable name.
+    default : object
+        The default value, parsed as a Python literal (``None`` if it is not a literal).
+    type_name : str
+        ``int``, ``float``, ``str``, ``bool``, ``list``, ``dict`` or ``NoneType``; ``any``
+        when the default is not a literal.
+    help : str
+        The comment that documents the parameter (its meaning and unit).
+    """
+
+    name: str
+    default: Any
+    type_name: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A standard analysis: a notebook plus its contract."""
+
+    path: Path
+    meta: AnalysisMeta
+    parameters: tuple[Parameter, ...]
+    sha256: str
+    notebook: nbformat.NotebookNode = field(repr=False, compare=False)
+
+    @property
+    def name(self) -> str:  # noqa: D102
+        return self.meta.name
+
+    @property
+    def title(self) -> str:  # noqa: D102
+        return self.meta.title
+
+    def parameter(self, name: str) -> Parameter | None:
+        """Return the parameter called ``name``, or ``None``."""
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def defaults(self) -> dict[str, Any]:
+        """Return every parameter's default value."""
+        return {p.name: p.default for p in self.parameters}
+
+
+def notebook_sha256(nb: nbformat.NotebookNode) -> str:
+    """Hash what a notebook *does*: its cells' types and sources and its workbench metadata.
+
+    Outputs, execution counts and papermill's injected-parameters cell are left out, so a
+    source notebook and its executed copy hash the same.
+    """
+    cells = [
+        {"cell_type": c.cell_type, "source": c.source}
+        for c in nb.cells
+        if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])
+    ]
+    payload = {"cells": cells, "workbench": nb.metadata.get("workbench", {})}
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def standard_notebook_dirs() -> list[Path]:
+    """Return the folders searched for standard analyses, in priority order.
+
+    ``$WORKBENCH_NOTEBOOK_PATH`` first, then the notebooks shipped inside the installed
+    package, then (for a source checkout) the repository's ``notebooks/standard``.
+    """
+    dirs = [Path(p) for p in os.environ.get(PATH_ENV, "").split(os.pathsep) if p]
+    package_dir = Path(__file__).resolve().parent.parent
+    dirs.append(package_dir / "_notebooks" / "standard")
+    dirs.append(package_dir.parent.parent / "notebooks" / "standard")
+    return [d for d in dirs if d.is_dir()]
+
+
+def _literal(source: str) -> tuple[Any, str]:
+    try:
+        value = ast.literal_eval(source)
+    except (ValueError, SyntaxError):
+        return None, "any"
+    return value, type(value).__name__
+
+
+def _read_parameters(nb: nbformat.NotebookNode) -> tuple[Parameter, ...]:
+    from papermill.translators import papermill_translators
+
+    cell = next(
+        (c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None
+    )
+    if cell is None:
+        return ()
+    translator = papermill_translators.find_translator("python3", "python")
+    params = []
+    for p in translator.inspect(cell):
+        default, type_name = _literal(p.default)
+        params.append(Parameter(p.name, default, type_name, p.help.strip()))
+    return tuple(params)
+
+
+def _load(path: Path, *, require_meta: bool) -> Analysis:
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise AnalysisNotFoundError(f"Notebook not found: {path}") from None
+    except Exception as exc:  # nbformat raises several unrelated types
+        raise NotebookContractError(f"{path} is not a readable notebook: {exc}") from exc
+    raw = nb.metadata.get("workbench")
+    if raw is None:
+        if require_meta:
+            raise NotebookContractError(f"{path} has no 'workbench' notebook metadata.")
+        raw = {"name": path.stem, "title": path.stem}
+    try:
+        meta = AnalysisMeta.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors()
+        )
+        raise NotebookContractError(
+            f"{path}: invalid 'workbench' notebook metadata: {problems}"
+        ) from None
+    parameters = _read_parameters(nb)
+    names = {p.name for p in parameters}
+    missing = [name for name in meta.inputs if name not in names]
+    if missing:
+        raise NotebookContractError(
+            f"{path}: metadata declares inputs {missing} that are not in the parameters cell."
+        )
+    return Analysis(path, meta, parameters, notebook_sha256(nb), nb)
+
+
+@cache
+def _load_cached(path: Path, mtime_ns: int) -> Analysis:
+    return _load(path, require_meta=True)
+
+
+def list_analyses() -> list[Analysis]:
+    """Return every standard analysis found, sorted by name.
+
+    A notebook whose contract is broken is skipped with a warning; an earlier folder
+    wins when two hold the same analysis name.
+    """
+    found: dict[str, Analysis] = {}
+    for folder in standard_notebook_dirs():
+        for path in sorted(folder.glob("*.ipynb")):
+            try:
+                analysis = _load_cached(path, path.stat().st_mtime_ns)
+            except NotebookContractError as exc:
+                warnings.warn(f"Skipping {path}: {exc}", stacklevel=2)
+                continue
+            found.setdefault(analysis.name, analysis)
+    return [found[name] for name in sorted(found)]
+
+
+def find_analysis(name_or_path: str | os.PathLike[str]) -> Analysis:
+    """Return the standard analysis called ``name_or_path``, or the notebook at that path.
+
+    Raises
+    ------
+    AnalysisNotFoundError
+        With a did-you-mean when the name is close to a known one.
+    """
+    text = os.fspath(name_or_path)
+    path = Path(text)
+    if text.endswith(".ipynb") or path.is_file():
+        return _load(path.resolve(), require_meta=False)
+    analyses = {a.name: a for a in list_analyses()}
+    if text in analyses:
+        return analyses[text]
+    close = difflib.get_close_matches(text, list(analyses), n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise AnalysisNotFoundError(
+        f"No standard analysis named '{text}'.{hint} Run `workbench analyses` to list them, "
+        "or give a path to a .ipynb file."
+    )

@@ -1,0 +1,122 @@
+"""Turn an executed notebook into ``report.html`` for officials: no code, Korean headings.
+
+The report is the executed notebook exported in-process by nbconvert with every input
+hidden, a header (title, summary, parameters) and a provenance footer added as markdown
+cells, and anything an official should not read (stderr, the injected-parameters cell,
+cells tagged ``remove-cell``) removed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from workbench.runner._manifest import Manifest
+
+__all__ = ["write_report"]
+
+REMOVE_TAGS = frozenset({"injected-parameters", "remove-cell", "remove_cell", "parameters"})
+_LEVELS = {"auto": "자동 분석", "standard": "표준 분석", "advanced": "고급 분석"}
+
+
+@cache
+def _exporter() -> Any:
+    # Built once per process: constructing the exporter loads its Jinja templates.
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def _value(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return escape(text if len(text) <= 120 else text[:117] + "...")
+
+
+def _header(manifest: Manifest, summary: str) -> str:
+    a = manifest.analysis
+    rows = "".join(
+        f"<tr><th>{escape(k)}</th><td>{_value(v)}</td></tr>" for k, v in manifest.parameters.items()
+    )
+    params = f"<table><tbody>{rows}</tbody></table>" if rows else "<p>(없음)</p>"
+    level = _LEVELS.get(a.level, a.level)
+    return (
+        f"<h1>{escape(a.title)}</h1>\n"
+        f"<p>{escape(summary)}</p>\n"
+        f"<p>분석: <code>{escape(a.name)}</code> v{escape(a.version)} · {level} · "
+        f"실행 시작 {escape(manifest.started_at)}</p>\n"
+        f"<h2>분석 조건 (매개변수)</h2>\n{params}"
+    )
+
+
+def _footer(manifest: Manifest) -> str:
+    a = manifest.analysis
+    inputs = "".join(
+        f"<li><code>{escape(i.parameter)}</code>: {escape(i.path)} "
+        f"(sha256 <code>{i.sha256[:16]}…</code>)</li>"
+        for i in manifest.inputs
+    ) or "<li>(없음)</li>"
+    results = "".join(
+        f"<li>{escape(r.path)} (sha256 <code>{r.sha256[:16]}…</code>)</li>"
+        for r in manifest.results
+    ) or "<li>(없음)</li>"
+    packages = ", ".join(
+        f"{escape(k)} {escape(str(v))}"
+        for k, v in manifest.environment.get("packages", {}).items()
+    )
+    git = manifest.git or {}
+    commit = f"git {escape(git['commit'][:12])}" if git.get("commit") else "git 정보 없음"
+    return (
+        "<hr/>\n<h2>작성 근거 (재현 정보)</h2>\n"
+        f"<p>노트북 <code>{escape(a.notebook)}</code> · sha256 "
+        f"<code>{a.notebook_sha256[:16]}…</code> · {commit}</p>\n"
+        f"<p>입력 자료</p><ul>{inputs}</ul>\n<p>결과 파일</p><ul>{results}</ul>\n"
+        f"<p>실행 환경: {packages}</p>\n"
+        "<p>같은 입력과 매개변수로 다시 실행하려면: "
+        "<code>workbench rerun manifest.json --verify</code></p>"
+    )
+
+
+def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    kept = []
+    for cell in nb.cells:
+        if REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.outputs
+                if not (o.output_type == "stream" and o.get("name") == "stderr")
+            ]
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def write_report(
+    executed: nbformat.NotebookNode, manifest: Manifest, path: Path, *, summary: str = ""
+) -> Path:
+    """Export ``executed`` to ``path`` as HTML with a header and a provenance footer.
+
+    The caller passes the manifest as it will be written (results hashed), so that the
+    footer can list them.
+    """
+    nb = _clean(executed)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(_header(manifest, summary)))
+    nb.cells.append(nbformat.v4.new_markdown_cell(_footer(manifest)))
+    body, _ = _exporter().from_notebook_node(
+        nb, resources={"metadata": {"name": manifest.analysis.title}}
+    )
+    body = body.replace("<html>", '<html lang="ko">', 1)
+    path.write_text(body, encoding="utf-8")
+    return path

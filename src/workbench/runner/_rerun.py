@@ -1,0 +1,150 @@
+"""Re-run a recorded run and verify that it reproduces the same results."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+
+from workbench.catalog import fingerprint, is_sample_uri
+from workbench.exceptions import WorkbenchError
+from workbench.runner import _manifest as mf
+from workbench.runner._registry import INJECTED_TAG, Analysis, AnalysisMeta
+from workbench.runner._registry import _read_parameters as read_parameters
+from workbench.runner._registry import notebook_sha256
+from workbench.runner._run import NOTEBOOK_NAME, ProgressCallback, RunResult, run
+
+__all__ = ["RerunResult", "recorded_analysis", "rerun"]
+
+
+@dataclass
+class RerunResult:
+    """A re-run and, when verified, every difference from the original."""
+
+    original: Path
+    run: RunResult
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def identical(self) -> bool:
+        """True when inputs and results match the original run byte for byte."""
+        return not self.differences
+
+
+def recorded_analysis(run_dir: Path, manifest: mf.Manifest) -> tuple[Analysis, nbformat.NotebookNode]:
+    """Recover the exact notebook a run executed, from the executed copy in its folder.
+
+    The copy is stripped of outputs and of papermill's injected cells, and checked against
+    the notebook hash in the manifest.
+    """
+    path = run_dir / manifest.notebook
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise WorkbenchError(f"The run's executed notebook is missing: {path}") from None
+    drop = {INJECTED_TAG, "papermill-error-cell-tag"}
+    nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+    nb.metadata.pop("papermill", None)
+    digest = notebook_sha256(nb)
+    if digest != manifest.analysis.notebook_sha256:
+        raise WorkbenchError(
+            f"{path} was edited after the run (its code hashes to {digest[:12]}, the manifest "
+            f"records {manifest.analysis.notebook_sha256[:12]}); cannot re-run the recorded version."
+        )
+    raw_meta = nb.metadata.get("workbench") or {"name": manifest.analysis.name,
+                                                "title": manifest.analysis.title}
+    analysis = Analysis(
+        path=Path(manifest.analysis.notebook),
+        meta=AnalysisMeta.model_validate(raw_meta),
+        parameters=read_parameters(nb),
+        sha256=digest,
+        notebook=nb,
+    )
+    return analysis, nb
+
+
+def _input_differences(manifest: mf.Manifest) -> list[str]:
+    found = []
+    for record in manifest.inputs:
+        if not is_sample_uri(record.path) and not Path(record.path).is_file():
+            found.append(f"input '{record.parameter}' is missing: {record.path}")
+            continue
+        now = fingerprint(record.path)
+        if now != record.sha256:
+            found.append(
+                f"input '{record.parameter}' changed: {record.path} "
+                f"(sha256 {record.sha256[:12]} → {now[:12]})"
+            )
+    return found
+
+
+def _result_differences(before: mf.Manifest, after: mf.Manifest) -> list[str]:
+    old = {r.path: r.sha256 for r in before.results}
+    new = {r.path: r.sha256 for r in after.results}
+    found = [f"result {p} is missing from the re-run" for p in sorted(old.keys() - new.keys())]
+    found += [f"result {p} is new in the re-run" for p in sorted(new.keys() - old.keys())]
+    found += [
+        f"result {p} differs (sha256 {old[p][:12]} → {new[p][:12]})"
+        for p in sorted(old.keys() & new.keys())
+        if old[p] != new[p]
+    ]
+    return found
+
+
+def rerun(
+    manifest_path: str | os.PathLike[str],
+    *,
+    out: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    verify: bool = False,
+    timeout: float | None = None,
+    progress: ProgressCallback | None = None,
+) -> RerunResult:
+    """Re-execute a run with its recorded notebook, parameters and inputs.
+
+    Parameters
+    ----------
+    manifest_path : path
+        A run's ``manifest.json`` (or its folder).
+    out : path, optional
+        The new run directory; default ``<run_dir>.rerun-<timestamp>`` beside the original.
+    verify : bool
+        Compare input and result sha256s with the original and list every difference.
+
+    Returns
+    -------
+    RerunResult
+        ``differences`` is empty when the re-run reproduced the original exactly.
+    """
+    manifest_file = Path(manifest_path)
+    run_dir = (manifest_file if manifest_file.is_dir() else manifest_file.parent).resolve()
+    manifest = mf.read_manifest(manifest_file)
+    analysis, nb = recorded_analysis(run_dir, manifest)
+    differences = _input_differences(manifest) if verify else []
+    missing = [d for d in differences if "is missing" in d]
+    if missing:
+        raise WorkbenchError("Cannot re-run: " + "; ".join(missing))
+    if out is None:
+        out = run_dir.with_name(f"{run_dir.name}.rerun-{datetime.now():%Y%m%d-%H%M%S}")
+    # The installed analysis may have moved on; the recorded version is what we run.
+    result = run(
+        analysis,
+        dict(manifest.parameters),
+        notebook=nb,
+        out=out,
+        force=force,
+        timeout=timeout,
+        progress=progress,
+        rerun_of=str(run_dir / mf.MANIFEST_NAME),
+    )
+    if verify:
+        differences += _result_differences(manifest, result.manifest)
+    return RerunResult(original=run_dir, run=result, differences=differences)

@@ -1,0 +1,290 @@
+"""One run of a standard analysis: validate → papermill → results → report → manifest.
+
+This module only sequences the steps; each lives in its own module.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from workbench.catalog import fingerprint, is_sample_uri
+from workbench.exceptions import ParameterError, RunExistsError, RunFailedError
+from workbench.runner import _manifest as mf
+from workbench.runner._params import resolve_parameters
+from workbench.runner._registry import Analysis, find_analysis
+from workbench.runner.results import RUN_DIR_ENV
+
+__all__ = ["RunResult", "run", "run_analysis"]
+
+NOTEBOOK_NAME = "notebook.ipynb"
+REPORT_NAME = "report.html"
+KERNEL_LOG_NAME = "kernel.log"
+
+#: Progress events: ("kernel", 0, n, None) before start, ("cell", i, n, cell) per cell.
+ProgressCallback = Callable[[str, int, int, Any], None]
+
+
+@dataclass
+class RunResult:
+    """What a completed run left behind."""
+
+    run_dir: Path
+    manifest: mf.Manifest
+    report: Path
+    notebook: Path
+    results: list[Path] = field(default_factory=list)
+
+
+def default_run_dir(name: str, base: Path | None = None) -> Path:
+    """Return a new folder ``runs/<name>-<YYYYmmdd-HHMMSS>`` that does not exist yet."""
+    base = base or Path.cwd() / "runs"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = base / f"{name}-{stamp}"
+    n = 2
+    while candidate.exists():
+        candidate = base / f"{name}-{stamp}-{n}"
+        n += 1
+    return candidate
+
+
+def prepare_run_dir(out: str | os.PathLike[str] | None, name: str, *, force: bool) -> Path:
+    """Create the run directory; refuse to replace an existing one unless ``force``.
+
+    ``force`` replaces only an earlier run directory (one that holds a manifest) or an
+    empty folder, never an arbitrary folder of the user's.
+    """
+    run_dir = Path(out).resolve() if out is not None else default_run_dir(name)
+    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
+        if not force:
+            raise RunExistsError(
+                f"Run directory {run_dir} already exists. Choose another --out, or pass "
+                "--force to replace it."
+            )
+        if not (run_dir / mf.MANIFEST_NAME).is_file():
+            raise RunExistsError(
+                f"{run_dir} exists and is not a run directory (no {mf.MANIFEST_NAME}); "
+                "refusing to delete it even with --force. Choose another --out."
+            )
+        shutil.rmtree(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return run_dir
+
+
+def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputRecord]:
+    """Make input paths absolute (in ``params``), check they exist, and hash them."""
+    records = []
+    for name in analysis.meta.inputs:
+        value = params.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise ParameterError(f"Input parameter '{name}' must be a path; got {value!r}.", name)
+        if not is_sample_uri(value):
+            path = Path(value).expanduser().resolve()
+            if not path.is_file():
+                raise ParameterError(
+                    f"Input parameter '{name}': file not found: {path}", parameter=name
+                )
+            value = params[name] = str(path)
+        records.append(mf.InputRecord(parameter=name, path=value, sha256=fingerprint(value)))
+    return records
+
+
+def _kernel_env(run_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env[RUN_DIR_ENV] = str(run_dir)
+    # Reproducible set/dict-of-str ordering and file timestamps inside the kernel.
+    env["PYTHONHASHSEED"] = "0"
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    env.pop("MPLBACKEND", None)  # let ipykernel choose its inline backend
+    return env
+
+
+def _hash_results(run_dir: Path) -> list[mf.FileRecord]:
+    folder = run_dir / "results"
+    if not folder.is_dir():
+        return []
+    return [
+        mf.FileRecord(
+            path=p.relative_to(run_dir).as_posix(), sha256=mf.file_sha256(p), bytes=p.stat().st_size
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]
+
+
+def _failure_message(analysis: Analysis, executed: Path, failure: Any) -> tuple[str, int | None]:
+    from workbench.runner._errors import describe_failure
+
+    return describe_failure(analysis, executed, failure)
+
+
+def run(
+    analysis: Analysis,
+    params: dict[str, Any],
+    *,
+    notebook: nbformat.NotebookNode | None = None,
+    out: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    timeout: float | None = None,
+    progress: ProgressCallback | None = None,
+    rerun_of: str | None = None,
+) -> RunResult:
+    """Run a validated analysis with resolved parameters into a new run directory.
+
+    Most callers want :func:`run_analysis`, which validates first.
+    """
+    from workbench.runner._engine import ExecutionFailure, execute
+    from workbench.runner._report import write_report
+
+    inputs = resolve_inputs(analysis, params)
+    run_dir = prepare_run_dir(out, analysis.name, force=force)
+    manifest = mf.Manifest(
+        status="running",
+        analysis=mf.AnalysisRecord(
+            name=analysis.name,
+            title=analysis.title,
+            version=analysis.meta.version,
+            level=analysis.meta.level,
+            notebook=str(analysis.path),
+            notebook_sha256=analysis.sha256,
+        ),
+        parameters=params,
+        inputs=inputs,
+        started_at=mf.utc_now(),
+        environment=mf.environment(),
+        git=mf.git_state(analysis.path),
+        rerun_of=rerun_of,
+    )
+    mf.write_manifest(run_dir, manifest)
+    started = time.monotonic()
+    executed_path = run_dir / NOTEBOOK_NAME
+
+    def finish(status: str) -> None:
+        manifest.status = status  # type: ignore[assignment]
+        manifest.finished_at = mf.utc_now()
+        manifest.duration_seconds = round(time.monotonic() - started, 3)
+        mf.write_manifest(run_dir, manifest)
+
+    def on_cell(index: int, total: int, cell: Any) -> None:
+        if progress is not None:
+            progress("cell", index, total, cell)
+
+    try:
+        if progress is not None:
+            progress("kernel", 0, len(analysis.notebook.cells), None)
+        executed = execute(
+            notebook if notebook is not None else analysis.path,
+            executed_path,
+            params,
+            kernel_env=_kernel_env(run_dir),
+            kernel_log=run_dir / KERNEL_LOG_NAME,
+            timeout=timeout,
+            on_cell=on_cell,
+        )
+        manifest.results = _hash_results(run_dir)
+        manifest.report = REPORT_NAME
+        write_report(
+            executed, manifest, run_dir / REPORT_NAME, summary=analysis.meta.summary
+        )
+    except ExecutionFailure as failure:
+        message, cell_number = _failure_message(analysis, executed_path, failure)
+        manifest.report = None
+        manifest.results = _hash_results(run_dir)
+        manifest.error = mf.ErrorRecord(
+            reason=failure.reason,
+            cell_number=cell_number,
+            error_name=failure.error_name,
+            error_value=failure.error_value,
+            message=message,
+        )
+        finish("failed")
+        raise RunFailedError(
+            message,
+            run_dir=run_dir,
+            reason=failure.reason,
+            cell_index=cell_number,
+            error_name=failure.error_name,
+            error_value=failure.error_value,
+        ) from None
+    except BaseException as exc:  # report export failed, disk full, Ctrl-C after the kernel...
+        (run_dir / REPORT_NAME).unlink(missing_ok=True)
+        manifest.report = None
+        manifest.error = mf.ErrorRecord(
+            reason="interrupted" if isinstance(exc, KeyboardInterrupt) else "error",
+            error_name=type(exc).__name__,
+            error_value=str(exc),
+            message=f"The run stopped outside the notebook: {type(exc).__name__}: {exc}",
+        )
+        finish("failed")
+        raise
+    finish("succeeded")
+    return RunResult(
+        run_dir=run_dir,
+        manifest=manifest,
+        report=run_dir / REPORT_NAME,
+        notebook=executed_path,
+        results=[run_dir / r.path for r in manifest.results],
+    )
+
+
+def run_analysis(
+    name_or_path: str | os.PathLike[str],
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    cli_pairs: Iterable[tuple[str, str]] = (),
+    params_file: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    timeout: float | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """Run a standard analysis (by name or notebook path) and write its run directory.
+
+    Parameters are validated before any kernel starts.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+        A standard analysis name (see ``workbench analyses``) or a ``.ipynb`` path.
+    parameters : mapping, optional
+        Parameter values, converted to the types of the defaults.
+    cli_pairs : iterable of (str, str)
+        ``-p KEY VALUE`` pairs from the command line; they win over ``parameters``.
+    params_file : path, optional
+        A YAML file of parameters; ``parameters`` and ``cli_pairs`` win over it.
+    out : path, optional
+        The run directory; default ``runs/<name>-<timestamp>`` under the current folder.
+    force : bool
+        Replace ``out`` if it is an earlier run directory.
+    timeout : float, optional
+        Seconds for the whole run, kernel start included.
+    progress : callable, optional
+        Called with progress events (see :data:`ProgressCallback`).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    AnalysisNotFoundError, ParameterError, RunExistsError
+        Before anything is executed.
+    RunFailedError
+        When the notebook fails; the run directory then holds a ``failed`` manifest and
+        no report.
+    """
+    analysis = find_analysis(name_or_path)
+    params = resolve_parameters(
+        analysis, parameters, cli_pairs=cli_pairs, params_file=params_file
+    )
+    return run(analysis, params, out=out, force=force, timeout=timeout, progress=progress)
