@@ -39,7 +39,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="오류 시 전체 추적 정보를 표시")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="오류 시 전체 추적 정보를 표시")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="버전 표시")
     ] = False,
@@ -80,7 +82,7 @@ def _errors() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _progress(title: str, quiet: bool) -> Iterator[Any]:
-    """A Rich progress bar over the notebook's cells, on stderr."""
+    """Show a Rich progress bar over the notebook's cells, on stderr."""
     if quiet:
         yield None
         return
@@ -100,7 +102,9 @@ def _progress(title: str, quiet: bool) -> Iterator[Any]:
             if event == "kernel":
                 bar.update(task, total=total, completed=0)
             else:
-                bar.update(task, total=total, completed=index, description=f"{title}: 셀 {index + 1}")
+                bar.update(
+                    task, total=total, completed=index, description=f"{title}: 셀 {index + 1}"
+                )
 
         yield update
 
@@ -153,7 +157,10 @@ def show_command(name: Annotated[str, typer.Argument(help="분석 이름 또는 
 ParamOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--param", "-p", metavar="KEY VALUE", help="매개변수 KEY VALUE 또는 KEY=VALUE (여러 번 사용 가능)"
+        "--param",
+        "-p",
+        metavar="KEY VALUE",
+        help="매개변수 KEY VALUE 또는 KEY=VALUE (여러 번 사용 가능)",
     ),
 ]
 _PARAM_FLAGS = ("-p", "--param")
@@ -179,7 +186,9 @@ def _split_pairs(values: list[str] | None) -> list[tuple[str, str]]:
     for item in values or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise typer.BadParameter(f"expected KEY VALUE or KEY=VALUE; got {item!r}", param_hint="-p")
+            raise typer.BadParameter(
+                f"expected KEY VALUE or KEY=VALUE; got {item!r}", param_hint="-p"
+            )
         pairs.append((key, value))
     return pairs
 
@@ -217,9 +226,13 @@ def run_command(
 @app.command("rerun")
 def rerun_command(
     manifest: Annotated[Path, typer.Argument(help="실행 기록 manifest.json (또는 실행 폴더)")],
-    verify: Annotated[bool, typer.Option("--verify", help="결과 파일의 sha256을 원본과 비교")] = False,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="결과 파일의 sha256을 원본과 비교")
+    ] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="새 실행 폴더")] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help="제한 시간(초)")] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=0.1, help="제한 시간(초)")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="기존 실행 폴더를 덮어씀")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
 ) -> None:
@@ -244,7 +257,9 @@ def rerun_command(
 
 @app.command("demo")
 def demo_command(
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="데모 폴더")] = Path("workbench-demo"),
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="데모 폴더")] = Path(
+        "workbench-demo"
+    ),
     force: Annotated[bool, typer.Option("--force", help="기존 데모 폴더를 다시 만듦")] = False,
 ) -> None:
     """예시 자료로 'profile'과 'household_income' 분석을 실행하고 보고서 경로를 출력합니다."""

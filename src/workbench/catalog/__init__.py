@@ -1,1 +1,13 @@
-"""catalog."""
+"""The data layer: read tables robustly, and (later) the catalog of datasets.
+
+- :func:`read_table` -- CSV/TSV (UTF-8, UTF-8 with BOM, CP949), Excel, Parquet and JSON
+  files, or ``sample://NAME`` tables, with identifier columns kept as text;
+- :func:`fingerprint` -- a SHA-256 of an input's content, recorded in run manifests;
+- :func:`is_sample_uri` -- tell ``sample://`` URIs from paths.
+"""
+
+from __future__ import annotations
+
+from workbench.catalog._readers import fingerprint, is_sample_uri, read_table
+
+__all__ = ["fingerprint", "is_sample_uri", "read_table"]

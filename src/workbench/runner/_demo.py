@@ -25,8 +25,10 @@ def demo(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> list[RunResult]:
-    """Write sample household data (CP949 CSV, as public-data portals publish it) into
-    ``out/data`` and run each of :data:`DEMO_ANALYSES` on it into ``out/runs``.
+    """Run each of :data:`DEMO_ANALYSES` on sample data in a fresh folder.
+
+    Sample households are written to ``out/data`` as a CP949 CSV (as public-data portals
+    publish them); each analysis runs into ``out/runs/<name>``.
 
     Returns
     -------
@@ -55,7 +57,5 @@ def demo(
     results = []
     for name in DEMO_ANALYSES:
         say(f"분석 실행: {name}")
-        results.append(
-            run_analysis(name, {"data_path": str(data)}, out=folder / "runs" / name)
-        )
+        results.append(run_analysis(name, {"data_path": str(data)}, out=folder / "runs" / name))
     return results

@@ -4,7 +4,7 @@ papermill does the parameterising, the cell loop and the saving. This module add
 run needs on top, through a papermill engine of our own (``engine_name="workbench"``):
 an environment for the kernel (where to publish results), a deadline for the whole run
 rather than per cell, an immediate kernel shutdown, and a callback as each cell starts.
-Failures come back as one :class:`ExecutionFailure` naming the cell and the cause.
+Failures come back as one :class:`ExecutionFailedError` naming the cell and the cause.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-__all__ = ["ENGINE_NAME", "ExecutionFailure", "execute"]
+from workbench.exceptions import WorkbenchError
+
+__all__ = ["ENGINE_NAME", "ExecutionFailedError", "execute"]
 
 ENGINE_NAME = "workbench"
 KERNEL_NAME = "python3"
@@ -33,7 +35,7 @@ CellCallback = Callable[[int, int, nbformat.NotebookNode], None]
 
 
 @dataclass
-class ExecutionFailure(Exception):
+class ExecutionFailedError(WorkbenchError):
     """A run that did not complete, with where and why."""
 
     reason: str  # cell_error | dead_kernel | timeout | interrupted
@@ -96,7 +98,11 @@ class WorkbenchEngine(NBClientEngine):
             startup_timeout=start_timeout,
             timeout_func=time_left,
             shutdown_kernel="immediate",
-            **{k: v for k, v in kwargs.items() if k not in ("input_path", "stdout_file", "stderr_file")},
+            **{
+                k: v
+                for k, v in kwargs.items()
+                if k not in ("input_path", "stdout_file", "stderr_file")
+            },
         )
         start: dict[str, Any] = {}
         if kernel_env is not None:
@@ -131,7 +137,7 @@ def execute(
 
     Raises
     ------
-    ExecutionFailure
+    ExecutionFailedError
         For a cell error, a dead kernel, a timeout (``timeout`` seconds for the whole run,
         kernel start included) or Ctrl-C. The executed notebook is saved either way.
     """
@@ -154,24 +160,26 @@ def execute(
             tracker=tracker,
         )
     except PapermillExecutionError as exc:
-        raise ExecutionFailure(
+        raise ExecutionFailedError(
             "cell_error", exc.cell_index, exc.ename, exc.evalue, _text(exc.traceback)
         ) from None
     except CellTimeoutError as exc:
-        raise ExecutionFailure(
+        raise ExecutionFailedError(
             "timeout",
             tracker.current,
             "Timeout",
             f"the run did not finish within {timeout:g} s" if timeout else str(exc),
         ) from None
     except DeadKernelError as exc:
-        raise ExecutionFailure(
+        raise ExecutionFailedError(
             "dead_kernel", tracker.current, "DeadKernelError", str(exc) or "the kernel died"
         ) from None
     except KeyboardInterrupt:
-        raise ExecutionFailure(
+        raise ExecutionFailedError(
             "interrupted", tracker.current, "KeyboardInterrupt", "interrupted by the user"
         ) from None
     except RuntimeError as exc:
         # nbclient reports a kernel that dies at start-up as a plain RuntimeError.
-        raise ExecutionFailure("dead_kernel", tracker.current, type(exc).__name__, str(exc)) from None
+        raise ExecutionFailedError(
+            "dead_kernel", tracker.current, type(exc).__name__, str(exc)
+        ) from None

@@ -37,8 +37,10 @@ def _source_cell_number(executed: nbformat.NotebookNode | None, index: int | Non
     return index + 1 - skipped
 
 
-def describe_failure(analysis: Analysis, executed_path: Path, failure: Any) -> tuple[str, int | None]:
-    """Return (message, source cell number) for an :class:`ExecutionFailure`."""
+def describe_failure(
+    analysis: Analysis, executed_path: Path, failure: Any
+) -> tuple[str, int | None]:
+    """Return (message, source cell number) for an :class:`ExecutionFailedError`."""
     try:
         executed = nbformat.read(executed_path, as_version=4)
     except (OSError, ValueError):

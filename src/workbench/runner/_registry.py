@@ -95,11 +95,11 @@ class Analysis:
     notebook: nbformat.NotebookNode = field(repr=False, compare=False)
 
     @property
-    def name(self) -> str:  # noqa: D102
+    def name(self) -> str:
         return self.meta.name
 
     @property
-    def title(self) -> str:  # noqa: D102
+    def title(self) -> str:
         return self.meta.title
 
     def parameter(self, name: str) -> Parameter | None:

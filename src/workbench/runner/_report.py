@@ -61,18 +61,23 @@ def _header(manifest: Manifest, summary: str) -> str:
 
 def _footer(manifest: Manifest) -> str:
     a = manifest.analysis
-    inputs = "".join(
-        f"<li><code>{escape(i.parameter)}</code>: {escape(i.path)} "
-        f"(sha256 <code>{i.sha256[:16]}…</code>)</li>"
-        for i in manifest.inputs
-    ) or "<li>(없음)</li>"
-    results = "".join(
-        f"<li>{escape(r.path)} (sha256 <code>{r.sha256[:16]}…</code>)</li>"
-        for r in manifest.results
-    ) or "<li>(없음)</li>"
+    inputs = (
+        "".join(
+            f"<li><code>{escape(i.parameter)}</code>: {escape(i.path)} "
+            f"(sha256 <code>{i.sha256[:16]}…</code>)</li>"
+            for i in manifest.inputs
+        )
+        or "<li>(없음)</li>"
+    )
+    results = (
+        "".join(
+            f"<li>{escape(r.path)} (sha256 <code>{r.sha256[:16]}…</code>)</li>"
+            for r in manifest.results
+        )
+        or "<li>(없음)</li>"
+    )
     packages = ", ".join(
-        f"{escape(k)} {escape(str(v))}"
-        for k, v in manifest.environment.get("packages", {}).items()
+        f"{escape(k)} {escape(str(v))}" for k, v in manifest.environment.get("packages", {}).items()
     )
     git = manifest.git or {}
     commit = f"git {escape(git['commit'][:12])}" if git.get("commit") else "git 정보 없음"
@@ -95,7 +100,8 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         if cell.cell_type == "code":
             cell.outputs = [
-                o for o in cell.outputs
+                o
+                for o in cell.outputs
                 if not (o.output_type == "stream" and o.get("name") == "stderr")
             ]
         kept.append(cell)

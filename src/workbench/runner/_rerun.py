@@ -12,10 +12,9 @@ import nbformat
 from workbench.catalog import fingerprint, is_sample_uri
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._registry import INJECTED_TAG, Analysis, AnalysisMeta
+from workbench.runner._registry import INJECTED_TAG, Analysis, AnalysisMeta, notebook_sha256
 from workbench.runner._registry import _read_parameters as read_parameters
-from workbench.runner._registry import notebook_sha256
-from workbench.runner._run import NOTEBOOK_NAME, ProgressCallback, RunResult, run
+from workbench.runner._run import ProgressCallback, RunResult, run
 
 __all__ = ["RerunResult", "recorded_analysis", "rerun"]
 
@@ -34,7 +33,9 @@ class RerunResult:
         return not self.differences
 
 
-def recorded_analysis(run_dir: Path, manifest: mf.Manifest) -> tuple[Analysis, nbformat.NotebookNode]:
+def recorded_analysis(
+    run_dir: Path, manifest: mf.Manifest
+) -> tuple[Analysis, nbformat.NotebookNode]:
     """Recover the exact notebook a run executed, from the executed copy in its folder.
 
     The copy is stripped of outputs and of papermill's injected cells, and checked against
@@ -57,10 +58,13 @@ def recorded_analysis(run_dir: Path, manifest: mf.Manifest) -> tuple[Analysis, n
     if digest != manifest.analysis.notebook_sha256:
         raise WorkbenchError(
             f"{path} was edited after the run (its code hashes to {digest[:12]}, the manifest "
-            f"records {manifest.analysis.notebook_sha256[:12]}); cannot re-run the recorded version."
+            f"records {manifest.analysis.notebook_sha256[:12]}); "
+            "cannot re-run the recorded version."
         )
-    raw_meta = nb.metadata.get("workbench") or {"name": manifest.analysis.name,
-                                                "title": manifest.analysis.title}
+    raw_meta = nb.metadata.get("workbench") or {
+        "name": manifest.analysis.name,
+        "title": manifest.analysis.title,
+    }
     analysis = Analysis(
         path=Path(manifest.analysis.notebook),
         meta=AnalysisMeta.model_validate(raw_meta),

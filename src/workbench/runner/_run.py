@@ -143,7 +143,7 @@ def run(
 
     Most callers want :func:`run_analysis`, which validates first.
     """
-    from workbench.runner._engine import ExecutionFailure, execute
+    from workbench.runner._engine import ExecutionFailedError, execute
     from workbench.runner._report import write_report
 
     inputs = resolve_inputs(analysis, params)
@@ -193,10 +193,8 @@ def run(
         )
         manifest.results = _hash_results(run_dir)
         manifest.report = REPORT_NAME
-        write_report(
-            executed, manifest, run_dir / REPORT_NAME, summary=analysis.meta.summary
-        )
-    except ExecutionFailure as failure:
+        write_report(executed, manifest, run_dir / REPORT_NAME, summary=analysis.meta.summary)
+    except ExecutionFailedError as failure:
         message, cell_number = _failure_message(analysis, executed_path, failure)
         manifest.report = None
         manifest.results = _hash_results(run_dir)
@@ -284,7 +282,5 @@ def run_analysis(
         no report.
     """
     analysis = find_analysis(name_or_path)
-    params = resolve_parameters(
-        analysis, parameters, cli_pairs=cli_pairs, params_file=params_file
-    )
+    params = resolve_parameters(analysis, parameters, cli_pairs=cli_pairs, params_file=params_file)
     return run(analysis, params, out=out, force=force, timeout=timeout, progress=progress)

@@ -78,7 +78,9 @@ def publish(
             f"'_', '-' or '.'; got {name!r}."
         )
     if fmt not in ("csv", "parquet"):
-        raise ParameterError(f"The 'fmt' parameter of publish must be 'csv' or 'parquet'; got {fmt!r}.")
+        raise ParameterError(
+            f"The 'fmt' parameter of publish must be 'csv' or 'parquet'; got {fmt!r}."
+        )
     if show:
         _show(table, title or name)
     folder = results_dir()

@@ -1,0 +1,363 @@
+import dataclasses
+import io
+import math
+import warnings
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from workbench.blocks import COLUMN_TYPES, Profile, column_chart, profile, profile_charts
+from workbench.exceptions import ParameterError, WorkbenchError
+
+
+@pytest.fixture(autouse=True)
+def _restore_rcparams():
+    # The charts call use_korean_font, which changes matplotlib's global settings.
+    with matplotlib.rc_context():
+        yield
+
+
+def _row(frame: pd.DataFrame, column: str) -> dict:
+    return frame.set_index("열").loc[column].to_dict()
+
+
+def _names(n: int) -> list[str]:
+    family = ["김", "이", "박", "최", "정"]
+    return [f"{family[i % 5]}민{i:02d}" for i in range(n)]
+
+
+@pytest.fixture
+def survey() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "소득": [10, 20, 30, 40, None],
+            "시도": ["서울", "부산", "서울", "부산", "대구"],
+            "수급": [True, False, True, True, True],
+            "신청일": ["2024-01-05", "2024-01-20", None, "2024-03-01", "2023-12-31"],
+        }
+    )
+
+
+# --- tables --------------------------------------------------------------------------------
+
+
+def test_profile_is_a_frozen_dataclass_of_three_frames(survey):
+    result = profile(survey)
+    assert isinstance(result, Profile)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.overview = pd.DataFrame()  # type: ignore[misc]
+    assert list(result.overview.columns) == ["항목", "값"]
+    assert list(result.columns.columns) == [
+        "열", "유형", "결측 수", "결측 비율", "고유값 수", "최솟값", "최댓값",
+        "평균", "표준편차", "1사분위수", "중앙값", "3사분위수",
+    ]  # fmt: skip
+    assert list(result.top_values.columns) == ["열", "순위", "값", "빈도", "비율"]
+
+
+def test_overview_counts_rows_duplicates_and_missing_cells():
+    df = pd.DataFrame({"a": [1, 1, 1, 2, None, None], "b": ["x", "x", "x", "y", None, None]})
+    overview = profile(df).overview.set_index("항목")["값"].to_dict()
+    # rows 1 and 2 repeat row 0, row 5 repeats row 4: 3 duplicates of 6 rows
+    assert overview == {
+        "행 수": 6,
+        "열 수": 2,
+        "중복 행 수": 3,
+        "중복 행 비율": 0.5,
+        "결측 셀 비율": round(4 / 12, 4),
+    }
+
+
+def test_numeric_column_missing_values_and_quartiles(survey):
+    row = _row(profile(survey).columns, "소득")
+    assert row["유형"] == "숫자"
+    assert (row["결측 수"], row["결측 비율"], row["고유값 수"]) == (1, 0.2, 4)
+    assert (row["최솟값"], row["최댓값"]) == (10.0, 40.0)
+    assert row["평균"] == 25.0
+    assert row["표준편차"] == round(math.sqrt(500 / 3), 4)  # sample std of 10..40
+    assert (row["1사분위수"], row["중앙값"], row["3사분위수"]) == (17.5, 25.0, 32.5)
+
+
+def test_integer_min_and_max_stay_integers():
+    row = _row(profile(pd.DataFrame({"인원": [3, 1, 2]})).columns, "인원")
+    assert (row["최솟값"], row["최댓값"]) == (1, 3)
+    assert isinstance(row["최솟값"], int)
+
+
+def test_non_numeric_columns_have_no_statistics(survey):
+    row = _row(profile(survey).columns, "시도")
+    assert row["유형"] == "범주"
+    for key in ["최솟값", "최댓값", "평균", "표준편차", "1사분위수", "중앙값", "3사분위수"]:
+        assert pd.isna(row[key]), key
+
+
+def test_columns_keep_the_frame_order_and_types(survey):
+    df = survey.assign(
+        방문=pd.to_datetime(["2024-02-01", None, "2024-02-03", "2024-05-01", "2024-02-01"]),
+        비고=["장기 미수급 상태로 " * 6] * 5,
+    )
+    columns = profile(df).columns
+    assert list(columns["열"]) == list(df.columns)
+    assert list(columns["유형"]) == ["숫자", "범주", "참거짓", "날짜", "날짜", "텍스트"]
+    assert set(columns["유형"]) <= set(COLUMN_TYPES)
+
+
+def test_iso_date_strings_are_dates_with_iso_min_and_max(survey):
+    row = _row(profile(survey).columns, "신청일")
+    assert row["유형"] == "날짜"
+    assert (row["최솟값"], row["최댓값"]) == ("2023-12-31", "2024-03-01")
+    assert row["결측 수"] == 1
+
+
+def test_invalid_dates_are_not_dates():
+    df = pd.DataFrame({"일자": ["2024-01-05", "2024-13-01"]})
+    assert _row(profile(df).columns, "일자")["유형"] == "범주"
+
+
+def test_datetimes_with_a_time_of_day_keep_it():
+    df = pd.DataFrame(
+        {"접수": pd.to_datetime(["2024-01-05 09:30", "2024-01-06"], format="ISO8601")}
+    )
+    row = _row(profile(df).columns, "접수")
+    assert (row["최솟값"], row["최댓값"]) == ("2024-01-05T09:30:00", "2024-01-06T00:00:00")
+
+
+def test_ten_digit_code_strings_stay_categories():
+    codes = ["1111010100", "1111010200", "2611010100"] * 10
+    result = profile(pd.DataFrame({"법정동코드": codes}))
+    row = _row(result.columns, "법정동코드")
+    assert row["유형"] == "범주"
+    assert pd.isna(row["평균"])
+    assert list(result.top_values["값"]) == ["1111010100", "1111010200", "2611010100"]
+
+
+def test_unique_code_strings_are_identifiers_never_numbers():
+    codes = [f"{1111010100 + i * 100}" for i in range(30)]
+    assert _row(profile(pd.DataFrame({"코드": codes})).columns, "코드")["유형"] == "식별자"
+
+
+def test_unique_names_are_identifiers_and_never_listed():
+    df = pd.DataFrame({"성명": _names(30), "성별": ["남", "여", "여"] * 10})
+    result = profile(df)
+    assert _row(result.columns, "성명")["유형"] == "식별자"
+    assert _row(result.columns, "성명")["고유값 수"] == 30
+    assert set(result.top_values["열"]) == {"성별"}
+
+
+def test_identifier_needs_twenty_values_and_the_share():
+    assert _row(profile(pd.DataFrame({"성명": _names(19)})).columns, "성명")["유형"] == "범주"
+    names = _names(20) + _names(5)  # 20 distinct of 25 = 0.8
+    assert _row(profile(pd.DataFrame({"성명": names})).columns, "성명")["유형"] == "범주"
+    relaxed = profile(pd.DataFrame({"성명": names}), identifier_share=0.8)
+    assert _row(relaxed.columns, "성명")["유형"] == "식별자"
+
+
+def test_top_values_break_ties_by_value():
+    df = pd.DataFrame({"등급": ["b", "a", "c", "b", "a", None, "d", "d"]})
+    top = profile(df, top_n=3).top_values
+    assert top.to_dict("list") == {
+        "열": ["등급"] * 3,
+        "순위": [1, 2, 3],
+        "값": ["a", "b", "d"],
+        "빈도": [2, 2, 2],
+        "비율": [0.25, 0.25, 0.25],  # shares of all 8 rows
+    }
+
+
+def test_top_values_for_categories_and_booleans_in_column_order(survey):
+    top = profile(survey).top_values
+    assert list(top["열"]) == ["시도", "시도", "시도", "수급", "수급"]
+    assert list(top["값"]) == ["부산", "서울", "대구", True, False]
+    assert list(top["빈도"]) == [2, 2, 1, 4, 1]
+
+
+def test_text_columns_are_not_listed():
+    df = pd.DataFrame(
+        {"의견": ["이 제도는 신청 절차가 너무 복잡해서 개선이 필요하다고 생각합니다. " * 2] * 3}
+    )
+    result = profile(df)
+    assert _row(result.columns, "의견")["유형"] == "텍스트"
+    assert result.top_values.empty
+
+
+def test_results_are_rounded_and_csv_is_stable():
+    df = pd.DataFrame({"x": [1.0, 2.0, 2.0 / 3.0, -1e-9], "y": ["a", "b", "a", "a"]})
+    first, second = profile(df), profile(df.copy())
+    csv = first.columns.to_csv(index=False)
+    assert csv == second.columns.to_csv(index=False)
+    assert first.overview.to_csv(index=False) == second.overview.to_csv(index=False)
+    assert ",0.9167,0.8333," in csv  # mean 0.91666…, std 0.83333…
+    assert "0.91666" not in csv
+    assert "-0.0," not in csv  # -1e-9 rounds to 0.0, not -0.0
+
+
+def test_zero_rows_are_allowed():
+    result = profile(pd.DataFrame({"a": pd.Series([], dtype="float64"), "b": []}))
+    overview = result.overview.set_index("항목")["값"].to_dict()
+    assert overview == {
+        "행 수": 0,
+        "열 수": 2,
+        "중복 행 수": 0,
+        "중복 행 비율": 0.0,
+        "결측 셀 비율": 0.0,
+    }
+    assert list(result.columns["결측 수"]) == [0, 0]
+    assert result.top_values.empty
+
+
+def test_repeated_column_names_and_unhashable_values():
+    df = pd.DataFrame([[1, [1, 2]], [1, [1, 2]]], columns=["a", "a"])
+    result = profile(df)
+    assert list(result.columns["열"]) == ["a", "a"]
+    assert result.overview.set_index("항목")["값"]["중복 행 수"] == 1
+
+
+def test_empty_frame_is_refused():
+    with pytest.raises(ParameterError, match="at least one column"):
+        profile(pd.DataFrame())
+
+
+def test_non_frame_is_refused():
+    with pytest.raises(ParameterError, match=r"must be a pandas DataFrame\. Got list instead"):
+        profile([[1, 2]])  # type: ignore[arg-type]
+
+
+def test_bad_top_n_message_is_sklearn_style():
+    message = (
+        "The 'top_n' parameter of profile must be an int in the range [1, inf). Got 0 instead."
+    )
+    with pytest.raises(ParameterError) as excinfo:
+        profile(pd.DataFrame({"a": [1]}), top_n=0)
+    assert str(excinfo.value) == message
+    assert excinfo.value.parameter == "top_n"
+    assert isinstance(excinfo.value, WorkbenchError)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("top_n", -1),
+        ("top_n", 1.5),
+        ("top_n", True),
+        ("top_n", "3"),
+        ("identifier_share", -0.1),
+        ("identifier_share", 1.1),
+        ("identifier_share", float("nan")),
+        ("identifier_share", "0.9"),
+    ],
+)
+def test_bad_arguments_are_refused(name, value):
+    with pytest.raises(ParameterError, match=f"The '{name}' parameter of profile must be"):
+        profile(pd.DataFrame({"a": [1]}), **{name: value})
+
+
+def test_identifier_share_message_shows_float_range():
+    with pytest.raises(ParameterError, match=r"in the range \[0\.0, 1\.0\]\. Got 2 instead\."):
+        profile(pd.DataFrame({"a": [1]}), identifier_share=2)
+
+
+# --- charts --------------------------------------------------------------------------------
+
+
+def _saved_glyph_warnings(fig: Figure) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    return [str(w.message) for w in caught if "Glyph" in str(w.message)]
+
+
+@pytest.fixture
+def mixed() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "월소득 (만원)": rng.normal(250, 80, 60).round() - 300,  # negatives too
+            "시군구": ["서울특별시 종로구", "부산광역시 해운대구", "대구광역시 중구"] * 20,
+            "수급 여부": [True, False] * 30,
+            "신청일": [f"2024-{m:02d}-15" for m in range(1, 13)] * 5,
+            "성명": _names(60),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "xlabel", "ylabel"),
+    [
+        ("월소득 (만원)", "값", "빈도"),
+        ("시군구", "빈도", "값"),
+        ("수급 여부", "빈도", "값"),
+        ("신청일", "월", "건수"),
+        ("성명", "글자 수", "빈도"),
+    ],
+)
+def test_column_chart_per_type(mixed, column, xlabel, ylabel):
+    fig = column_chart(mixed, column)
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    assert ax.get_title(loc="left") == column
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (xlabel, ylabel)
+    assert _saved_glyph_warnings(fig) == []
+    assert plt.get_fignums() == []  # nothing left open in pyplot
+
+
+def test_bar_chart_puts_the_most_frequent_value_on_top():
+    df = pd.DataFrame({"시도": ["부산"] * 3 + ["서울"] * 5 + ["대구"]})
+    fig = column_chart(df, "시도", top_n=2)
+    labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    assert labels == ["부산", "서울"]
+
+
+def test_identifier_chart_does_not_show_names(mixed):
+    fig = column_chart(mixed, "성명")
+    fig.canvas.draw()
+    texts = [t.get_text() for t in fig.axes[0].get_xticklabels() + fig.axes[0].get_yticklabels()]
+    assert not set(texts) & set(mixed["성명"])
+
+
+def test_month_chart_counts_every_month_including_empty_ones():
+    df = pd.DataFrame({"신청일": ["2024-01-03", "2024-01-20", "2024-04-01"]})
+    fig = column_chart(df, "신청일")
+    heights = [patch.get_height() for patch in fig.axes[0].patches]
+    assert heights == [2, 0, 0, 1]
+
+
+def test_column_chart_draws_into_given_axes(mixed):
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert column_chart(mixed, "시군구", ax=ax) is fig
+    assert ax.get_title(loc="left") == "시군구"
+
+
+def test_column_chart_kind_overrides_the_type(mixed):
+    fig = column_chart(mixed, "시군구", kind="length")
+    assert fig.axes[0].get_xlabel() == "글자 수"
+
+
+def test_column_chart_with_no_values_says_so():
+    fig = column_chart(pd.DataFrame({"x": [np.nan, np.nan]}), "x")
+    assert fig.axes[0].texts[0].get_text() == "표시할 값이 없습니다"
+    assert _saved_glyph_warnings(fig) == []
+
+
+def test_column_chart_refuses_bad_arguments(mixed):
+    with pytest.raises(ParameterError, match="Column '없음' not found"):
+        column_chart(mixed, "없음")
+    with pytest.raises(ParameterError, match="The 'kind' parameter of column_chart"):
+        column_chart(mixed, "시군구", kind="pie")
+    with pytest.raises(ParameterError, match="The 'top_n' parameter of column_chart"):
+        column_chart(mixed, "시군구", top_n=0)
+
+
+def test_profile_charts(mixed):
+    charts = profile_charts(mixed)
+    assert [name for name, _ in charts] == list(mixed.columns)
+    assert all(isinstance(fig, Figure) for _, fig in charts)
+    assert [name for name, _ in profile_charts(mixed, max_charts=2)] == list(mixed.columns[:2])
+    with pytest.raises(ParameterError, match="The 'max_charts' parameter of profile_charts"):
+        profile_charts(mixed, max_charts=0)

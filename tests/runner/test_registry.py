@@ -1,0 +1,76 @@
+import copy
+
+import nbformat
+import pytest
+
+from workbench.exceptions import AnalysisNotFoundError, NotebookContractError
+from workbench.runner import find_analysis, list_analyses
+from workbench.runner._registry import notebook_sha256
+
+
+def test_standard_analyses_are_listed_with_korean_titles():
+    analyses = {a.name: a for a in list_analyses()}
+    assert {"profile", "household_income"} <= set(analyses)
+    assert analyses["profile"].meta.level == "auto"
+    assert analyses["profile"].title == "자료 품질 및 기술통계 진단"
+    assert analyses["household_income"].meta.level == "standard"
+
+
+def test_parameters_are_read_with_defaults_types_and_comments():
+    profile = find_analysis("profile")
+    top_n = profile.parameter("top_n")
+    assert top_n.default == 5
+    assert top_n.type_name == "int"
+    assert "상위 값" in top_n.help
+    assert profile.parameter("data_path").default == "sample://households"
+    assert "data_path" in profile.meta.inputs
+
+
+def test_every_standard_parameter_is_documented():
+    for analysis in list_analyses():
+        for p in analysis.parameters:
+            assert p.help, f"{analysis.name}.{p.name} has no comment"
+
+
+def test_unknown_analysis_suggests_the_close_name():
+    with pytest.raises(AnalysisNotFoundError, match="Did you mean 'profile'"):
+        find_analysis("profil")
+
+
+def test_broken_metadata_names_the_field(fixture_notebook):
+    path = fixture_notebook("ok")
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["workbench"]["level"] = "expert"
+    nbformat.write(nb, path)
+    with pytest.raises(NotebookContractError, match="level"):
+        find_analysis(path)
+
+
+def test_input_must_be_a_parameter(fixture_notebook):
+    path = fixture_notebook("ok")
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["workbench"]["inputs"] = {"table_path": {}}
+    nbformat.write(nb, path)
+    with pytest.raises(NotebookContractError, match="table_path"):
+        find_analysis(path)
+
+
+def test_notebook_without_metadata_runs_under_its_file_name(fixture_notebook):
+    path = fixture_notebook("ok")
+    nb = nbformat.read(path, as_version=4)
+    del nb.metadata["workbench"]
+    nbformat.write(nb, path)
+    assert find_analysis(path).name == "ok"
+
+
+def test_hash_ignores_outputs_and_injected_cells_but_not_code():
+    nb = find_analysis("profile").notebook
+    executed = copy.deepcopy(nb)
+    executed.cells[2].outputs = [nbformat.v4.new_output("stream", text="hello")]
+    injected = nbformat.v4.new_code_cell("top_n = 3")
+    injected.metadata["tags"] = ["injected-parameters"]
+    executed.cells.insert(2, injected)
+    assert notebook_sha256(executed) == notebook_sha256(nb)
+    edited = copy.deepcopy(nb)
+    edited.cells[2].source += "\nprint(1)"
+    assert notebook_sha256(edited) != notebook_sha256(nb)

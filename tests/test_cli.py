@@ -1,0 +1,147 @@
+"""The `workbench` command, invoked in-process (no kernel unless marked)."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from workbench import cli
+from workbench.cli import app, join_param_pairs
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Rich wraps at the terminal width; make it wide so messages stay on one line."""
+    for console in (cli.out, cli.err):
+        monkeypatch.setattr(console, "width", 200)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, join_param_pairs(list(args)))
+
+
+def test_param_pairs_are_joined_papermill_style():
+    assert join_param_pairs(
+        ["run", "x", "-p", "a", "1", "--param", "b", "두 단어", "-p", "c=3"]
+    ) == [
+        "run",
+        "x",
+        "-p",
+        "a=1",
+        "--param",
+        "b=두 단어",
+        "-p",
+        "c=3",
+    ]
+    assert join_param_pairs(["run", "x", "--", "-p", "a", "1"]) == [
+        "run",
+        "x",
+        "--",
+        "-p",
+        "a",
+        "1",
+    ]
+
+
+def test_unknown_parameter_fails_before_any_kernel_starts(kernel_starts, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", "profile", "-p", "nonexistent", "1")
+    assert result.exit_code == 2
+    assert "Unknown parameter 'nonexistent'" in result.output
+    assert "workbench show profile" in result.output
+    assert kernel_starts == []
+    assert not (tmp_path / "runs").exists()
+
+
+def test_close_parameter_name_gets_did_you_mean(kernel_starts):
+    result = invoke("run", "profile", "-p", "top", "3")
+    assert result.exit_code == 2
+    assert "Did you mean 'top_n'" in result.output
+    assert kernel_starts == []
+
+
+def test_wrong_type_names_parameter_type_and_value(kernel_starts):
+    result = invoke("run", "profile", "-p", "top_n", "many")
+    assert result.exit_code == 2
+    assert (
+        "'top_n'" in result.output and "expects int" in result.output and "'many'" in result.output
+    )
+    assert kernel_starts == []
+
+
+def test_missing_input_file_is_refused_before_running(kernel_starts, tmp_path):
+    result = invoke("run", "profile", "-p", "data_path", str(tmp_path / "없음.csv"))
+    assert result.exit_code == 2
+    assert "없음.csv" in result.output and "data_path" in result.output
+    assert kernel_starts == []
+
+
+def test_unknown_analysis(kernel_starts):
+    result = invoke("run", "household_incme")
+    assert result.exit_code == 2
+    assert "Did you mean 'household_income'" in result.output
+
+
+def test_existing_run_directory_is_not_overwritten(kernel_starts, tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}", encoding="utf-8")
+    result = invoke("run", "profile", "--out", str(out))
+    assert result.exit_code == 2
+    assert "already exists" in result.output and "--force" in result.output
+    assert (out / "manifest.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_force_never_deletes_a_folder_that_is_not_a_run(kernel_starts, tmp_path):
+    out = tmp_path / "my-work"
+    out.mkdir()
+    (out / "notes.txt").write_text("소중한 메모", encoding="utf-8")
+    result = invoke("run", "profile", "--out", str(out), "--force")
+    assert result.exit_code == 2
+    assert "not a run directory" in result.output
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "소중한 메모"
+
+
+def test_analyses_lists_names_titles_levels():
+    result = invoke("analyses")
+    assert result.exit_code == 0
+    for text in ("profile", "자료 품질 및 기술통계 진단", "auto", "household_income", "standard"):
+        assert text in result.output
+
+
+def test_show_prints_every_parameter_with_default_type_and_comment():
+    result = invoke("show", "profile")
+    assert result.exit_code == 0, result.output
+    for text in (
+        "data_path",
+        "'sample://households'",
+        "top_n",
+        "int",
+        "상위 값",
+        "max_charts",
+        "입력 자료",
+    ):
+        assert text in result.output
+
+
+def test_every_command_has_help():
+    for command in ("analyses", "show", "run", "rerun", "demo"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0
+        assert len(result.output.strip().splitlines()) > 3
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0 and "workbench" in result.output
+
+
+@pytest.mark.kernel
+def test_run_prints_report_path_and_writes_a_complete_run(fixture_notebook, tmp_path):
+    out = tmp_path / "run"
+    result = invoke("run", str(fixture_notebook("ok")), "-p", "rows", "2", "--out", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    assert str(out / "report.html") in result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "succeeded"
+    assert manifest["parameters"]["rows"] == 2
