@@ -47,7 +47,10 @@ def test_successful_run_leaves_report_results_and_manifest(fixture_notebook, tmp
     assert "정상 실행 예제" in html and "결과 표" in html
     assert "import pandas" not in html  # code is hidden
     assert "작성 근거" in html and m["analysis"]["notebook_sha256"][:16] in html
-    assert events[0][0] == "kernel" and ("cell", 2, 3) in [(k, i, n) for k, i, n in events]
+    assert events[0][0] == "kernel"
+    kind, index, total = events[-1]  # the injected-parameters cell counts too
+    assert (kind, index) == ("cell", total - 1)
+    assert [e[1] for e in events[1:]] == list(range(total))
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -22,6 +23,8 @@ from workbench.runner._manifest import Manifest
 __all__ = ["write_report"]
 
 REMOVE_TAGS = frozenset({"injected-parameters", "remove-cell", "remove_cell", "parameters"})
+_NBCONVERT_ALT = 'alt="No description has been provided for this image"'
+_CHART_ALT = 'alt="분석 결과 그래프"'
 _LEVELS = {"auto": "자동 분석", "standard": "표준 분석", "advanced": "고급 분석"}
 
 
@@ -30,7 +33,12 @@ def _exporter() -> Any:
     # Built once per process: constructing the exporter loads its Jinja templates.
     from nbconvert import HTMLExporter
 
+    # nbconvert warns about every chart without alternative text (the lab template has no
+    # way to set one) and then fills in an English placeholder; write_report replaces it.
+    log = logging.getLogger("workbench.report")
+    log.setLevel(logging.ERROR)
     return HTMLExporter(
+        log=log,
         template_name="lab",
         exclude_input=True,
         exclude_input_prompt=True,
@@ -123,6 +131,6 @@ def write_report(
     body, _ = _exporter().from_notebook_node(
         nb, resources={"metadata": {"name": manifest.analysis.title}}
     )
-    body = body.replace("<html>", '<html lang="ko">', 1)
+    body = body.replace("<html>", '<html lang="ko">', 1).replace(_NBCONVERT_ALT, _CHART_ALT)
     path.write_text(body, encoding="utf-8")
     return path

@@ -1,0 +1,201 @@
+"""Benchmark: ``workbench run`` against papermill + nbconvert and against a plain script.
+
+The same analysis (``notebooks/standard/household_income.ipynb``: pandas, statsmodels,
+scikit-learn, matplotlib; a group-by, an OLS, a chart, a cross-validation) on a
+10,000-row sample CSV is run three ways, each as a subprocess of this one:
+
+1. ``workbench run household_income -p data_path CSV --out DIR -q`` (report included);
+2. ``papermill NB OUT.ipynb -p data_path CSV -k python3`` then
+   ``jupyter nbconvert --to html --no-input OUT.ipynb`` (timed as a pair, parts recorded);
+3. ``python script.py``: the papermill-parameterised notebook exported to a script with
+   nbconvert's PythonExporter, run with ``MPLBACKEND=Agg``.
+
+``WORKBENCH_RUN_DIR`` is set for ways 2 and 3 as well, so ``wb.publish`` writes the same
+result CSVs in every way. After one untimed warm-up of each (font cache, .pyc files) the
+ways run round-robin (A, B, C, A, B, C, ...) ``--repeat`` times, each timed with
+``time.perf_counter()`` around ``subprocess.run``. Printed: median/min/max seconds, the
+ratio workbench / (papermill + nbconvert) (goal <= 0.75), the gap workbench - script
+(goal <= 1.00 s), and whether the published CSVs of the three ways are byte-identical.
+
+Run: ``.venv/bin/python benchmarks/bench_run.py [--repeat 5] [--work DIR] [--json FILE]``.
+Exits 0 whether or not the goals are met; non-zero only when a command fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "standard" / "household_income.ipynb"
+BIN = Path(sys.executable).parent
+ROWS = 10_000
+RATIO_GOAL = 0.75
+GAP_GOAL = 1.0
+
+
+def run_cmd(cmd: list[str], env: dict[str, str] | None = None) -> float:
+    """Run ``cmd`` and return its wall time in seconds; on failure print stderr and exit."""
+    start = time.perf_counter()
+    try:
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+    except subprocess.CalledProcessError as exc:
+        sys.stderr.write(exc.stderr.decode("utf-8", "replace"))
+        sys.exit(f"command failed (exit {exc.returncode}): {' '.join(cmd)}")
+    return time.perf_counter() - start
+
+
+def setup(work: Path) -> tuple[Path, Path]:
+    """Write the data, a parameterised notebook and the script (untimed)."""
+    import papermill
+    from nbconvert import PythonExporter
+
+    import workbench.samples
+
+    shutil.rmtree(work / "runs", ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    csv = workbench.samples.write("households", work / "households.csv", n=ROWS, seed=0)
+    csv = csv.resolve()
+    prepared = work / "prepared.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(prepared),
+        parameters={"data_path": str(csv)},
+        prepare_only=True,
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    source, _ = PythonExporter().from_filename(str(prepared))
+    # IPython-only lines (magics become get_ipython() calls) have no meaning in a script.
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith("get_ipython(")]
+    script = work / "script.py"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return csv, script
+
+
+def make_ways(work: Path, csv: Path, script: Path) -> dict:
+    """Return {way: function(tag) -> (seconds, parts, run dir)}."""
+    runs = work / "runs"
+
+    def env_for(run_dir: Path, **extra: str) -> dict[str, str]:
+        return {**os.environ, "WORKBENCH_RUN_DIR": str(run_dir), **extra}
+
+    def workbench_run(tag: str):
+        out = runs / f"workbench-{tag}"
+        cmd = [str(BIN / "workbench"), "run", "household_income", "-p", "data_path", str(csv)]
+        return run_cmd([*cmd, "--out", str(out), "-q"]), {}, out
+
+    def papermill_nbconvert(tag: str):
+        out = runs / f"papermill-{tag}"
+        out.mkdir(parents=True)
+        nb = out / "notebook.ipynb"
+        pm = [str(BIN / "papermill"), str(NOTEBOOK), str(nb), "-p", "data_path", str(csv)]
+        t_pm = run_cmd([*pm, "-k", "python3"], env_for(out))
+        nbc = [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)]
+        t_nbc = run_cmd(nbc)
+        return t_pm + t_nbc, {"papermill": t_pm, "nbconvert": t_nbc}, out
+
+    def plain_script(tag: str):
+        out = runs / f"script-{tag}"
+        out.mkdir(parents=True)
+        env = env_for(out, MPLBACKEND="Agg")
+        return run_cmd([sys.executable, str(script)], env), {}, out
+
+    return {
+        "workbench": workbench_run,
+        "papermill+nbconvert": papermill_nbconvert,
+        "script": plain_script,
+    }
+
+
+def summary(times: list[float]) -> dict:
+    return {"median": statistics.median(times), "min": min(times), "max": max(times), "all": times}
+
+
+def compare_results(dirs: dict[str, Path]) -> dict[str, str]:
+    """Byte-compare each way's results/*.csv with the workbench run's."""
+    ref = dirs["workbench"] / "results"
+    names = sorted(p.name for p in ref.glob("*.csv"))
+    verdict = {}
+    for way, run_dir in dirs.items():
+        if way == "workbench":
+            continue
+        other = run_dir / "results"
+        same = sorted(p.name for p in other.glob("*.csv")) == names and all(
+            (ref / n).read_bytes() == (other / n).read_bytes() for n in names
+        )
+        verdict[way] = "OK" if same and names else "DIFFERENT"
+    return verdict
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each way")
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "_work")
+    parser.add_argument("--json", type=Path, help="write the numbers to this file")
+    args = parser.parse_args(argv)
+
+    work = args.work.resolve()
+    csv, script = setup(work)
+    ways = make_ways(work, csv, script)
+    times: dict[str, list[float]] = {w: [] for w in ways}
+    parts: dict[str, list[float]] = {"papermill": [], "nbconvert": []}
+    last: dict[str, Path] = {}
+    for way, fn in ways.items():
+        print(f"warm-up: {way}", file=sys.stderr)
+        fn("warmup")
+    for i in range(args.repeat):
+        for way, fn in ways.items():
+            seconds, split, last[way] = fn(str(i))
+            times[way].append(seconds)
+            for k, v in split.items():
+                parts[k].append(v)
+        print(f"round {i + 1}/{args.repeat} done", file=sys.stderr)
+
+    stats = {w: summary(t) for w, t in times.items()}
+    stats.update({f"  {k}": summary(v) for k, v in parts.items()})
+    print(f"\n{ROWS:,} rows, {args.repeat} rounds (seconds)")
+    print(f"{'way':<22}{'median':>8}{'min':>8}{'max':>8}")
+    for way, s in stats.items():
+        print(f"{way:<22}{s['median']:>8.2f}{s['min']:>8.2f}{s['max']:>8.2f}")
+    wb = stats["workbench"]["median"]
+    ratio = wb / stats["papermill+nbconvert"]["median"]
+    gap = wb - stats["script"]["median"]
+    ratio_ok, gap_ok = ratio <= RATIO_GOAL, gap <= GAP_GOAL
+    print(
+        f"ratio workbench/papermill+nbconvert = {ratio:.2f} (goal <= {RATIO_GOAL}): "
+        f"{'met' if ratio_ok else 'MISSED'}"
+    )
+    print(
+        f"workbench - script = {gap:+.2f} s (goal <= {GAP_GOAL:.2f} s): "
+        f"{'met' if gap_ok else 'MISSED'}"
+    )
+    same = compare_results(last)
+    for way, verdict in same.items():
+        print(f"result CSVs workbench vs {way}: {verdict}")
+    if args.json:
+        report = {
+            "rows": ROWS,
+            "repeat": args.repeat,
+            "ways": {w.strip(): s for w, s in stats.items()},
+            "ratio_workbench_over_papermill_nbconvert": ratio,
+            "ratio_goal": RATIO_GOAL,
+            "ratio_goal_met": ratio_ok,
+            "gap_workbench_minus_script_seconds": gap,
+            "gap_goal_seconds": GAP_GOAL,
+            "gap_goal_met": gap_ok,
+            "results_identical": same,
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The `profile` standard analysis, run for real on the file kinds officials have."""
+
+import json
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+
+from workbench import samples
+from workbench.runner import run_analysis
+
+pytestmark = pytest.mark.kernel
+
+
+def kernel_stderr(run_dir) -> str:
+    nb = nbformat.read(run_dir / "notebook.ipynb", as_version=4)
+    return "".join(
+        o.get("text", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    )
+
+
+@pytest.mark.parametrize(
+    ("file_name", "encoding"),
+    [
+        ("가구.csv", "cp949"),
+        ("가구_bom.csv", "utf-8-sig"),
+        ("가구.xlsx", "utf-8"),
+        ("가구.parquet", "utf-8"),
+    ],
+)
+def test_profile_report_has_korean_title_tables_and_charts(tmp_path, file_name, encoding):
+    data = samples.write("households", tmp_path / file_name, encoding=encoding, n=200)
+    result = run_analysis("profile", {"data_path": str(data)}, out=tmp_path / "run")
+
+    html = result.report.read_text(encoding="utf-8")
+    assert "<title>자료 품질 및 기술통계 진단</title>" in html
+    assert "<h1" in html and "자료 품질 및 기술통계 진단" in html
+    assert "열별 요약" in html and "<table" in html
+    charts = re.findall(r'<img[^>]+src="data:image/png;base64,', html)
+    assert len(charts) >= 5
+    assert "wb.read_table" not in html  # no code in the report
+    assert html.count('alt="분석 결과 그래프"') == len(charts)
+
+    columns = pd.read_csv(
+        result.run_dir / "results" / "columns.csv", encoding="utf-8-sig", dtype=str
+    )
+    assert list(columns["열"])[:3] == ["가구ID", "법정동코드", "시도"]
+    kinds = dict(zip(columns["열"], columns["유형"], strict=True))
+    assert kinds["나이"] == "숫자"
+    assert kinds["법정동코드"] != "숫자"
+    assert kinds["성명"] == "식별자"
+    overview = pd.read_csv(result.run_dir / "results" / "overview.csv", encoding="utf-8-sig")
+    assert 200 in overview["값"].astype(float).astype(int).tolist()  # 행 수
+    top = pd.read_csv(result.run_dir / "results" / "top_values.csv", encoding="utf-8-sig")
+    assert "성명" not in set(top["열"])  # names are never listed value by value
+
+    stderr = kernel_stderr(result.run_dir)
+    assert "Glyph" not in stderr and "missing from" not in stderr, stderr
+
+
+def test_profile_default_runs_on_bundled_sample_and_records_it(tmp_path):
+    result = run_analysis("profile", out=tmp_path / "run")
+    manifest = json.loads((result.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    (record,) = manifest["inputs"]
+    assert record["path"] == "sample://households"
+    assert len(record["sha256"]) == 64
+    assert {r["path"] for r in manifest["results"]} == {
+        "results/overview.csv",
+        "results/columns.csv",
+        "results/top_values.csv",
+    }
+
+
+def test_household_income_publishes_regions_and_coefficients(households_csv, tmp_path):
+    result = run_analysis(
+        "household_income", {"data_path": str(households_csv)}, out=tmp_path / "run"
+    )
+    regions = pd.read_csv(result.run_dir / "results" / "regions.csv", encoding="utf-8-sig")
+    assert regions["가구 수"].min() >= 10 or "기타" in set(regions["지역"])
+    coefficients = pd.read_csv(
+        result.run_dir / "results" / "coefficients.csv", encoding="utf-8-sig"
+    )
+    age = coefficients.set_index("항목").loc["나이", "계수"]
+    assert age > 0  # the sample's income rises with age before the peak
+    assert "가구 소득 분석" in result.report.read_text(encoding="utf-8")
+
+
+def test_household_income_names_missing_columns(tmp_path):
+    from workbench.exceptions import RunFailedError
+
+    data = tmp_path / "bad.csv"
+    data.write_text("지역,값\n서울,1\n", encoding="utf-8")
+    with pytest.raises(RunFailedError, match="필요한 열이 없습니다"):
+        run_analysis("household_income", {"data_path": str(data)}, out=tmp_path / "run")
