@@ -33,7 +33,8 @@ def kernel_stderr(run_dir) -> str:
     ],
 )
 def test_profile_report_has_korean_title_tables_and_charts(tmp_path, file_name, encoding):
-    data = samples.write("households", tmp_path / file_name, encoding=encoding, n=200)
+    # 2,000 households: enough that common Korean names repeat.
+    data = samples.write("households", tmp_path / file_name, encoding=encoding, n=2000)
     result = run_analysis("profile", {"data_path": str(data)}, out=tmp_path / "run")
 
     html = result.report.read_text(encoding="utf-8")
@@ -54,7 +55,7 @@ def test_profile_report_has_korean_title_tables_and_charts(tmp_path, file_name, 
     assert kinds["법정동코드"] != "숫자"
     assert kinds["성명"] == "식별자"
     overview = pd.read_csv(result.run_dir / "results" / "overview.csv", encoding="utf-8-sig")
-    assert 200 in overview["값"].astype(float).astype(int).tolist()  # 행 수
+    assert 2000 in overview["값"].astype(float).astype(int).tolist()  # 행 수
     top = pd.read_csv(result.run_dir / "results" / "top_values.csv", encoding="utf-8-sig")
     assert "성명" not in set(top["열"])  # names are never listed value by value
 

@@ -152,10 +152,12 @@ def test_unique_names_are_identifiers_and_never_listed():
 
 def test_identifier_needs_twenty_values_and_the_share():
     assert _row(profile(pd.DataFrame({"성명": _names(19)})).columns, "성명")["유형"] == "범주"
-    names = _names(20) + _names(5)  # 20 distinct of 25 = 0.8
+    names = _names(12) * 2 + _names(1)  # 12 distinct of 25 = 0.48, under the 0.5 default
     assert _row(profile(pd.DataFrame({"성명": names})).columns, "성명")["유형"] == "범주"
-    relaxed = profile(pd.DataFrame({"성명": names}), identifier_share=0.8)
+    relaxed = profile(pd.DataFrame({"성명": names}), identifier_share=0.4)
     assert _row(relaxed.columns, "성명")["유형"] == "식별자"
+    repeated = _names(20) + _names(5)  # 0.8 distinct: names repeat, still identifiers
+    assert _row(profile(pd.DataFrame({"성명": repeated})).columns, "성명")["유형"] == "식별자"
 
 
 def test_top_values_break_ties_by_value():

@@ -130,7 +130,7 @@ def _string_type(values: pd.Series, identifier_share: float) -> str:
     return CATEGORY
 
 
-def _column_type(series: pd.Series, identifier_share: float = 0.9) -> str:
+def _column_type(series: pd.Series, identifier_share: float = 0.5) -> str:
     """Infer one of COLUMN_TYPES for a column.
 
     Text is never numeric, so codes stored as text ("1111010100") stay 범주 or 식별자.
@@ -240,7 +240,7 @@ def _overview(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.9) -> Profile:
+def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) -> Profile:
     """Describe a table: its size, duplicates, and each column's type, gaps and values.
 
     Parameters
@@ -249,10 +249,12 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.9) 
         The table; it needs at least one column (zero rows are allowed).
     top_n : int, default 5
         How many of the most frequent values to list for each 범주 and 참거짓 column.
-    identifier_share : float, default 0.9
+    identifier_share : float, default 0.5
         A text column with at least 20 non-missing values, at least this share of them
         distinct, is an identifier (식별자, e.g. names or case numbers): its values are
-        never listed.
+        never listed. The default is cautious: Korean names repeat (a common name is
+        shared by many people), so a names column of a few thousand rows is only
+        60–90 % distinct and would otherwise be listed value by value.
 
     Returns
     -------

@@ -51,17 +51,17 @@ def _value(value: Any) -> str:
     return escape(text if len(text) <= 120 else text[:117] + "...")
 
 
-def _header(manifest: Manifest, summary: str) -> str:
+def _header(manifest: Manifest, summary: str, *, titled: bool) -> str:
+    """Title, summary and parameters; without title and summary if the notebook has them."""
     a = manifest.analysis
     rows = "".join(
         f"<tr><th>{escape(k)}</th><td>{_value(v)}</td></tr>" for k, v in manifest.parameters.items()
     )
     params = f"<table><tbody>{rows}</tbody></table>" if rows else "<p>(없음)</p>"
     level = _LEVELS.get(a.level, a.level)
+    title = "" if titled else f"<h1>{escape(a.title)}</h1>\n<p>{escape(summary)}</p>\n"
     return (
-        f"<h1>{escape(a.title)}</h1>\n"
-        f"<p>{escape(summary)}</p>\n"
-        f"<p>분석: <code>{escape(a.name)}</code> v{escape(a.version)} · {level} · "
+        f"{title}<p>분석: <code>{escape(a.name)}</code> v{escape(a.version)} · {level} · "
         f"실행 시작 {escape(manifest.started_at)}</p>\n"
         f"<h2>분석 조건 (매개변수)</h2>\n{params}"
     )
@@ -126,7 +126,11 @@ def write_report(
     footer can list them.
     """
     nb = _clean(executed)
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(_header(manifest, summary)))
+    # A notebook that opens with its own "# title" keeps it; the run header follows it.
+    first = nb.cells[0] if nb.cells else None
+    titled = first is not None and first.cell_type == "markdown" and first.source.startswith("# ")
+    header = nbformat.v4.new_markdown_cell(_header(manifest, summary, titled=titled))
+    nb.cells.insert(1 if titled else 0, header)
     nb.cells.append(nbformat.v4.new_markdown_cell(_footer(manifest)))
     body, _ = _exporter().from_notebook_node(
         nb, resources={"metadata": {"name": manifest.analysis.title}}

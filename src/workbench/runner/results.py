@@ -81,14 +81,14 @@ def publish(
         raise ParameterError(
             f"The 'fmt' parameter of publish must be 'csv' or 'parquet'; got {fmt!r}."
         )
+    keep_index = any(n is not None for n in table.index.names)
     if show:
-        _show(table, title or name)
+        _show(table, title or name, index=keep_index)
     folder = results_dir()
     if folder is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{fmt}"
-    keep_index = any(n is not None for n in table.index.names)
     if fmt == "csv":
         # lineterminator fixed so the bytes do not depend on the platform
         table.to_csv(path, index=keep_index, encoding="utf-8-sig", lineterminator="\n")
@@ -96,7 +96,7 @@ def publish(
         table.to_parquet(path, index=keep_index)
 
 
-def _show(table: pd.DataFrame, title: str) -> None:
+def _show(table: pd.DataFrame, title: str, *, index: bool) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import HTML, display
@@ -112,4 +112,5 @@ def _show(table: pd.DataFrame, title: str) -> None:
         if len(table) > len(shown)
         else ""
     )
-    display(HTML(f"<h4>{escape(title)}</h4>{shown.to_html(border=0)}{more}"))
+    body = shown.to_html(border=0, index=index, na_rep="")
+    display(HTML(f"<h4>{escape(title)}</h4>{body}{more}"))
