@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import json
 import os
@@ -17,16 +16,14 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
 from workbench import samples
+from workbench.catalog._sources import existing_file, is_sample_uri, parse_sample_uri
 from workbench.exceptions import DataReadError, ParameterError
 
-__all__ = ["fingerprint", "is_sample_uri", "read_table"]
-
-SAMPLE_SCHEME = "sample://"
+__all__ = ["read_table"]
 
 # Tried in order when no encoding is given; charset-normalizer's guess comes last.
 _ENCODINGS_TRIED = ("utf-8", "cp949")
@@ -42,29 +39,6 @@ _IDENTIFIER_NAME = re.compile(
 )
 # A value like "01" or "0012345": a zero followed by more digits.
 _LEADING_ZERO = re.compile(r"^\s*0\d")
-
-
-def is_sample_uri(source: object) -> bool:
-    """Tell whether ``source`` names a bundled sample, as in ``sample://households``.
-
-    Parameters
-    ----------
-    source : object
-        A path, a string, or anything else.
-
-    Returns
-    -------
-    bool
-        True for a string starting with ``sample://``.
-
-    Examples
-    --------
-    >>> is_sample_uri("sample://households?n=10")
-    True
-    >>> is_sample_uri("data/households.csv")
-    False
-    """
-    return isinstance(source, str) and source.startswith(SAMPLE_SCHEME)
 
 
 def read_table(
@@ -120,12 +94,12 @@ def read_table(
     ((20, 11), 'sample://households?n=20&seed=1')
     """
     if is_sample_uri(source):
-        name, params = _parse_sample_uri(str(source))
+        name, params = parse_sample_uri(str(source))
         frame = samples.get(name, **params)
         frame.attrs["source"] = str(source)
         return frame
 
-    path = _existing_file(source)
+    path = existing_file(source)
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
@@ -142,81 +116,6 @@ def read_table(
     frame = reader(path, sheet=sheet, encoding=encoding)
     frame.attrs["source"] = str(path)
     return frame
-
-
-def fingerprint(source: str | os.PathLike[str]) -> str:
-    """Return a SHA-256 hex digest that identifies an input's content.
-
-    Parameters
-    ----------
-    source : str or os.PathLike
-        A file path (its bytes are hashed) or a ``sample://`` URI (the generated table,
-        written as UTF-8 CSV without the index, is hashed; samples are deterministic,
-        so the digest is stable).
-
-    Returns
-    -------
-    str
-        64 hexadecimal characters.
-
-    Raises
-    ------
-    DataReadError
-        If the file does not exist.
-
-    Examples
-    --------
-    >>> len(fingerprint("sample://households?n=10"))
-    64
-    """
-    digest = hashlib.sha256()
-    if is_sample_uri(source):
-        name, params = _parse_sample_uri(str(source))
-        frame = samples.get(name, **params)
-        digest.update(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-        return digest.hexdigest()
-    path = _existing_file(source)
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-# --- sources -------------------------------------------------------------------------
-
-
-def _parse_sample_uri(uri: str) -> tuple[str, dict[str, Any]]:
-    """Split ``sample://NAME?key=value`` into the name and its keyword arguments."""
-    parts = urlsplit(uri)
-    name = parts.netloc
-    if not name or parts.path not in ("", "/") or parts.fragment:
-        raise ParameterError(
-            f"Cannot parse the sample URI {uri!r}. Expected 'sample://NAME' with optional "
-            f"'?key=value&...' parameters, e.g. 'sample://households?n=500&seed=3'.",
-            parameter="source",
-        )
-    params: dict[str, Any] = {}
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if key in params:
-            raise ParameterError(
-                f"The parameter {key!r} is given twice in the sample URI {uri!r}.",
-                parameter=key,
-            )
-        params[key] = int(value) if re.fullmatch(r"[+-]?\d+", value) else value
-    return name, params
-
-
-def _existing_file(source: str | os.PathLike[str]) -> Path:
-    """Return the absolute path of ``source``, or raise if it is not a file."""
-    path = Path(source).expanduser().absolute()
-    if not path.exists():
-        raise DataReadError(
-            f"File not found: {path}. Check the path; relative paths are resolved "
-            f"against the current folder {Path.cwd()}."
-        )
-    if not path.is_file():
-        raise DataReadError(f"Cannot read {path}: it is a folder, not a file.")
-    return path
 
 
 # --- text decoding ---------------------------------------------------------------------

@@ -7,7 +7,6 @@ does not say ``succeeded`` is not a result.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -27,7 +26,6 @@ __all__ = [
     "FileRecord",
     "InputRecord",
     "Manifest",
-    "file_sha256",
     "git_state",
     "package_versions",
     "read_manifest",
@@ -116,15 +114,6 @@ class Manifest(BaseModel):
 def utc_now() -> str:
     """Return the current UTC time as an ISO 8601 string."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """Return the sha256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:

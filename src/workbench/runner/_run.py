@@ -115,7 +115,7 @@ def _hash_results(run_dir: Path) -> list[mf.FileRecord]:
         return []
     return [
         mf.FileRecord(
-            path=p.relative_to(run_dir).as_posix(), sha256=mf.file_sha256(p), bytes=p.stat().st_size
+            path=p.relative_to(run_dir).as_posix(), sha256=fingerprint(p), bytes=p.stat().st_size
         )
         for p in sorted(folder.rglob("*"))
         if p.is_file()
