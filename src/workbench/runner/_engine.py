@@ -2,17 +2,17 @@
 
 papermill does the parameterising, the cell loop and the saving. This module adds what a
 run needs on top, through a papermill engine of our own (``engine_name="workbench"``):
-an environment for the kernel (where to publish results), a deadline for the whole run
-rather than per cell, an immediate kernel shutdown, and a callback as each cell starts.
+a kernel the caller started ahead of need (see :mod:`workbench.runner._kernel`), a
+deadline for the whole run rather than per cell, and a callback as each cell starts.
 Failures come back as one :class:`ExecutionFailedError` naming the cell and the cause.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,29 +23,15 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from workbench.exceptions import WorkbenchError
+from workbench.runner._errors import ExecutionFailedError
+from workbench.runner._kernel import KERNEL_NAME, Kernel
 
-__all__ = ["ENGINE_NAME", "ExecutionFailedError", "execute"]
+__all__ = ["ENGINE_NAME", "execute"]
 
 ENGINE_NAME = "workbench"
-KERNEL_NAME = "python3"
 
 #: Called as each cell starts: (cell index, number of cells, cell).
 CellCallback = Callable[[int, int, nbformat.NotebookNode], None]
-
-
-@dataclass
-class ExecutionFailedError(WorkbenchError):
-    """A run that did not complete, with where and why."""
-
-    reason: str  # cell_error | dead_kernel | timeout | interrupted
-    cell_index: int | None  # index in the executed notebook (includes injected cells)
-    error_name: str
-    error_value: str
-    traceback: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.error_name}: {self.error_value}"
 
 
 class _Tracker:
@@ -57,7 +43,7 @@ class _Tracker:
 
 
 class WorkbenchEngine(NBClientEngine):
-    """papermill engine: nbclient with a kernel environment, a run deadline and progress."""
+    """papermill engine: nbclient on a given kernel, with a run deadline and progress."""
 
     @classmethod
     def execute_managed_notebook(  # type: ignore[override]
@@ -67,8 +53,6 @@ class WorkbenchEngine(NBClientEngine):
         log_output: bool = False,
         start_timeout: int = 60,
         *,
-        kernel_env: Mapping[str, str] | None = None,
-        kernel_log: Path | None = None,
         deadline: float | None = None,
         tracker: _Tracker | None = None,
         **kwargs: Any,
@@ -97,22 +81,14 @@ class WorkbenchEngine(NBClientEngine):
             log_output=log_output,
             startup_timeout=start_timeout,
             timeout_func=time_left,
-            shutdown_kernel="immediate",
             **{
                 k: v
                 for k, v in kwargs.items()
                 if k not in ("input_path", "stdout_file", "stderr_file")
             },
         )
-        start: dict[str, Any] = {}
-        if kernel_env is not None:
-            start["env"] = dict(kernel_env)
-        if kernel_log is None:
-            return client.execute(**start)
-        # The kernel process's own stdout/stderr (start-up warnings, a crash's last words)
-        # go to a log file in the run directory instead of the user's terminal.
-        with open(kernel_log, "ab") as log:
-            return client.execute(**start, stdout=log, stderr=log)
+        # The caller owns the kernel (nbclient leaves a kernel it did not start alone).
+        return client.execute()
 
 
 papermill_engines.register(ENGINE_NAME, WorkbenchEngine)
@@ -127,22 +103,25 @@ def execute(
     output_path: Path,
     parameters: Mapping[str, Any],
     *,
-    kernel_env: Mapping[str, str],
-    kernel_log: Path | None = None,
+    kernel: Kernel,
     timeout: float | None = None,
+    started: float | None = None,
     on_cell: CellCallback | None = None,
     cwd: str | os.PathLike[str] | None = None,
 ) -> nbformat.NotebookNode:
-    """Run ``notebook`` with ``parameters`` in a fresh kernel; write it to ``output_path``.
+    """Run ``notebook`` with ``parameters`` on ``kernel``; write it to ``output_path``.
+
+    ``timeout`` counts seconds from ``started`` (a ``time.monotonic()`` value; default
+    now), so that a caller can include the kernel's start-up in it.
 
     Raises
     ------
     ExecutionFailedError
-        For a cell error, a dead kernel, a timeout (``timeout`` seconds for the whole run,
-        kernel start included) or Ctrl-C. The executed notebook is saved either way.
+        For a cell error, a dead kernel, a timeout or Ctrl-C. The executed notebook is
+        saved either way.
     """
     tracker = _Tracker(on_cell)
-    deadline = time.monotonic() + timeout if timeout else None
+    deadline = (started or time.monotonic()) + timeout if timeout else None
     source = notebook if isinstance(notebook, nbformat.NotebookNode) else os.fspath(notebook)
     try:
         return papermill.execute_notebook(
@@ -151,11 +130,10 @@ def execute(
             parameters=dict(parameters),
             engine_name=ENGINE_NAME,
             kernel_name=KERNEL_NAME,
+            km=kernel.manager,
             progress_bar=False,
-            start_timeout=int(timeout) + 1 if timeout else 60,
+            start_timeout=math.ceil(timeout) if timeout else 60,
             cwd=os.fspath(cwd) if cwd is not None else None,
-            kernel_env=kernel_env,
-            kernel_log=kernel_log,
             deadline=deadline,
             tracker=tracker,
         )

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from workbench.exceptions import WorkbenchError
 from workbench.runner._registry import INJECTED_TAG, Analysis
 
-__all__ = ["describe_failure"]
+__all__ = ["ExecutionFailedError", "describe_failure"]
+
+
+@dataclass
+class ExecutionFailedError(WorkbenchError):
+    """A run that did not complete, with where and why."""
+
+    reason: str  # cell_error | dead_kernel | timeout | interrupted
+    cell_index: int | None  # index in the executed notebook (includes injected cells)
+    error_name: str
+    error_value: str
+    traceback: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.error_name}: {self.error_value}"
+
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _REASONS = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import threading
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -26,6 +27,10 @@ REMOVE_TAGS = frozenset({"injected-parameters", "remove-cell", "remove_cell", "p
 _NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 _CHART_ALT = 'alt="분석 결과 그래프"'
 _LEVELS = {"auto": "자동 분석", "standard": "표준 분석", "advanced": "고급 분석"}
+
+
+# One exporter per process, used by one thread at a time (nbconvert is not thread-safe).
+_render_lock = threading.Lock()
 
 
 @cache
@@ -132,9 +137,35 @@ def write_report(
     header = nbformat.v4.new_markdown_cell(_header(manifest, summary, titled=titled))
     nb.cells.insert(1 if titled else 0, header)
     nb.cells.append(nbformat.v4.new_markdown_cell(_footer(manifest)))
-    body, _ = _exporter().from_notebook_node(
-        nb, resources={"metadata": {"name": manifest.analysis.title}}
-    )
+    with _render_lock:
+        body, _ = _exporter().from_notebook_node(
+            nb, resources={"metadata": {"name": manifest.analysis.title}}
+        )
     body = body.replace("<html>", '<html lang="ko">', 1).replace(_NBCONVERT_ALT, _CHART_ALT)
     path.write_text(body, encoding="utf-8")
     return path
+
+
+def _warm_up() -> None:
+    """Export a tiny notebook once: imports, templates and regexes compile here."""
+    cell = nbformat.v4.new_code_cell(
+        "1",
+        outputs=[
+            nbformat.v4.new_output(
+                "display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"}
+            )
+        ],
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 제목\n\n- 1"), cell])
+    try:
+        with _render_lock:
+            _exporter().from_notebook_node(nb)
+    except Exception:  # the real export reports any problem
+        pass
+
+
+def start_warm_up() -> threading.Thread:
+    """Prepare the report exporter in a background thread while a notebook runs."""
+    thread = threading.Thread(target=_warm_up, name="workbench-report-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -19,6 +19,8 @@ import nbformat
 from workbench.catalog import fingerprint, is_sample_uri
 from workbench.exceptions import ParameterError, RunExistsError, RunFailedError
 from workbench.runner import _manifest as mf
+from workbench.runner._errors import ExecutionFailedError, describe_failure
+from workbench.runner._kernel import Kernel
 from workbench.runner._params import resolve_parameters
 from workbench.runner._registry import Analysis, find_analysis
 from workbench.runner.results import RUN_DIR_ENV
@@ -122,10 +124,26 @@ def _hash_results(run_dir: Path) -> list[mf.FileRecord]:
     ]
 
 
-def _failure_message(analysis: Analysis, executed: Path, failure: Any) -> tuple[str, int | None]:
-    from workbench.runner._errors import describe_failure
-
-    return describe_failure(analysis, executed, failure)
+def _new_manifest(
+    analysis: Analysis, params: dict[str, Any], inputs: list[mf.InputRecord], rerun_of: str | None
+) -> mf.Manifest:
+    return mf.Manifest(
+        status="running",
+        analysis=mf.AnalysisRecord(
+            name=analysis.name,
+            title=analysis.title,
+            version=analysis.meta.version,
+            level=analysis.meta.level,
+            notebook=str(analysis.path),
+            notebook_sha256=analysis.sha256,
+        ),
+        parameters=params,
+        inputs=inputs,
+        started_at=mf.utc_now(),
+        environment=mf.environment(),
+        git=mf.git_state(analysis.path),
+        rerun_of=rerun_of,
+    )
 
 
 def run(
@@ -143,28 +161,9 @@ def run(
 
     Most callers want :func:`run_analysis`, which validates first.
     """
-    from workbench.runner._engine import ExecutionFailedError, execute
-    from workbench.runner._report import write_report
-
     inputs = resolve_inputs(analysis, params)
     run_dir = prepare_run_dir(out, analysis.name, force=force)
-    manifest = mf.Manifest(
-        status="running",
-        analysis=mf.AnalysisRecord(
-            name=analysis.name,
-            title=analysis.title,
-            version=analysis.meta.version,
-            level=analysis.meta.level,
-            notebook=str(analysis.path),
-            notebook_sha256=analysis.sha256,
-        ),
-        parameters=params,
-        inputs=inputs,
-        started_at=mf.utc_now(),
-        environment=mf.environment(),
-        git=mf.git_state(analysis.path),
-        rerun_of=rerun_of,
-    )
+    manifest = _new_manifest(analysis, params, inputs, rerun_of)
     mf.write_manifest(run_dir, manifest)
     started = time.monotonic()
     executed_path = run_dir / NOTEBOOK_NAME
@@ -179,23 +178,33 @@ def run(
         if progress is not None:
             progress("cell", index, total, cell)
 
+    if progress is not None:
+        progress("kernel", 0, len(analysis.notebook.cells), None)
+    kernel: Kernel | None = None
     try:
-        if progress is not None:
-            progress("kernel", 0, len(analysis.notebook.cells), None)
+        # The kernel boots while this process imports papermill and nbconvert below.
+        kernel = Kernel(_kernel_env(run_dir), run_dir / KERNEL_LOG_NAME)
+        from workbench.runner._engine import execute
+        from workbench.runner._report import start_warm_up, write_report
+
+        # nbconvert's first export pays for imports and template compilation; do that
+        # while the kernel computes (this process only waits on it meanwhile).
+        start_warm_up()
         executed = execute(
             notebook if notebook is not None else analysis.path,
             executed_path,
             params,
-            kernel_env=_kernel_env(run_dir),
-            kernel_log=run_dir / KERNEL_LOG_NAME,
+            kernel=kernel,
             timeout=timeout,
+            started=started,
             on_cell=on_cell,
         )
+        kernel.kill()  # done with it; reaped after the report is written
         manifest.results = _hash_results(run_dir)
         manifest.report = REPORT_NAME
         write_report(executed, manifest, run_dir / REPORT_NAME, summary=analysis.meta.summary)
     except ExecutionFailedError as failure:
-        message, cell_number = _failure_message(analysis, executed_path, failure)
+        message, cell_number = describe_failure(analysis, executed_path, failure)
         manifest.report = None
         manifest.results = _hash_results(run_dir)
         manifest.error = mf.ErrorRecord(
@@ -214,7 +223,7 @@ def run(
             error_name=failure.error_name,
             error_value=failure.error_value,
         ) from None
-    except BaseException as exc:  # report export failed, disk full, Ctrl-C after the kernel...
+    except BaseException as exc:  # kernel would not start, export failed, Ctrl-C...
         (run_dir / REPORT_NAME).unlink(missing_ok=True)
         manifest.report = None
         manifest.error = mf.ErrorRecord(
@@ -225,6 +234,10 @@ def run(
         )
         finish("failed")
         raise
+    finally:
+        if kernel is not None:
+            kernel.kill()
+            kernel.close()
     finish("succeeded")
     return RunResult(
         run_dir=run_dir,
