@@ -74,3 +74,42 @@ def test_hash_ignores_outputs_and_injected_cells_but_not_code():
     edited = copy.deepcopy(nb)
     edited.cells[2].source += "\nprint(1)"
     assert notebook_sha256(edited) != notebook_sha256(nb)
+
+
+def _with_parameters(path, source):
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = source
+    nbformat.write(nb, path)
+    return path
+
+
+def test_parameters_cell_forms(fixture_notebook):
+    path = _with_parameters(
+        fixture_notebook("ok"),
+        "# a heading comment is not a parameter's help\n"
+        "rows: int = 3  # number of rows (개)\n"
+        "regions = [\n"
+        '    "11110",\n'
+        '    "26350",\n'
+        "]  # 시군구코드 list\n"
+        "label = str(1)  # not a literal\n"
+        "threshold: float = 1  # annotated float\n"
+        "a = b = 2\n"
+        'data_path = ""  # optional input\n'
+        "print('side effects are not parameters')\n",
+    )
+    params = {p.name: p for p in find_analysis(path).parameters}
+    assert list(params) == ["rows", "regions", "label", "threshold", "data_path"]
+    assert params["rows"].help == "number of rows (개)"
+    assert params["regions"].default == ["11110", "26350"]
+    assert params["regions"].type_name == "list"
+    assert params["regions"].help == "시군구코드 list"
+    assert params["label"].type_name == "any"
+    assert params["threshold"].type_name == "float"
+
+
+def test_parameters_cell_with_a_syntax_error_is_reported(fixture_notebook):
+    path = _with_parameters(fixture_notebook("ok"), "rows = (3\n")
+    with pytest.raises(NotebookContractError, match="parameters cell is not valid Python"):
+        find_analysis(path)

@@ -1,7 +1,7 @@
 """Find standard analyses and read their contract (metadata and parameters cell).
 
-Nothing here starts a kernel: parameters are read with papermill's own inspection of the
-cell tagged ``parameters``, and defaults are parsed as Python literals.
+Nothing here starts a kernel or imports papermill: the cell tagged ``parameters`` is read
+with :mod:`ast`, and defaults are parsed as Python literals.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import ast
 import difflib
 import hashlib
+import io
 import json
 import os
+import tokenize
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
@@ -140,27 +142,61 @@ def standard_notebook_dirs() -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
-def _literal(source: str) -> tuple[Any, str]:
+def _literal(node: ast.expr) -> tuple[Any, str]:
     try:
-        value = ast.literal_eval(source)
-    except (ValueError, SyntaxError):
+        value = ast.literal_eval(node)
+    except ValueError:
         return None, "any"
     return value, type(value).__name__
 
 
-def _read_parameters(nb: nbformat.NotebookNode) -> tuple[Parameter, ...]:
-    from papermill.translators import papermill_translators
+def _trailing_comments(source: str) -> dict[int, str]:
+    """Map line number -> the comment that ends that line."""
+    comments: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token.string.lstrip("#").strip()
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return comments
 
+
+def _read_parameters(nb: nbformat.NotebookNode) -> tuple[Parameter, ...]:
+    """Read ``name = literal  # meaning (unit)`` lines of the cell tagged ``parameters``.
+
+    The same contract papermill's inspection reads, parsed with :mod:`ast` so that
+    listing analyses and validating parameters need not import papermill (a quarter of
+    a second before the kernel can start).
+    """
     cell = next(
         (c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None
     )
     if cell is None:
         return ()
-    translator = papermill_translators.find_translator("python3", "python")
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as exc:
+        raise NotebookContractError(
+            f"The parameters cell is not valid Python (line {exc.lineno}): {exc.msg}"
+        ) from None
+    comments = _trailing_comments(cell.source)
     params = []
-    for p in translator.inspect(cell):
-        default, type_name = _literal(p.default)
-        params.append(Parameter(p.name, default, type_name, p.help.strip()))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, annotation = node.targets[0], None
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, annotation = node.target, node.annotation
+        else:
+            continue
+        if not isinstance(target, ast.Name) or node.value is None:
+            continue
+        default, type_name = _literal(node.value)
+        if isinstance(annotation, ast.Name):
+            type_name = annotation.id
+        end = node.end_lineno or node.lineno
+        help_text = comments.get(end) or comments.get(node.lineno, "")
+        params.append(Parameter(target.id, default, type_name, help_text))
     return tuple(params)
 
 
