@@ -202,7 +202,11 @@ def _read_parameters(nb: nbformat.NotebookNode) -> tuple[Parameter, ...]:
 
 def _load(path: Path, *, require_meta: bool) -> Analysis:
     try:
-        nb = nbformat.read(path, as_version=4)
+        # No JSON-schema validation here: compiling nbformat's schema costs 0.1 s before
+        # the kernel can start, and papermill validates the notebook when it runs it.
+        nb = nbformat.v4.reads(path.read_text(encoding="utf-8"))
+        if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+            raise ValueError("not an nbformat 4 notebook")
     except FileNotFoundError:
         raise AnalysisNotFoundError(f"Notebook not found: {path}") from None
     except Exception as exc:  # nbformat raises several unrelated types
@@ -266,6 +270,12 @@ def find_analysis(name_or_path: str | os.PathLike[str]) -> Analysis:
     path = Path(text)
     if text.endswith(".ipynb") or path.is_file():
         return _load(path.resolve(), require_meta=False)
+    for folder in standard_notebook_dirs():  # by convention the file is named NAME.ipynb
+        candidate = folder / f"{text}.ipynb"
+        if candidate.is_file():
+            analysis = _load_cached(candidate, candidate.stat().st_mtime_ns)
+            if analysis.name == text:
+                return analysis
     analyses = {a.name: a for a in list_analyses()}
     if text in analyses:
         return analyses[text]

@@ -163,9 +163,19 @@ def run(
     """
     inputs = resolve_inputs(analysis, params)
     run_dir = prepare_run_dir(out, analysis.name, force=force)
-    manifest = _new_manifest(analysis, params, inputs, rerun_of)
-    mf.write_manifest(run_dir, manifest)
     started = time.monotonic()
+    if progress is not None:
+        progress("kernel", 0, len(analysis.notebook.cells), None)
+    # The kernel boots (about half a second) while this process writes the manifest and
+    # imports papermill and nbconvert; it is always killed and reaped below.
+    kernel = Kernel(_kernel_env(run_dir), run_dir / KERNEL_LOG_NAME)
+    try:
+        manifest = _new_manifest(analysis, params, inputs, rerun_of)
+        mf.write_manifest(run_dir, manifest)
+    except BaseException:
+        kernel.kill()
+        kernel.close()
+        raise
     executed_path = run_dir / NOTEBOOK_NAME
 
     def finish(status: str) -> None:
@@ -178,12 +188,7 @@ def run(
         if progress is not None:
             progress("cell", index, total, cell)
 
-    if progress is not None:
-        progress("kernel", 0, len(analysis.notebook.cells), None)
-    kernel: Kernel | None = None
     try:
-        # The kernel boots while this process imports papermill and nbconvert below.
-        kernel = Kernel(_kernel_env(run_dir), run_dir / KERNEL_LOG_NAME)
         from workbench.runner._engine import execute
         from workbench.runner._report import start_warm_up, write_report
 
@@ -223,7 +228,7 @@ def run(
             error_name=failure.error_name,
             error_value=failure.error_value,
         ) from None
-    except BaseException as exc:  # kernel would not start, export failed, Ctrl-C...
+    except BaseException as exc:  # export failed, disk full, Ctrl-C...
         (run_dir / REPORT_NAME).unlink(missing_ok=True)
         manifest.report = None
         manifest.error = mf.ErrorRecord(
@@ -235,9 +240,8 @@ def run(
         finish("failed")
         raise
     finally:
-        if kernel is not None:
-            kernel.kill()
-            kernel.close()
+        kernel.kill()
+        kernel.close()
     finish("succeeded")
     return RunResult(
         run_dir=run_dir,
