@@ -48,6 +48,7 @@ def test_unknown_parameter_fails_before_any_kernel_starts(kernel_starts, tmp_pat
     result = invoke("run", "profile", "-p", "nonexistent", "1")
     assert result.exit_code == 2
     assert "Unknown parameter 'nonexistent'" in result.output
+    assert "Did you mean one of: data_path, sheet, encoding, top_n, max_charts?" in result.output
     assert "workbench show profile" in result.output
     assert kernel_starts == []
     assert not (tmp_path / "runs").exists()

@@ -99,11 +99,15 @@ def _check_known(analysis: Analysis, names: Iterable[str], origin: str) -> None:
         if name in known:
             continue
         close = difflib.get_close_matches(name, known, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        listed = ", ".join(known) if known else "(none)"
+        if close:
+            hint = f"Did you mean '{close[0]}'?"
+        elif known:
+            hint = f"Did you mean one of: {', '.join(known)}?"
+        else:
+            hint = "It takes no parameters."
         raise ParameterError(
-            f"Unknown parameter '{name}'{origin} for analysis '{analysis.name}'.{hint} "
-            f"Its parameters are: {listed}. See `workbench show {analysis.name}`.",
+            f"Unknown parameter '{name}'{origin} for analysis '{analysis.name}'. {hint} "
+            f"See `workbench show {analysis.name}`.",
             parameter=name,
         )
 
