@@ -7,30 +7,16 @@ Errors print one message (a traceback only with ``--verbose``) and exit non-zero
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from workbench import __version__
-
-app = typer.Typer(
-    name="workbench",
-    help="workbench: 표준 분석 노트북을 재현 가능하게 실행하고 보고서와 실행 기록을 남깁니다.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-# soft_wrap: never break a path or an identifier across lines (people copy them).
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-_state = {"verbose": False}
+from workbench.cli._common import app, err, handle_errors, out, progress_bar, state
 
 
 def _version(value: bool) -> None:
@@ -48,67 +34,7 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="버전 표시")
     ] = False,
 ) -> None:
-    _state["verbose"] = verbose
-
-
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    """Turn library errors into one message and an exit code."""
-    from workbench.exceptions import (
-        AnalysisNotFoundError,
-        NotebookContractError,
-        ParameterError,
-        RunExistsError,
-        RunFailedError,
-        WorkbenchError,
-    )
-
-    try:
-        yield
-    except RunFailedError as exc:
-        err.print(f"[bold red]실행 실패[/]\n{exc}", highlight=False)
-        if exc.run_dir is not None:
-            err.print(f"실행 기록 (status: failed): {Path(str(exc.run_dir)) / 'manifest.json'}")
-        raise typer.Exit(1) from None
-    except (AnalysisNotFoundError, NotebookContractError, ParameterError, RunExistsError) as exc:
-        if _state["verbose"]:
-            err.print_exception()
-        err.print(f"[bold red]오류:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    except WorkbenchError as exc:
-        if _state["verbose"]:
-            err.print_exception()
-        err.print(f"[bold red]오류:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-@contextlib.contextmanager
-def _progress(title: str, quiet: bool) -> Iterator[Any]:
-    """Show a Rich progress bar over the notebook's cells, on stderr."""
-    if quiet:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(f"{title}: 커널 시작 중", total=None)
-
-        def update(event: str, index: int, total: int, cell: Any) -> None:
-            if event == "kernel":
-                bar.update(task, total=total, completed=0)
-            else:
-                bar.update(
-                    task, total=total, completed=index, description=f"{title}: 셀 {index + 1}"
-                )
-
-        yield update
+    state["verbose"] = verbose
 
 
 def _print_run(result: Any) -> None:
@@ -125,7 +51,7 @@ def analyses_command() -> None:
     """표준 분석 목록 (이름, 제목, 수준, 요약)."""
     from workbench.runner import list_analyses
 
-    with _errors():
+    with handle_errors():
         table = Table("이름", "제목", "수준", "요약", title="표준 분석")
         for a in list_analyses():
             table.add_row(a.name, a.title, a.meta.level, a.meta.summary)
@@ -137,7 +63,7 @@ def show_command(name: Annotated[str, typer.Argument(help="분석 이름 또는 
     """분석 하나의 매개변수(기본값, 유형, 설명)와 입력 자료."""
     from workbench.runner import find_analysis
 
-    with _errors():
+    with handle_errors():
         a = find_analysis(name)
         out.print(f"[bold]{a.title}[/] ({a.name} v{a.meta.version}, {a.meta.level})")
         if a.meta.summary:
@@ -212,7 +138,7 @@ def run_command(
     """표준 분석을 실행하여 보고서(report.html), 결과 표, 실행 기록(manifest.json)을 만듭니다."""
     from workbench.runner import run_analysis
 
-    with _errors(), _progress(name, quiet) as progress:
+    with handle_errors(), progress_bar(name, quiet) as progress:
         result = run_analysis(
             name,
             cli_pairs=_split_pairs(param),
@@ -241,7 +167,7 @@ def rerun_command(
     """기록된 노트북 버전, 매개변수, 입력으로 다시 실행하고 (--verify) 결과를 대조합니다."""
     from workbench.runner import rerun
 
-    with _errors(), _progress("재실행", quiet) as progress:
+    with handle_errors(), progress_bar("재실행", quiet) as progress:
         result = rerun(
             manifest, out=out_dir, force=force, verify=verify, timeout=timeout, progress=progress
         )
@@ -267,7 +193,7 @@ def demo_command(
     """예시 자료로 'profile'과 'household_income' 분석을 실행하고 보고서 경로를 출력합니다."""
     from workbench.runner import demo
 
-    with _errors():
+    with handle_errors():
         results = demo(out_dir, force=force, progress=lambda msg: err.print(msg))
     out.print("[bold]데모 완료[/]. 보고서:")
     for result in results:

@@ -1,0 +1,83 @@
+"""Shared pieces of the ``workbench`` command: the app, consoles, error handling."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="workbench",
+    help="workbench: 표준 분석 노트북을 재현 가능하게 실행하고 보고서와 실행 기록을 남깁니다.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# soft_wrap: never break a path or an identifier across lines (people copy them).
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+state = {"verbose": False}
+
+
+@contextlib.contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn library errors into one message and an exit code."""
+    from workbench.exceptions import (
+        AnalysisNotFoundError,
+        NotebookContractError,
+        ParameterError,
+        RunExistsError,
+        RunFailedError,
+        WorkbenchError,
+    )
+
+    try:
+        yield
+    except RunFailedError as exc:
+        err.print(f"[bold red]실행 실패[/]\n{exc}", highlight=False)
+        if exc.run_dir is not None:
+            err.print(f"실행 기록 (status: failed): {Path(str(exc.run_dir)) / 'manifest.json'}")
+        raise typer.Exit(1) from None
+    except (AnalysisNotFoundError, NotebookContractError, ParameterError, RunExistsError) as exc:
+        if state["verbose"]:
+            err.print_exception()
+        err.print(f"[bold red]오류:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except WorkbenchError as exc:
+        if state["verbose"]:
+            err.print_exception()
+        err.print(f"[bold red]오류:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@contextlib.contextmanager
+def progress_bar(title: str, quiet: bool) -> Iterator[Any]:
+    """Show a Rich progress bar over the notebook's cells, on stderr."""
+    if quiet:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"{title}: 커널 시작 중", total=None)
+
+        def update(event: str, index: int, total: int, cell: Any) -> None:
+            if event == "kernel":
+                bar.update(task, total=total, completed=0)
+            else:
+                bar.update(
+                    task, total=total, completed=index, description=f"{title}: 셀 {index + 1}"
+                )
+
+        yield update
