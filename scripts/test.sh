@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
+source scripts/_system.sh
+ensure_system_packages
 ensure_venv "test"
 
 echo "==> ruff (lint and format)"

@@ -2,8 +2,9 @@
 
 The public API that notebooks use (``import workbench as wb``):
 
+- :func:`catalog` -- the catalog of datasets across agencies: ``wb.catalog().load(name)``;
 - :func:`read_table` -- read a CSV (UTF-8, UTF-8 with BOM, CP949), Excel, Parquet or
-  JSON file, or a bundled ``sample://`` table, into a pandas DataFrame;
+  JSON file, a bundled ``sample://`` table or a ``catalog:NAME`` dataset into pandas;
 - :func:`publish` -- publish a result table: shown in the notebook and report, written
   to the run's ``results/`` folder so the runner can check and hash it;
 - :func:`use_korean_font` -- make matplotlib draw Korean text;
@@ -25,6 +26,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "publish": ("workbench.runner.results", "publish"),
     "use_korean_font": ("workbench.plotting", "use_korean_font"),
     "WorkbenchError": ("workbench.exceptions", "WorkbenchError"),
+    "catalog": ("workbench.catalog", None),
     "samples": ("workbench.samples", None),
     "blocks": ("workbench.blocks", None),
     "plotting": ("workbench.plotting", None),

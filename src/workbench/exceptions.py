@@ -8,12 +8,16 @@ message. Messages name the thing, what was expected, what was got, and the fix.
 from __future__ import annotations
 
 __all__ = [
+    "AccessDeniedError",
     "AnalysisNotFoundError",
+    "AuditError",
+    "CatalogError",
     "DataReadError",
     "NotebookContractError",
     "ParameterError",
     "RunExistsError",
     "RunFailedError",
+    "SchemaError",
     "WorkbenchError",
 ]
 
@@ -48,6 +52,34 @@ class ParameterError(WorkbenchError, ValueError):
 
 class DataReadError(WorkbenchError):
     """A data file that cannot be read (missing, undecodable, unsupported format)."""
+
+
+class CatalogError(WorkbenchError, LookupError):
+    """A catalog file that is invalid, or a dataset name that is not in the catalog."""
+
+
+class SchemaError(WorkbenchError, ValueError):
+    """Loaded data that does not match the columns declared for its dataset.
+
+    Parameters
+    ----------
+    message : str
+        Every offending column with a count and up to five row numbers.
+    failures : list of dict
+        One per problem: ``column``, ``check``, ``count``, ``rows``.
+    """
+
+    def __init__(self, message: str, failures: list[dict[str, object]] | None = None) -> None:
+        super().__init__(message)
+        self.failures = failures or []
+
+
+class AccessDeniedError(WorkbenchError, PermissionError):
+    """A personal dataset requested without a purpose and legal basis in ethics.yml."""
+
+
+class AuditError(WorkbenchError):
+    """An audit log whose hash chain is broken (an entry altered, inserted or removed)."""
 
 
 class RunExistsError(WorkbenchError, FileExistsError):

@@ -16,7 +16,12 @@ import typer
 from rich.table import Table
 
 from workbench import __version__
+from workbench.cli._audit import audit_app
+from workbench.cli._catalog import catalog_app
 from workbench.cli._common import app, err, handle_errors, out, progress_bar, state
+
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(audit_app, name="audit")
 
 
 def _version(value: bool) -> None:
