@@ -137,8 +137,6 @@ class Catalog(Mapping[str, DatasetEntry]):
     def _prepare(
         self, name: str, purpose: str | None, columns: Sequence[str] | None, where: Any
     ) -> tuple[DatasetEntry, str | None, list[Filter]]:
-        from workbench.catalog._access import check_access
-
         entry = self[name]
         if columns is not None:
             if isinstance(columns, str):
@@ -146,8 +144,7 @@ class Catalog(Mapping[str, DatasetEntry]):
             self._check_columns(entry, columns, "columns")
         filters = normalize_where(where)
         self._check_columns(entry, [f.column for f in filters], "where")
-        granted = check_access(entry, config.ethics_file(self.project), purpose)
-        return entry, granted, filters
+        return entry, self.check_access(name, purpose), filters
 
     def load(
         self,
@@ -250,6 +247,15 @@ class Catalog(Mapping[str, DatasetEntry]):
             ],
             columns=["열", "유형", "설명", "개인정보", "연결 키"],
         )
+
+    def check_access(self, name: str, purpose: str | None = None) -> str | None:
+        """Raise unless the project's ethics record allows loading ``name``.
+
+        Returns the purpose that a load would record (see :meth:`load`).
+        """
+        from workbench.catalog._access import check_access
+
+        return check_access(self[name], config.ethics_file(self.project), purpose)
 
     def exists(self, name: str) -> bool:
         """Tell whether the dataset's source is there (files) or reachable (databases)."""

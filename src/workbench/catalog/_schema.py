@@ -120,9 +120,11 @@ def _rows(indexes: list[Any], frame: pd.DataFrame) -> str:
     positions = []
     for value in indexes:
         try:
-            positions.append(int(frame.index.get_loc(value)) + 1)
+            location = frame.index.get_loc(value)
         except (KeyError, TypeError):
             continue
+        if isinstance(location, int):  # a unique index label (a slice or mask otherwise)
+            positions.append(location + 1)
     shown = ", ".join(str(p) for p in sorted(positions)[:_SHOWN_ROWS])
     return f" (rows {shown}{', …' if len(positions) > _SHOWN_ROWS else ''})" if shown else ""
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import nbformat
 
-from workbench.catalog import fingerprint, is_sample_uri
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
+from workbench.runner._inputs import input_fingerprint, input_missing
 from workbench.runner._registry import INJECTED_TAG, Analysis, AnalysisMeta, notebook_sha256
 from workbench.runner._registry import _read_parameters as read_parameters
 from workbench.runner._run import ProgressCallback, RunResult, run
@@ -78,10 +78,10 @@ def recorded_analysis(
 def _input_differences(manifest: mf.Manifest) -> list[str]:
     found = []
     for record in manifest.inputs:
-        if not is_sample_uri(record.path) and not Path(record.path).is_file():
+        if input_missing(record.path):
             found.append(f"input '{record.parameter}' is missing: {record.path}")
             continue
-        now = fingerprint(record.path)
+        now = input_fingerprint(record.path)
         if now != record.sha256:
             found.append(
                 f"input '{record.parameter}' changed: {record.path} "

@@ -16,10 +16,11 @@ from typing import Any
 
 import nbformat
 
-from workbench.catalog import fingerprint, is_sample_uri
-from workbench.exceptions import ParameterError, RunExistsError, RunFailedError
+from workbench.catalog import fingerprint
+from workbench.exceptions import RunExistsError, RunFailedError
 from workbench.runner import _manifest as mf
 from workbench.runner._errors import ExecutionFailedError, describe_failure
+from workbench.runner._inputs import resolve_inputs
 from workbench.runner._kernel import Kernel
 from workbench.runner._params import resolve_parameters
 from workbench.runner._registry import Analysis, find_analysis
@@ -79,26 +80,6 @@ def prepare_run_dir(out: str | os.PathLike[str] | None, name: str, *, force: boo
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     return run_dir
-
-
-def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputRecord]:
-    """Make input paths absolute (in ``params``), check they exist, and hash them."""
-    records = []
-    for name in analysis.meta.inputs:
-        value = params.get(name)
-        if value in (None, ""):
-            continue
-        if not isinstance(value, str):
-            raise ParameterError(f"Input parameter '{name}' must be a path; got {value!r}.", name)
-        if not is_sample_uri(value):
-            path = Path(value).expanduser().resolve()
-            if not path.is_file():
-                raise ParameterError(
-                    f"Input parameter '{name}': file not found: {path}", parameter=name
-                )
-            value = params[name] = str(path)
-        records.append(mf.InputRecord(parameter=name, path=value, sha256=fingerprint(value)))
-    return records
 
 
 def _kernel_env(run_dir: Path) -> dict[str, str]:

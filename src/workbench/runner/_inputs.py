@@ -1,0 +1,82 @@
+"""A run's inputs: files, bundled samples, or catalog datasets — resolved and hashed.
+
+An input parameter may hold a path (made absolute), a ``sample://`` URI, or a catalog
+dataset: ``catalog:NAME``, or just ``NAME`` when no file of that name exists. A catalog
+dataset is checked (it exists, and the project's ethics record allows it) before any
+kernel starts; the kernel then loads it by name, so credentials never pass through the
+parameters, the manifest or the executed notebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.catalog import CATALOG_SCHEME, fingerprint, is_catalog_uri, is_sample_uri
+from workbench.exceptions import ParameterError, WorkbenchError
+from workbench.runner import _manifest as mf
+from workbench.runner._registry import Analysis
+
+__all__ = ["input_fingerprint", "input_missing", "resolve_inputs"]
+
+
+def _catalog() -> Any:
+    from workbench.catalog import open_catalog
+
+    return open_catalog()
+
+
+def input_fingerprint(value: str) -> str:
+    """Return the sha256 of an input's content, whatever kind of input it is."""
+    if is_catalog_uri(value):
+        return str(_catalog().fingerprint(value[len(CATALOG_SCHEME) :]))
+    return fingerprint(value)
+
+
+def input_missing(value: str) -> bool:
+    """Tell whether a recorded input can no longer be found."""
+    if is_sample_uri(value):
+        return False
+    if is_catalog_uri(value):
+        name = value[len(CATALOG_SCHEME) :]
+        catalog = _catalog()
+        return name not in catalog or not catalog.exists(name)
+    return not Path(value).is_file()
+
+
+def _resolve(name: str, value: str) -> str:
+    if is_sample_uri(value):
+        return value
+    if is_catalog_uri(value):
+        dataset = value[len(CATALOG_SCHEME) :]
+    else:
+        path = Path(value).expanduser().resolve()
+        if path.is_file():
+            return str(path)
+        catalog = _catalog()
+        if value not in catalog:
+            raise ParameterError(
+                f"Input parameter '{name}': no file {path}, and no dataset '{value}' in the "
+                "catalog (see `workbench catalog list`).",
+                parameter=name,
+            )
+        dataset = value
+    try:
+        _catalog().check_access(dataset)
+    except WorkbenchError as exc:
+        raise ParameterError(f"Input parameter '{name}': {exc}", parameter=name) from None
+    return CATALOG_SCHEME + dataset
+
+
+def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputRecord]:
+    """Resolve each declared input (in ``params``), check it is there, and hash it."""
+    records = []
+    for name in analysis.meta.inputs:
+        value = params.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise ParameterError(f"Input parameter '{name}' must be a path; got {value!r}.", name)
+        value = params[name] = _resolve(name, value)
+        records.append(mf.InputRecord(parameter=name, path=value, sha256=input_fingerprint(value)))
+    return records
