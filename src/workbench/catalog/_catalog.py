@@ -70,6 +70,9 @@ class Catalog(Mapping[str, DatasetEntry]):
         except KeyError:
             raise CatalogError(self._not_found(name)) from None
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._catalog.datasets
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._catalog.datasets)
 

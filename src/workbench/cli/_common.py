@@ -28,6 +28,7 @@ def handle_errors() -> Iterator[None]:
     """Turn library errors into one message and an exit code."""
     from workbench.exceptions import (
         AnalysisNotFoundError,
+        CatalogError,
         NotebookContractError,
         ParameterError,
         RunExistsError,
@@ -42,7 +43,13 @@ def handle_errors() -> Iterator[None]:
         if exc.run_dir is not None:
             err.print(f"실행 기록 (status: failed): {Path(str(exc.run_dir)) / 'manifest.json'}")
         raise typer.Exit(1) from None
-    except (AnalysisNotFoundError, NotebookContractError, ParameterError, RunExistsError) as exc:
+    except (
+        AnalysisNotFoundError,
+        CatalogError,
+        NotebookContractError,
+        ParameterError,
+        RunExistsError,
+    ) as exc:
         if state["verbose"]:
             err.print_exception()
         err.print(f"[bold red]오류:[/] {exc}", highlight=False)

@@ -53,8 +53,10 @@ def _resolve(name: str, value: str) -> str:
         path = Path(value).expanduser().resolve()
         if path.is_file():
             return str(path)
-        catalog = _catalog()
-        if value not in catalog:
+        looks_like_path = "/" in value or "\\" in value or bool(Path(value).suffix)
+        if looks_like_path:
+            raise ParameterError(f"Input parameter '{name}': file not found: {path}", name)
+        if value not in _catalog():
             raise ParameterError(
                 f"Input parameter '{name}': no file {path}, and no dataset '{value}' in the "
                 "catalog (see `workbench catalog list`).",
