@@ -2,9 +2,189 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.table import Table
+
+from workbench.cli._common import handle_errors, out
+
+if TYPE_CHECKING:
+    from workbench.catalog._catalog import Catalog
+    from workbench.catalog._map import FieldMatch
+    from workbench.catalog._model import DatasetEntry
 
 catalog_app = typer.Typer(
     help="자료 목록(카탈로그): 어느 기관이 어떤 자료를 가지고 있고 어떤 키로 연결되는지.",
     no_args_is_help=True,
 )
+
+CatalogOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--catalog",
+        "-c",
+        metavar="PATH",
+        help="catalog.yml 경로 (여러 번 사용 가능; 기본: 공유 카탈로그와 프로젝트의 catalog.yml)",
+    ),
+]
+SamplesOption = Annotated[bool, typer.Option("--samples", help="내장 예시 카탈로그도 포함")]
+NameArgument = Annotated[str, typer.Argument(help="자료 이름 (workbench catalog list 참고)")]
+
+
+def _open(paths: list[Path] | None, samples: bool) -> Catalog:
+    from workbench.catalog._catalog import open_catalog
+
+    # Without --samples, leave the default: the samples only when no catalog is found.
+    return open_catalog(*(paths or []), samples=True if samples else None)
+
+
+def _keys(entry: DatasetEntry) -> str:
+    from workbench.catalog._map import key_roles
+
+    return ", ".join(key_roles(entry)) or "-"
+
+
+@catalog_app.command("list")
+def list_command(catalog: CatalogOption = None, samples: SamplesOption = False) -> None:
+    """기관별 자료 목록 (이름, 제목, 기관, 민감도, 연결 키, 갱신 주기)."""
+    from workbench.catalog._map import SENSITIVITY_LABELS
+
+    with handle_errors():
+        cat = _open(catalog, samples)
+        groups = cat.by_agency()
+        table = Table(
+            "이름", "제목", "기관", "민감도", "연결 키", "갱신 주기",
+            title=f"자료 목록 ({len(cat)}개, 기관 {len(groups)}곳)",
+        )  # fmt: skip
+        for agency, entries in groups.items():
+            for entry in entries:
+                table.add_row(
+                    entry.name,
+                    entry.title,
+                    agency,
+                    SENSITIVITY_LABELS[entry.sensitivity],
+                    _keys(entry),
+                    entry.update_cycle or "-",
+                )
+            table.add_section()
+        out.print(table)
+        out.print("자세히: workbench catalog show 이름 · 연결: workbench catalog related 이름")
+
+
+def _where(match: FieldMatch) -> str:
+    """Say in Korean where a search matched: 제목, 열 월소득, 연결 키 법정동코드 ..."""
+    from workbench.catalog._map import FIELD_LABELS
+
+    label = FIELD_LABELS[match.field]
+    if match.field == "key":
+        return f"{label} {match.text}"
+    return f"{label} {match.column}" if match.column else label
+
+
+@catalog_app.command("search")
+def search_command(
+    text: Annotated[str, typer.Argument(help="검색어 (한글 또는 영어; 여러 단어는 모두 포함)")],
+    catalog: CatalogOption = None,
+    samples: SamplesOption = False,
+) -> None:
+    """이름, 제목, 설명, 기관, 열 이름과 설명, 연결 키에서 자료를 찾습니다."""
+    from workbench.catalog._map import search
+
+    with handle_errors():
+        hits = search(_open(catalog, samples), text)
+        if not hits:
+            out.print(f"'{text}'와 일치하는 자료가 없습니다.", highlight=False)
+            return
+        table = Table(
+            "이름", "제목", "기관", "일치한 곳", title=f"'{text}' 검색 결과 ({len(hits)}개)"
+        )
+        for hit in hits:
+            where = [_where(match) for match in hit.matches]
+            table.add_row(hit.dataset, hit.title, hit.owner, ", ".join(dict.fromkeys(where)))
+        out.print(table)
+
+
+@catalog_app.command("show")
+def show_command(
+    name: NameArgument, catalog: CatalogOption = None, samples: SamplesOption = False
+) -> None:
+    """자료 하나의 정보(기관, 출처, 민감도 등)와 열 목록."""
+    from workbench.catalog._map import SENSITIVITY_LABELS
+
+    with handle_errors():
+        entry = _open(catalog, samples)[name]
+        out.print(f"[bold]{entry.title}[/] ({entry.name})", highlight=False)
+        if entry.description:
+            out.print(entry.description, highlight=False)
+        facts = {
+            "기관": entry.owner,
+            "민감도": SENSITIVITY_LABELS[entry.sensitivity],
+            "출처": entry.source,
+            "형식": entry.format or "",
+            "인코딩": entry.encoding or "",
+            "이용 조건": entry.licence,
+            "갱신 주기": entry.update_cycle,
+            "카탈로그": str(entry.catalog_file or ""),
+        }
+        for label, value in facts.items():
+            if value:
+                out.print(f"  {label}: {value}", highlight=False)
+        columns = Table("열", "유형", "설명", "개인정보", "연결 키", title="열 목록")
+        for column, spec in entry.columns.items():
+            columns.add_row(column, spec.type, spec.description, spec.pii or "", spec.key or "")
+        if entry.columns:
+            out.print(columns)
+        else:
+            out.print("  열 정보가 선언되지 않았습니다.")
+
+
+@catalog_app.command("related")
+def related_command(
+    name: NameArgument, catalog: CatalogOption = None, samples: SamplesOption = False
+) -> None:
+    """같은 연결 키(예: 법정동코드)를 가진 자료, 곧 결합할 수 있는 자료."""
+    from workbench.catalog._map import related
+
+    with handle_errors():
+        cat = _open(catalog, samples)
+        relations = related(cat, name)
+        if not relations:
+            entry = cat[name]
+            if entry.key_columns():
+                message = f"'{name}'의 연결 키({_keys(entry)})를 가진 다른 자료가 없습니다."
+            else:
+                message = f"'{name}'에는 연결 키가 선언되지 않았습니다."
+            out.print(message, highlight=False)
+            return
+        table = Table(
+            "자료", "제목", "기관", "연결 키", f"열 ({name})", "열 (상대 자료)",
+            title=f"'{name}'와 연결되는 자료 ({len(relations)}개)",
+        )  # fmt: skip
+        for r in relations:
+            table.add_row(
+                r.other,
+                r.title,
+                r.owner,
+                "\n".join(k.role for k in r.keys),
+                "\n".join(", ".join(k.columns) for k in r.keys),
+                "\n".join(", ".join(k.other_columns) for k in r.keys),
+            )
+        out.print(table)
+
+
+@catalog_app.command("map")
+def map_command(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="지도를 쓸 폴더")] = Path("."),
+    catalog: CatalogOption = None,
+    samples: SamplesOption = False,
+) -> None:
+    """기관별 자료와 연결 키를 그린 자료 지도(data_map.html, data_map.png)를 씁니다."""
+    from workbench.catalog._map import write_map
+
+    with handle_errors():
+        html, png = write_map(_open(catalog, samples), out_dir)
+    out.print("[bold]자료 지도[/]를 썼습니다:")
+    out.print(f"  {html.resolve()}", highlight=False)
+    out.print(f"  {png.resolve()}", highlight=False)
