@@ -43,3 +43,103 @@ def households_csv(tmp_path: Path) -> Path:
     from workbench import samples
 
     return samples.write("households", tmp_path / "data" / "가구.csv", encoding="cp949", n=300)
+
+
+# --- a throwaway PostgreSQL server --------------------------------------------------------
+
+POSTGRES_USER = "workbench"
+POSTGRES_DATABASE = "agency"
+
+
+def _postgres_bin() -> Path:
+    """Debian's PostgreSQL binaries (the newest installed major version)."""
+    import glob
+
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parents[1].name) if Path(p).parents[1].name.isdigit() else 0,
+    )
+    if not found:
+        pytest.fail(
+            "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb). "
+            "`.ci/run` installs Debian's postgresql package; run it, or `apt-get install "
+            "postgresql`."
+        )
+    return Path(found[-1]).parent
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """Start a throwaway PostgreSQL cluster; yield a URL with a real user and password.
+
+    The URL is ``postgresql+psycopg://workbench:PASSWORD@127.0.0.1:PORT/agency``; the
+    password holds characters that must be percent-encoded in a URL (``@``, ``/``, ``:``),
+    so tests also cover the encoded and decoded forms. Password authentication
+    (scram-sha-256) is required on every connection, over TCP and the socket.
+    """
+    import os
+    import secrets
+    import subprocess
+    import tempfile
+    import time
+    from urllib.parse import quote
+
+    import sqlalchemy as sa
+
+    pg_bin = _postgres_bin()
+    as_root = os.geteuid() == 0
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
+    data, log = folder / "data", folder / "server.log"
+    pg_ctl = [str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(log), "-w"]
+
+    def pg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, *args], capture_output=True, text=True, timeout=120, check=False
+        )
+
+    def check(done: subprocess.CompletedProcess[str], what: str) -> None:
+        if done.returncode != 0:
+            server_log = log.read_text(errors="replace") if log.exists() else ""
+            pytest.fail(f"{what} failed:\n{done.stdout}\n{done.stderr}\n{server_log}")
+
+    password = f"Pw{secrets.token_hex(8)}@/:x"
+    try:
+        if as_root:  # initdb refuses to run as root
+            shutil.chown(folder, "postgres", "postgres")
+        pwfile = folder / "pwfile"
+        pwfile.write_text(password + "\n", encoding="utf-8")
+        pwfile.chmod(0o600)
+        if as_root:
+            shutil.chown(pwfile, "postgres", "postgres")
+        initdb = [str(pg_bin / "initdb"), "-D", str(data), "-A", "scram-sha-256"]
+        owner = ["-U", POSTGRES_USER, f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8"]
+        check(pg(*initdb, *owner), "initdb")
+        pwfile.unlink()
+        for _attempt in range(5):  # another process may take the port after the probe
+            port = _free_port()
+            options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+            started = pg(*pg_ctl, "-o", options, "start")
+            if started.returncode == 0:
+                break
+            time.sleep(0.2)
+        else:
+            check(started, "pg_ctl start")
+        url = f"postgresql+psycopg://{POSTGRES_USER}:{quote(password, safe='')}@127.0.0.1:{port}"
+        engine = sa.create_engine(f"{url}/postgres", isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{POSTGRES_DATABASE}"'))
+        engine.dispose()
+        yield f"{url}/{POSTGRES_DATABASE}"
+    finally:
+        if (data / "postmaster.pid").exists():
+            pg(*pg_ctl, "-m", "fast", "stop")
+        shutil.rmtree(folder, ignore_errors=True)

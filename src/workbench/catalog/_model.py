@@ -269,5 +269,12 @@ def merge_catalogs(files: list[tuple[Path, CatalogFile]]) -> CatalogFile:
             merged.datasets[name] = entry
             origin[name] = path
         for name, connection in catalog.connections.items():
-            merged.connections[name] = connection  # local files complete shared ones
+            # Field by field: catalog.local.yml completes a shared connection (adds its
+            # url) without dropping what the shared catalog said (its url_env).
+            earlier = merged.connections.get(name)
+            merged.connections[name] = (
+                earlier.model_copy(update=connection.model_dump(exclude_unset=True))
+                if earlier is not None
+                else connection
+            )
     return merged
