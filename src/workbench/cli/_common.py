@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(
     name="workbench",
@@ -39,7 +40,7 @@ def handle_errors() -> Iterator[None]:
     try:
         yield
     except RunFailedError as exc:
-        err.print(f"[bold red]실행 실패[/]\n{exc}", highlight=False)
+        err.print(f"[bold red]실행 실패[/]\n{escape(str(exc))}", highlight=False)
         if exc.run_dir is not None:
             err.print(f"실행 기록 (status: failed): {Path(str(exc.run_dir)) / 'manifest.json'}")
         raise typer.Exit(1) from None
@@ -52,12 +53,12 @@ def handle_errors() -> Iterator[None]:
     ) as exc:
         if state["verbose"]:
             err.print_exception()
-        err.print(f"[bold red]오류:[/] {exc}", highlight=False)
+        err.print(f"[bold red]오류:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     except WorkbenchError as exc:
         if state["verbose"]:
             err.print_exception()
-        err.print(f"[bold red]오류:[/] {exc}", highlight=False)
+        err.print(f"[bold red]오류:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
 
 

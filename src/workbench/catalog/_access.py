@@ -1,0 +1,211 @@
+"""Who may load what: personal datasets need a purpose and a legal basis in ethics.yml.
+
+A dataset marked ``personal`` or ``pseudonymised`` in the catalog loads only when the
+project's ethics record, ``ethics.yml``, lists it under ``datasets:`` with a ``purpose``
+and a ``legal_basis``. ``public`` and ``internal`` datasets need no entry. A refusal says
+exactly what to add, as a YAML snippet to paste.
+
+Only the ``datasets:`` mapping is read here; the ethics checks (``workbench.ethics``)
+extend the same file with other sections and other fields per dataset, and both layers
+read it independently (neither imports the other). The file is read on every check, so
+an edit takes effect on the next load without restarting a kernel.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from workbench.catalog._model import DatasetEntry
+from workbench.exceptions import AccessDeniedError
+
+__all__ = ["RESTRICTED", "DatasetRecord", "check_access"]
+
+#: Sensitivities that need an entry in ethics.yml before a dataset loads.
+RESTRICTED = ("personal", "pseudonymised")
+_SENSITIVITY_KO = {"personal": "개인정보", "pseudonymised": "가명정보"}
+_PLACEHOLDER_PURPOSE = "<왜 이 자료가 필요한지>"
+_PLACEHOLDER_BASIS = "<법적 근거, 예: 사회보장급여법 제12조>"
+# A YAML key that needs no quotes (letters of any script, digits, _ and -).
+_PLAIN_KEY = re.compile(r"^[^\W\d][\w-]*$")
+
+
+class DatasetRecord(BaseModel):
+    """What ethics.yml says about one dataset (the fields this layer reads).
+
+    Other fields (allowed use, quasi-identifiers, retention, ...) belong to the ethics
+    record's own model and are kept but not interpreted here.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    purpose: str | None = None
+    legal_basis: str | None = None
+
+
+def _filled(value: str | None) -> bool:
+    """Tell whether a field holds real text, not nothing or the snippet's placeholder."""
+    text = (value or "").strip()
+    return bool(text) and not (text.startswith("<") and text.endswith(">"))
+
+
+def _quote(value: str) -> str:
+    # JSON strings are valid YAML double-quoted scalars.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _snippet(name: str, record: DatasetRecord | None) -> str:
+    key = name if _PLAIN_KEY.match(name) else _quote(name)
+    purpose = record.purpose if record and _filled(record.purpose) else _PLACEHOLDER_PURPOSE
+    basis = record.legal_basis if record and _filled(record.legal_basis) else _PLACEHOLDER_BASIS
+    return (
+        "datasets:\n"
+        f"  {key}:\n"
+        f"    purpose: {_quote(str(purpose))}\n"
+        f"    legal_basis: {_quote(str(basis))}"
+    )
+
+
+def _refuse(entry: DatasetEntry, problem: str, fix: str, record: DatasetRecord | None) -> NoReturn:
+    label = _SENSITIVITY_KO.get(entry.sensitivity, entry.sensitivity)
+    raise AccessDeniedError(
+        f"Dataset '{entry.name}' is {entry.sensitivity} data ({label}): it loads only when "
+        f"the project's ethics record lists it with a purpose and a legal basis. {problem} "
+        f"{fix}:\n\n{_snippet(entry.name, record)}"
+    )
+
+
+def _read_datasets(path: Path) -> dict[Any, Any]:
+    """Return the ``datasets:`` mapping of ethics.yml ({} when the file has none)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AccessDeniedError(
+            f"{path}: not UTF-8 text (undecodable byte at offset {exc.start}). "
+            "Save ethics.yml as UTF-8."
+        ) from None
+    except OSError as exc:
+        raise AccessDeniedError(f"{path}: cannot be read ({exc.strerror}).") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise AccessDeniedError(f"{path}{where}: not valid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise AccessDeniedError(
+            f"{path}: expected a mapping (with 'datasets:' among its keys); "
+            f"got {type(data).__name__}."
+        )
+    datasets = data.get("datasets")
+    if datasets is None:
+        return {}
+    if not isinstance(datasets, dict):
+        raise AccessDeniedError(
+            f"{path}: 'datasets' must be a mapping from dataset name to its purpose and "
+            f"legal basis; got {type(datasets).__name__}."
+        )
+    return datasets
+
+
+def _record(path: Path, name: str, raw: Any) -> DatasetRecord:
+    if raw is None:
+        return DatasetRecord()
+    if not isinstance(raw, dict):
+        raise AccessDeniedError(
+            f"{path}: dataset '{name}' must be a mapping with 'purpose' and 'legal_basis'; "
+            f"got {type(raw).__name__} {raw!r}."
+        )
+    try:
+        return DatasetRecord.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{path}: invalid entry for dataset '{name}'"]
+        for error in exc.errors():
+            field = ".".join(str(p) for p in error["loc"])
+            lines.append(f"  - field '{field}': {error['msg']}")
+        raise AccessDeniedError("\n".join(lines)) from None
+
+
+def check_access(entry: DatasetEntry, ethics_path: Path, purpose: str | None) -> str | None:
+    """Check that a dataset may be loaded; return the purpose to record in the audit log.
+
+    Parameters
+    ----------
+    entry : DatasetEntry
+        The catalog entry (its ``sensitivity`` decides what is needed).
+    ethics_path : pathlib.Path
+        The project's ethics record, ``ethics.yml`` (it may not exist).
+    purpose : str, optional
+        The purpose given by the caller of ``load`` (blank counts as none).
+
+    Returns
+    -------
+    str or None
+        ``purpose`` when given; otherwise the purpose registered in ethics.yml (None for
+        a dataset that needs no entry and has none). A given purpose that differs from
+        the registered one is allowed and is what gets recorded: the audit log keeps
+        what the analyst declared for this load, and the registered purpose stays in
+        ethics.yml for anyone comparing the two.
+
+    Raises
+    ------
+    AccessDeniedError
+        For a ``personal`` or ``pseudonymised`` dataset that ethics.yml does not list
+        with both a purpose and a legal basis (the message shows the YAML to add, the
+        dataset, its sensitivity and the file, and says when the file does not exist),
+        or when ethics.yml is not valid (naming the file, the line or the dataset).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from workbench.catalog._model import DatasetEntry
+    >>> open_data = DatasetEntry(
+    ...     name="stations", title="정류장", owner="국토교통부", source="s.csv",
+    ...     sensitivity="public")
+    >>> check_access(open_data, Path("no-such-ethics.yml"), "노선 개편")
+    '노선 개편'
+    """
+    purpose = purpose.strip() if purpose and purpose.strip() else None
+    restricted = entry.sensitivity in RESTRICTED
+    if not restricted and (purpose is not None or not ethics_path.is_file()):
+        return purpose
+    if not ethics_path.is_file():
+        _refuse(entry, f"{ethics_path} does not exist.", f"Create {ethics_path} with", None)
+    datasets = _read_datasets(ethics_path)
+    if entry.name not in datasets:
+        if not restricted:
+            return purpose
+        listed = [str(k) for k in datasets]
+        close = difflib.get_close_matches(entry.name, listed, n=1)
+        have = f"it lists {', '.join(listed)}." if listed else "it lists no datasets."
+        if close:
+            have += f" Is '{close[0]}' meant to be '{entry.name}'?"
+        fix = f"Add to {ethics_path}" + (" (under its 'datasets:')" if datasets else "")
+        _refuse(entry, f"{ethics_path} does not list '{entry.name}': {have}", fix, None)
+    record = _record(ethics_path, entry.name, datasets[entry.name])
+    if restricted:
+        missing = [
+            field
+            for field, value in (("purpose", record.purpose), ("legal_basis", record.legal_basis))
+            if not _filled(value)
+        ]
+        if missing:
+            _refuse(
+                entry,
+                f"{ethics_path} lists '{entry.name}' without {' or '.join(missing)} "
+                "(empty or still the placeholder).",
+                f"Complete its entry in {ethics_path}",
+                record,
+            )
+    if purpose is not None:
+        return purpose
+    return record.purpose.strip() if record.purpose and _filled(record.purpose) else None

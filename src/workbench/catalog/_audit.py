@@ -1,0 +1,503 @@
+"""The access audit log: one JSON line per load of a non-public dataset, hash-chained.
+
+Each entry carries ``seq`` (1, 2, ...), ``time`` (UTC), ``user``, ``dataset``,
+``purpose``, ``columns``, ``rows``, ``sha256`` (of the data loaded), ``prev`` (the
+previous entry's ``hash``, 64 zeros for the first) and ``hash`` (the sha256 of the
+entry's canonical JSON without ``hash``). Editing, removing, inserting or reordering an
+entry therefore breaks the chain, and :meth:`AuditLog.verify` names the first break.
+
+A chain cannot show that entries were cut from its *end*, so a small head record next to
+the log (``audit.jsonl.head``: the last ``seq`` and ``hash``, replaced atomically on each
+append) keeps the tail honest. Someone who rewrites the log, recomputes every hash and
+updates the head defeats any local check; the log makes tampering evident, not
+impossible. Copy both files when handing a log to an auditor.
+
+Appends from many processes (the batch runner runs many kernels) are serialised by an
+exclusive ``flock`` on the log and fsync'd before the lock is released. POSIX only.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workbench.exceptions import AuditError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["GENESIS", "AuditLog", "entry_hash", "frame_sha256"]
+
+_TAIL_CHUNK = 64 * 1024
+#: The ``prev`` of the first entry.
+GENESIS = "0" * 64
+# What each field holds (a bool is refused where an int is expected).
+_FIELDS = {"seq": int, "time": str, "user": str, "dataset": str, "purpose": str}
+_FIELDS |= {"columns": list, "rows": int, "sha256": str, "prev": str, "hash": str}
+Item = tuple[int, dict[str, Any] | str]  # (line number, entry or what is wrong with it)
+
+
+def frame_sha256(df: pd.DataFrame) -> str:
+    """Return a sha256 of a frame's content: column names, dtypes and values, in order.
+
+    The same data gives the same digest in every process (no randomised ``hash``); the
+    index is ignored. Text columns are hashed from their UTF-8 bytes through Arrow (about
+    15x faster than ``pandas.util.hash_pandas_object`` on a column of distinct strings),
+    other columns with ``hash_pandas_object``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"시도": ["서울", "부산"], "n": [1, 2]})
+    >>> frame_sha256(a) == frame_sha256(a.copy())
+    True
+    >>> frame_sha256(a) == frame_sha256(a.rename(columns={"n": "m"}))
+    False
+    """
+    import pandas as pd
+
+    digest = hashlib.sha256()
+    header = [[str(name), str(dtype)] for name, dtype in df.dtypes.items()]
+    digest.update(json.dumps([header, len(df)], ensure_ascii=False).encode("utf-8"))
+    for _, column in df.items():
+        text = _text_parts(column)
+        if text is None:
+            digest.update(b"H")
+            try:
+                rows = pd.util.hash_pandas_object(column, index=False)
+            except (TypeError, ValueError):  # unhashable values (lists, dicts): by repr()
+                rows = pd.util.hash_pandas_object(column.map(repr), index=False)
+            digest.update(rows.to_numpy().astype("<u8").tobytes())
+        else:
+            digest.update(b"S")
+            for part in text:
+                digest.update(part)
+    return digest.hexdigest()
+
+
+def _text_parts(column: pd.Series) -> tuple[bytes, bytes, memoryview] | None:
+    """Return a text column's validity, lengths and UTF-8 bytes; None if not all text."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
+        return None
+    try:
+        array = pa.array(column, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return None  # mixed values: hash_pandas_object copes
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return None
+    valid = array.is_valid()
+    # Nulls become "" so that no leftover bytes behind a null slot reach the digest.
+    array = pc.if_else(valid, array.cast(pa.large_string()), pa.scalar("", pa.large_string()))
+    offsets = np.frombuffer(array.buffers()[1], "<i8", len(array) + 1, array.offset * 8)
+    data = array.buffers()[2]
+    chars = memoryview(data)[offsets[0] : offsets[-1]] if data is not None else memoryview(b"")
+    return np.asarray(valid).tobytes(), np.diff(offsets).astype("<i8").tobytes(), chars
+
+
+def entry_hash(entry: Mapping[str, Any]) -> str:
+    """Return the sha256 of an entry's canonical JSON (sorted keys, no ``hash`` field)."""
+    body = {key: value for key, value in entry.items() if key != "hash"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _describe(entry: Mapping[str, Any]) -> str:
+    return f"entry {entry['seq']} ({entry['time']}, dataset {entry['dataset']})"
+
+
+def _missing(first: int, last: int) -> str:
+    return f"entry {first} is missing" if first == last else f"entries {first}–{last} are missing"
+
+
+def _parse_line(raw: bytes, cut: bool) -> dict[str, Any] | str:
+    """Return the entry on one line, or what is wrong with the line."""
+    if not raw.strip():
+        return "the line is empty (the log never has blank lines: it was edited by hand)"
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        if cut:
+            return "the line is incomplete: the file ends in the middle of an entry (cut short)"
+        return f"not a JSON entry (cut or edited by hand): {exc}"
+    if not isinstance(value, dict):
+        return f"not an audit entry: expected a JSON object, got {type(value).__name__}"
+    seq = value.get("seq")
+    label = f"entry {seq}" if type(seq) is int else "the line"
+    for field, kind in _FIELDS.items():
+        if field not in value:
+            return f"{label} was altered: its field '{field}' is missing"
+        if not isinstance(value[field], kind) or isinstance(value[field], bool):
+            return f"{label} was altered: its field '{field}' holds {value[field]!r}"
+    if value["seq"] < 1:
+        return f"not an audit entry: 'seq' must be at least 1, got {value['seq']}"
+    if cut:
+        return f"{_describe(value)} has no line ending: the file was cut short or edited"
+    return value
+
+
+def parse_lines(data: bytes) -> list[Item]:
+    """Split a log into (line number, entry or problem) pairs."""
+    lines = data.split(b"\n")
+    cut = not data.endswith(b"\n")
+    if not cut or not data:
+        lines.pop()  # the empty remainder after the final newline
+        cut = False
+    return [
+        (number, _parse_line(raw, cut and number == len(lines)))
+        for number, raw in enumerate(lines, start=1)
+    ]
+
+
+def _next_entry(items: list[Item], index: int) -> tuple[int, dict[str, Any]] | None:
+    if index + 1 < len(items):
+        number, item = items[index + 1]
+        if isinstance(item, dict):
+            return number, item
+    return None
+
+
+def _duplicate(
+    number: int,
+    item: dict[str, Any],
+    previous: tuple[int, dict[str, Any]] | None,
+    following: tuple[int, dict[str, Any]] | None,
+    head: dict[str, Any] | None,
+    first_line: int,
+) -> str:
+    """Describe an entry whose number the chain has already passed."""
+    seq = item["seq"]
+    if previous is None or previous[1]["seq"] != seq:
+        return (
+            f"an entry was inserted at line {number}: entry {seq} is already at line {first_line}"
+        )
+    # Two neighbours with one number: the chain goes on from the genuine one.
+    other_line, other = previous
+    successor_prev = following[1]["prev"] if following else (head or {}).get("hash")
+    genuine_is_later = (
+        successor_prev == item["hash"]
+        and successor_prev != other["hash"]
+        and entry_hash(item) == item["hash"]
+    )
+    inserted = other_line if genuine_is_later else number
+    return (
+        f"an entry was inserted at line {inserted}: entry {seq} appears twice "
+        f"(lines {other_line} and {number})"
+    )
+
+
+def _gap(number: int, item: dict[str, Any], expected: int, lines: dict[int, list[int]]) -> str:
+    """Describe an entry whose number skips ahead of the chain."""
+    seq = item["seq"]
+    for wanted in range(expected, seq):
+        later = [n for n in lines.get(wanted, []) if n > number]
+        if later:
+            return (
+                f"entries are out of order: entry {seq} is at line {number}, "
+                f"before entry {wanted} (line {later[0]})"
+            )
+    after = f"entry {seq} follows entry {expected - 1}" if expected > 1 else "the log starts"
+    after += f" at entry {seq}" * (expected == 1)
+    return f"{_missing(expected, seq - 1)}: {after}"
+
+
+def chain_problem(items: list[Item], head: dict[str, Any] | None) -> tuple[int | None, str | None]:
+    """Return (line number, problem) for the first break in the chain, or (None, None)."""
+    lines: dict[int, list[int]] = {}
+    for number, item in items:
+        if isinstance(item, dict):
+            lines.setdefault(item["seq"], []).append(number)
+    expected, prev_hash = 1, GENESIS
+    previous: tuple[int, dict[str, Any]] | None = None
+    for index, (number, item) in enumerate(items):
+        if isinstance(item, str):
+            return number, item
+        seq = item["seq"]
+        following = _next_entry(items, index)
+        if seq < expected:
+            return number, _duplicate(number, item, previous, following, head, lines[seq][0])
+        if seq > expected:
+            return number, _gap(number, item, expected, lines)
+        actual = entry_hash(item)
+        if actual != item["hash"] or item["prev"] != prev_hash:
+            if (
+                following is not None
+                and following[1]["seq"] == seq
+                and following[1]["prev"] == prev_hash
+                and entry_hash(following[1]) == following[1]["hash"]
+            ):
+                return number, (
+                    f"an entry was inserted at line {number}: entry {seq} appears again at "
+                    f"line {following[0]}, and that one follows entry {seq - 1}"
+                )
+            if actual != item["hash"]:
+                return number, f"{_describe(item)} was altered: its hash does not match its content"
+            before = f"entry {seq - 1}" if seq > 1 else "the start (64 zeros)"
+            return number, (
+                f"{_describe(item)} does not follow {before}: its 'prev' is not {before}'s hash "
+                f"({before} was altered and re-hashed, or entry {seq} was replaced)"
+            )
+        expected, prev_hash, previous = seq + 1, item["hash"], (number, item)
+    return None, None
+
+
+def tail_problem(
+    last: Mapping[str, Any] | None, head: Mapping[str, Any] | None, name: str
+) -> str | None:
+    """Compare the log's last entry with its head record; return what disagrees, if any."""
+    if head is not None and "unreadable" in head:
+        return f"its head record {name} is unreadable: {head['unreadable']!r}"
+    if head is None:
+        if last is None or last["seq"] == 1:
+            return None  # new, or the first append stopped between the log and the head
+        return (
+            f"its head record {name} is missing, so entries cut from the end cannot be "
+            f"ruled out (the log ends at {_describe(last)})"
+        )
+    end, ends_at = (last["seq"], f"ends at {_describe(last)}") if last else (0, "has no entries")
+    if head["seq"] > end:
+        return (
+            f"{_missing(end + 1, head['seq'])}: the log {ends_at}, but its head record "
+            f"{name} says entry {head['seq']} was the last written"
+        )
+    assert last is not None  # head["seq"] >= 1 here
+    if head["seq"] == end and head["hash"] != last["hash"]:
+        return f"{_describe(last)} was altered and re-hashed: its hash differs from the head's"
+    if head["seq"] == end or (head["seq"] == end - 1 and head["hash"] == last["prev"]):
+        return None  # (a writer may stop between the log and the head; the next append fixes it)
+    return (
+        f"the log goes on past entry {head['seq']}, the last in its head record {name}: "
+        f"entries {head['seq'] + 1}–{end} were not appended by workbench, or entry "
+        f"{head['seq']} was altered"
+    )
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_last_line(fd: int) -> tuple[bytes, bool] | None:
+    """Return the open log's last line and whether it lacks its newline; None when empty."""
+    start = os.fstat(fd).st_size
+    tail, cut = b"", -1
+    while start > 0 and cut < 0:
+        step = min(_TAIL_CHUNK, start)
+        start -= step
+        tail = os.pread(fd, step, start) + tail
+        cut = tail.rfind(b"\n", 0, len(tail) - 1)
+    if not tail:
+        return None
+    complete = tail.endswith(b"\n")
+    return tail[cut + 1 : len(tail) - complete], not complete
+
+
+class AuditLog:
+    """An append-only, hash-chained JSON-lines log of data accesses.
+
+    Parameters
+    ----------
+    path : path
+        The log file (``.workbench/audit.jsonl`` in a project, see
+        :func:`workbench.config.audit_log_path`); its folder is created on first append.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> log = AuditLog(pathlib.Path(tempfile.mkdtemp()) / "audit.jsonl")
+    >>> entry = log.append(user="kim", dataset="households", purpose="복지 사각지대 분석",
+    ...                    columns=["가구ID", "월소득"], rows=50, sha256="ab" * 32)
+    >>> entry["seq"], entry["prev"] == "0" * 64
+    (1, True)
+    >>> log.verify()
+    1
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    @property
+    def head_path(self) -> Path:
+        """The head record: the last entry's ``seq`` and ``hash``."""
+        return self.path.with_name(self.path.name + ".head")
+
+    def __repr__(self) -> str:
+        return f"AuditLog({str(self.path)!r})"
+
+    # --- writing ----------------------------------------------------------------------
+
+    def append(
+        self,
+        *,
+        user: str,
+        dataset: str,
+        purpose: str,
+        columns: Sequence[str],
+        rows: int,
+        sha256: str,
+    ) -> dict[str, Any]:
+        """Append one entry, chained to the last one; return it (with ``seq`` and ``hash``).
+
+        Raises
+        ------
+        AuditError
+            When the log's end is unreadable or disagrees with its head record (an entry
+            cut off or appended by hand): appending then would hide the damage.
+        """
+        fields: dict[str, Any] = {"user": user, "dataset": dataset, "purpose": purpose}
+        fields = {key: str(value) for key, value in fields.items()}
+        fields |= {"columns": [str(c) for c in columns], "rows": int(rows), "sha256": str(sha256)}
+        try:
+            return self._append(fields)
+        except OSError as exc:
+            raise AuditError(
+                f"Cannot write the audit log {self.path}: {exc}. Every load of a non-public "
+                "dataset is recorded there: make the folder writable."
+            ) from exc
+
+    def _append(self, fields: dict[str, Any]) -> dict[str, Any]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            tail = _read_last_line(fd)
+            last = _parse_line(*tail) if tail else None
+            if isinstance(last, str):
+                problem: str | None = f"its last line is unreadable: {last}"
+            else:
+                problem = tail_problem(last, self._read_head(), self.head_path.name)
+            if problem is not None or isinstance(last, str):  # (the second, for mypy)
+                raise AuditError(
+                    f"Cannot append to the audit log {self.path}: {problem}. Run `workbench "
+                    f"audit verify --log {self.path}`; keep both files as evidence, and move "
+                    f"them aside to start a new log."
+                )
+            entry: dict[str, Any] = {
+                "seq": last["seq"] + 1 if last else 1,
+                "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                **fields,
+                "prev": last["hash"] if last else GENESIS,
+            }
+            entry["hash"] = entry_hash(entry)
+            line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+            size = os.fstat(fd).st_size
+            try:
+                _write_all(fd, line.encode("utf-8"))
+                os.fsync(fd)
+            except OSError:
+                os.ftruncate(fd, size)  # a disk-full half line would block every later append
+                raise
+            self._write_head(entry)
+        finally:
+            os.close(fd)  # releases the lock
+        return entry
+
+    def _write_head(self, entry: Mapping[str, Any]) -> None:
+        record = json.dumps({"seq": entry["seq"], "hash": entry["hash"], "time": entry["time"]})
+        fd, tmp = tempfile.mkstemp(prefix=self.head_path.name, dir=self.path.parent)
+        try:
+            os.fchmod(fd, 0o644)  # mkstemp makes it private; the log itself is not
+            _write_all(fd, record.encode("utf-8") + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, self.head_path)
+        _fsync_folder(self.path.parent)  # the rename, and the log's own entry when new
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _read_head(self) -> dict[str, Any] | None:
+        try:
+            text = self.head_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        try:
+            head = json.loads(text)
+            if type(head["seq"]) is int and head["seq"] >= 1 and isinstance(head["hash"], str):
+                return dict(head)
+        except (ValueError, KeyError, TypeError):
+            pass
+        return {"unreadable": text[:200]}
+
+    def _snapshot(self) -> tuple[bytes | None, dict[str, Any] | None]:
+        """Return the log's bytes (None if absent) and its head, read under a shared lock."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None, self._read_head()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            with os.fdopen(os.dup(fd), "rb") as file:
+                return file.read(), self._read_head()
+        finally:
+            os.close(fd)
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Return every entry, oldest first (not verified; see :meth:`verify`).
+
+        Raises
+        ------
+        AuditError
+            Naming the first line that is not a readable entry.
+        """
+        data, _ = self._snapshot()
+        if data is None:
+            return []
+        entries = []
+        for number, item in parse_lines(data):
+            if isinstance(item, str):
+                raise AuditError(f"{self.path}, line {number}: {item}")
+            entries.append(item)
+        return entries
+
+    def verify(self) -> int:
+        """Check the whole chain; return the number of entries when it is intact.
+
+        Returns
+        -------
+        int
+            The number of entries (0 for a log that does not exist yet).
+
+        Raises
+        ------
+        AuditError
+            Naming the first problem: a line that is cut or not JSON (its line number),
+            an altered entry (its hash no longer matches its content), a missing,
+            inserted or out-of-order entry, or entries cut from the end (the head
+            record says more were written).
+        """
+        data, head = self._snapshot()
+        items = parse_lines(data or b"")
+        where, problem = chain_problem(items, head)
+        if problem is None:
+            last = items[-1][1] if items else None
+            problem = tail_problem(
+                last if isinstance(last, dict) else None, head, self.head_path.name
+            )
+            where = None
+        if problem is not None:
+            prefix = f"{self.path}, line {where}" if where is not None else str(self.path)
+            raise AuditError(f"{prefix}: {problem}")
+        return len(items)

@@ -1,0 +1,149 @@
+"""`workbench audit verify | show`, invoked in-process."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from workbench import cli
+from workbench.catalog._audit import AuditLog
+from workbench.cli import app
+from workbench.cli._audit import audit_app
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Rich wraps at the terminal width; make it wide so messages stay on one line."""
+    for console in (cli.out, cli.err):
+        monkeypatch.setattr(console, "width", 300)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder (it has an ethics.yml) with five audit entries, as the cwd."""
+    (tmp_path / "ethics.yml").write_text("datasets: {}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    log = AuditLog(tmp_path / ".workbench" / "audit.jsonl")
+    for i, dataset in enumerate(["households", "tax", "households", "tax", "households"], 1):
+        log.append(
+            user="kim",
+            dataset=dataset,
+            purpose=f"목적 {i}",
+            columns=["a"],
+            rows=1000 * i,
+            sha256="0" * 64,
+        )
+    return log
+
+
+def edit_line(log: AuditLog, index: int, **changes) -> None:
+    lines = log.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    entry = json.loads(lines[index])
+    entry.update(changes)
+    lines[index] = json.dumps(entry, ensure_ascii=False) + "\n"
+    log.path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_every_audit_command_has_help_text():
+    commands = {c.name for c in audit_app.registered_commands}
+    assert commands == {"verify", "show"}
+    for name in commands:
+        result = invoke("audit", name, "--help")
+        assert result.exit_code == 0
+        assert "--log" in result.output
+
+
+def test_verify_an_intact_log_of_the_current_project(project):
+    result = invoke("audit", "verify")
+    assert result.exit_code == 0, result.output
+    assert "감사 기록 5건: 변조 없음" in result.output
+    assert str(project.path) in result.output
+
+
+def test_verify_fails_after_an_edit_naming_the_entry(project):
+    edit_line(project, 2, rows=1)
+    result = invoke("audit", "verify")
+    assert result.exit_code == 1
+    assert "감사 기록 검증 실패" in result.output
+    assert "entry 3 (" in result.output
+    assert "was altered" in result.output
+
+
+def test_verify_fails_after_a_deletion_naming_the_entry(project):
+    lines = project.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    del lines[3]
+    project.path.write_text("".join(lines), encoding="utf-8")
+    result = invoke("audit", "verify", "--log", str(project.path))
+    assert result.exit_code == 1
+    assert "entry 4 is missing: entry 5 follows entry 3" in result.output
+
+
+def test_verify_fails_after_the_last_entry_is_deleted(project):
+    lines = project.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    project.path.write_text("".join(lines[:-1]), encoding="utf-8")
+    result = invoke("audit", "verify")
+    assert result.exit_code == 1
+    assert "entry 5 is missing" in result.output
+
+
+def test_verify_without_a_log(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("audit", "verify", "--log", str(tmp_path / "none.jsonl"))
+    assert result.exit_code == 0
+    assert "감사 기록이 없습니다" in result.output
+
+
+def test_verify_a_log_deleted_whole_fails(project):
+    project.path.unlink()  # the head record still says five entries were written
+    result = invoke("audit", "verify")
+    assert result.exit_code == 1
+    assert "entries 1–5 are missing" in result.output
+
+
+def test_show_lists_entries_as_a_table(project):
+    result = invoke("audit", "show")
+    assert result.exit_code == 0, result.output
+    for header in ("순번", "시각", "사용자", "자료", "목적", "행 수"):
+        assert header in result.output
+    assert "목적 1" in result.output
+    assert "5,000" in result.output
+
+
+def test_show_filters_by_dataset_and_keeps_the_last(project):
+    result = invoke("audit", "show", "--dataset", "tax")
+    assert result.exit_code == 0
+    assert "목적 2" in result.output and "목적 4" in result.output
+    assert "목적 1" not in result.output
+
+    result = invoke("audit", "show", "--last", "2")
+    assert "목적 4" in result.output and "목적 5" in result.output
+    assert "목적 3" not in result.output
+
+    result = invoke("audit", "show", "--dataset", "welfare")
+    assert result.exit_code == 0
+    assert "기록 없음" in result.output
+
+
+def test_show_without_a_log(tmp_path):
+    result = invoke("audit", "show", "--log", str(tmp_path / "none.jsonl"))
+    assert result.exit_code == 0
+    assert "기록 없음" in result.output
+
+
+def test_show_prints_logged_text_verbatim_not_as_markup(project):
+    edit_line(project, 0, purpose="[red]숨김[/red]")
+    result = invoke("audit", "show")
+    assert "[red]숨김[/red]" in result.output
+    assert "entry 1" in invoke("audit", "verify").output
+
+
+def test_show_names_an_unreadable_line(project):
+    with project.path.open("a", encoding="utf-8") as file:
+        file.write("{broken\n")
+    result = invoke("audit", "show")
+    assert result.exit_code == 1
+    assert "line 6" in result.output
