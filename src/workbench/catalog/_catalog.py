@@ -212,8 +212,8 @@ class Catalog(Mapping[str, DatasetEntry]):
         Examples
         --------
         >>> cat = open_catalog(samples=True)
-        >>> cat.aggregate("households", ["시도"], {"월소득": "mean"}).columns.tolist()
-        ['시도', '월소득_mean']
+        >>> cat.aggregate("population", ["연도"], {"인구": ["sum", "mean"]}).columns.tolist()
+        ['연도', '인구_sum', '인구_mean']
         """
         aggs = {c: [v] if isinstance(v, str) else list(v) for c, v in values.items()}
         for column, functions in aggs.items():

@@ -133,7 +133,7 @@ class DatasetEntry(BaseModel):
     format: Format | None = None
     encoding: str | None = None
     sheet: str | int | None = None
-    header_rows: int = 1
+    header_rows: int | None = None  # None: detect merged multi-row Excel headers
     table: str | None = None
     query: str | None = None
     connection: str | None = None

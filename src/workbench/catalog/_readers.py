@@ -13,9 +13,11 @@ import io
 import json
 import os
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from posixpath import join, normpath
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -30,6 +32,7 @@ _ENCODINGS_TRIED = ("utf-8", "cp949")
 _DELIMITERS = (",", "\t", ";", "|")
 _SNIFF_CHARS = 64 * 1024
 _BOM = "\ufeff"
+_T = TypeVar("_T")
 
 # Column names that mark identifiers: 법정동코드, 주민등록번호, 가구ID, user_id, userId,
 # zip_code. "id" must stand alone (id, user_id, 가구id) or end a camelCase word (userId),
@@ -46,6 +49,7 @@ def read_table(
     *,
     sheet: str | int | None = None,
     encoding: str | None = None,
+    header_rows: int | None = None,
 ) -> pd.DataFrame:
     """Read a table file, or a bundled sample, into a DataFrame.
 
@@ -69,13 +73,21 @@ def read_table(
         Excel only: the sheet's name or zero-based index. Default: the first sheet.
     encoding : str, optional
         Text files only: the encoding to use instead of detecting it.
+    header_rows : int, optional
+        Excel only: how many rows at the top form the header. With 2 or more, the rows
+        are flattened into one name per column: a merged cell's value fills its whole
+        span horizontally, the levels are joined with ``_`` (``2024_인구``), empty parts
+        are dropped, and repeated names get ``.1``, ``.2`` as pandas does. Not given:
+        detected from the merged cells at the top of the sheet (see Notes); other
+        formats always have one header row.
 
     Returns
     -------
     pandas.DataFrame
         The table. ``df.attrs["source"]`` holds the absolute path (or the sample URI);
         for text files ``df.attrs["encoding"]`` holds the encoding used, and for Excel
-        ``df.attrs["sheet"]`` the sheet's name.
+        ``df.attrs["sheet"]`` the sheet's name and ``df.attrs["header_rows"]`` the
+        number of header rows used.
 
     Raises
     ------
@@ -84,8 +96,19 @@ def read_table(
         sheet does not exist, or the parser fails (the message keeps the parser's line
         number).
     ParameterError
-        If a ``sample://`` URI names an unknown sample or parameter, or ``sheet`` is
-        given for a file that is not a workbook.
+        If a ``sample://`` URI names an unknown sample or parameter, ``sheet`` or
+        ``header_rows`` > 1 is given for a file that is not a workbook, or
+        ``header_rows`` is not an int >= 1.
+
+    Notes
+    -----
+    Header detection in Excel is deliberately conservative; without merged cells in the
+    first row the header is one row, as before. The header grows to cover every merged
+    cell that starts inside it (a cell merged down over rows 1-2 makes two header
+    rows), and a cell merged across columns adds the row below when that row holds text,
+    and only text, under it (the sub-headers; a row with numbers is data). A first row
+    that is one merged title across the whole width is not a header: nothing is guessed
+    and one header row is used. Pass ``header_rows`` whenever the layout is known.
 
     Examples
     --------
@@ -107,13 +130,30 @@ def read_table(
             f"Cannot read {path}: unsupported file type {suffix or '(no suffix)'!r}. "
             f"Supported suffixes: {', '.join(_READERS)}."
         )
-    if sheet is not None and suffix not in (".xlsx", ".xlsm"):
+    is_excel = suffix in (".xlsx", ".xlsm")
+    if sheet is not None and not is_excel:
         raise ParameterError(
             f"The 'sheet' parameter of read_table only applies to Excel workbooks "
             f"(.xlsx, .xlsm). Got sheet={sheet!r} for {path}.",
             parameter="sheet",
         )
-    frame = reader(path, sheet=sheet, encoding=encoding)
+    if header_rows is not None:
+        valid = isinstance(header_rows, int) and not isinstance(header_rows, bool)
+        if not valid or header_rows < 1:
+            raise ParameterError(
+                f"The 'header_rows' parameter of read_table must be an int >= 1. "
+                f"Got {header_rows!r} instead.",
+                parameter="header_rows",
+            )
+        if header_rows > 1 and not is_excel:
+            raise ParameterError(
+                f"The 'header_rows' parameter of read_table only applies to Excel "
+                f"workbooks (.xlsx, .xlsm); other files have one header row. Got "
+                f"header_rows={header_rows} for {path}.",
+                parameter="header_rows",
+            )
+    options: dict[str, Any] = {"header_rows": header_rows} if is_excel else {}
+    frame = reader(path, sheet=sheet, encoding=encoding, **options)
     frame.attrs["source"] = str(path)
     return frame
 
@@ -241,24 +281,164 @@ def _sniff_delimiter(sample: str, default: str) -> str:
     return best
 
 
-def _read_excel(path: Path, *, sheet: str | int | None, encoding: str | None) -> pd.DataFrame:
+def _read_excel(
+    path: Path, *, sheet: str | int | None, encoding: str | None, header_rows: int | None
+) -> pd.DataFrame:
     try:
         workbook = pd.ExcelFile(path, engine="openpyxl")
     except Exception as exc:
         raise DataReadError(f"Failed while reading {path}: {exc}") from exc
     with workbook:
-        names = workbook.sheet_names
-        chosen = _choose_sheet(path, names, sheet)
-        # Excel stores "0123" typed as text, but read_excel would still turn it into 123.
-        raw = _wrap_errors(path, lambda: pd.read_excel(workbook, sheet_name=chosen, dtype=object))
-        text_columns = _identifier_columns(raw)
-        frame = _wrap_errors(
-            path,
-            lambda: pd.read_excel(
-                workbook, sheet_name=chosen, dtype=dict.fromkeys(text_columns, str)
-            ),
+        chosen = _choose_sheet(path, workbook.sheet_names, sheet)
+        # One header row needs no merged cells: skip scanning the sheet for them.
+        merges = (
+            [] if header_rows == 1 else _wrap_errors(path, lambda: _merged_ranges(path, chosen))
         )
+        top = _top_rows(workbook.book[chosen], max(header_rows or 1, 10))
+        depth = header_rows or _detect_header_rows(top, merges)
+        names = _flatten_header(top[:depth], merges) if depth > 1 else None
+
+        def read(dtype: Any) -> pd.DataFrame:
+            if names is None:
+                return pd.read_excel(workbook, sheet_name=chosen, dtype=dtype)
+            frame = pd.read_excel(
+                workbook, sheet_name=chosen, dtype=dtype, header=None, skiprows=depth
+            )
+            return _named(frame, names)
+
+        # Excel stores "0123" typed as text, but read_excel would still turn it into 123.
+        raw = _wrap_errors(path, lambda: read(object))
+        text_columns = _identifier_columns(raw)
+        positions = [raw.columns.get_loc(c) for c in text_columns]
+        dtypes = dict.fromkeys(positions if names else text_columns, str)
+        frame = _wrap_errors(path, lambda: read(dtypes))
     frame.attrs["sheet"] = chosen
+    frame.attrs["header_rows"] = depth
+    return frame
+
+
+# A merged range as (first column, first row, last column, last row), 1-based.
+_Range = tuple[int, int, int, int]
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _merged_ranges(path: Path, sheet: str) -> list[_Range]:
+    """Read a sheet's merged ranges from the file (read-only openpyxl does not keep them).
+
+    The sheet's XML is scanned in blocks, so a large sheet is never held in memory.
+    """
+    from xml.etree import ElementTree
+
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(path) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+        rel_id = next(
+            node.get(f"{{{_REL_NS}}}id")
+            for node in book.iter()
+            if node.tag.endswith("}sheet") and node.get("name") == sheet
+        )
+        target = targets[rel_id]
+        member = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+        found: set[bytes] = set()
+        tail = b""
+        with archive.open(member) as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                found.update(_MERGE_REF.findall(tail + block))
+                tail = block[-200:]  # a tag cut at a block's end is found with the next
+    return sorted(tuple(range_boundaries(ref.decode())) for ref in found)  # type: ignore[misc]
+
+
+def _top_rows(worksheet: Any, count: int) -> list[list[Any]]:
+    """Return the first ``count`` rows' values, padded to one width (from column A, as pandas)."""
+    rows = [list(row) for row in worksheet.iter_rows(max_row=count, values_only=True)]
+    width = max((len(row) for row in rows), default=0)
+    return [row + [None] * (width - len(row)) for row in rows]
+
+
+def _detect_header_rows(top: list[list[Any]], merges: list[_Range]) -> int:
+    """Count the header rows from the merged cells at the top (see read_table's Notes)."""
+    used = [i + 1 for row in top[:1] for i, value in enumerate(row) if not _blank(value)]
+    if not used:
+        return 1  # the first row is empty: nothing to go by
+    if any(c2 > c1 and r1 == 1 and c1 <= used[0] and c2 >= used[-1] for c1, r1, c2, _ in merges):
+        return 1  # one merged title over the whole width, not a header
+    depth, grown = 1, True
+    while grown and depth < len(top):
+        grown = False
+        for c1, r1, c2, r2 in merges:
+            if r1 > depth:
+                continue
+            bottom = r2
+            if c2 > c1 and r1 == r2 and r1 < len(top) and _sub_headers(top[r1], c1, c2):
+                bottom = r1 + 1
+            if bottom > depth:
+                depth, grown = min(bottom, len(top)), True
+    return depth
+
+
+def _sub_headers(row: list[Any], first: int, last: int) -> bool:
+    """Tell whether a row holds text under columns first..last and nothing but text."""
+    under = row[first - 1 : last]
+    return any(isinstance(v, str) and v.strip() for v in under) and all(
+        _blank(v) or isinstance(v, str) for v in row
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _flatten_header(rows: list[list[Any]], merges: list[_Range]) -> list[str]:
+    """One name per column from several header rows: ``2024`` over ``인구`` -> ``2024_인구``."""
+    grid = [[_header_text(value) for value in row] for row in rows]
+    for c1, r1, c2, _ in merges:
+        if r1 <= len(grid):  # the top-left value fills the merged span horizontally
+            row = grid[r1 - 1]
+            row[c1 - 1 : c2] = [row[c1 - 1]] * len(row[c1 - 1 : c2])
+    names: list[str] = []
+    for index in range(len(grid[0]) if grid else 0):
+        parts: list[str] = []
+        for row in grid:
+            if row[index] and (not parts or parts[-1] != row[index]):
+                parts.append(row[index])
+        names.append("_".join(parts) or f"Unnamed: {index}")
+    return _unique(names)
+
+
+def _header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a year typed as a number
+    elif hasattr(value, "isoformat"):
+        value = value.isoformat().removesuffix("T00:00:00")
+    return " ".join(str(value).split())
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Make repeated names unique as pandas does: ``인구``, ``인구.1``, ``인구.2``."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        candidate = name
+        while candidate in seen:
+            seen[name] += 1
+            candidate = f"{name}.{seen[name]}"
+        seen[candidate] = 0
+        result.append(candidate)
+    return result
+
+
+def _named(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Name the columns of a frame read without a header; extra columns get pandas' names."""
+    extra = [f"Unnamed: {i}" for i in range(len(names), frame.shape[1])]
+    frame.columns = _unique(names + extra)[: frame.shape[1]]
+    for name in names[frame.shape[1] :]:  # a named column with no data at all
+        frame[name] = pd.Series([None] * len(frame), dtype=object)
     return frame
 
 
@@ -317,7 +497,7 @@ def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
     return records
 
 
-def _wrap_errors(path: Path, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+def _wrap_errors(path: Path, read: Callable[[], _T]) -> _T:
     """Run ``read``, turning parser and format errors into :class:`DataReadError`."""
     try:
         return read()

@@ -5,6 +5,9 @@ table, on every machine with the same numpy, and no global random state is touch
 Column names and values are Korean, as in the administrative data the workbench is for.
 
 - :func:`households` -- household survey microdata (법정동코드, income, tenure, ...);
+- :func:`population` -- population and households per 법정동코드 and year;
+- :func:`businesses` -- small businesses with valid 사업자등록번호;
+- :func:`regions` -- the bundled, dated 시도·시군구 code table (real codes, not generated);
 - :data:`SAMPLES`, :func:`get` -- look a sample up by name (``sample://NAME`` in
   :func:`workbench.read_table` uses this);
 - :func:`write` -- write a sample to CSV, Excel, Parquet or JSON, byte for byte the same
@@ -27,12 +30,18 @@ from typing import Any
 import pandas as pd
 
 from workbench.exceptions import ParameterError
+from workbench.samples._businesses import businesses
 from workbench.samples._households import households
+from workbench.samples._population import population
+from workbench.samples._regions import regions
 
-__all__ = ["SAMPLES", "get", "households", "write"]
+__all__ = ["SAMPLES", "businesses", "get", "households", "population", "regions", "write"]
 
 SAMPLES: dict[str, Callable[..., pd.DataFrame]] = {
     "households": households,
+    "population": population,
+    "businesses": businesses,
+    "regions": regions,
 }
 """Every bundled sample, by the name used in :func:`get` and ``sample://NAME``."""
 

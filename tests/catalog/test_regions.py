@@ -1,0 +1,289 @@
+"""The bundled region code table and the helpers that check, roll up and map codes."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import samples
+from workbench.catalog._regions import (
+    REGION_TABLE_DATE,
+    legal_to_admin,
+    normalize_codes,
+    region_table,
+    roll_up,
+    sido_code,
+    sigungu_code,
+    validate_codes,
+)
+from workbench.exceptions import ParameterError, SchemaError
+from workbench.samples._regions import REGION_FILE, region_file_header
+
+# 자치 시군구 per 시도 at the 기준일: 226 in all (세종 and 제주 have none).
+EXPECTED_PER_SIDO = {
+    "서울특별시": 25,
+    "부산광역시": 16,
+    "대구광역시": 9,
+    "인천광역시": 10,
+    "광주광역시": 5,
+    "대전광역시": 5,
+    "울산광역시": 5,
+    "세종특별자치시": 0,
+    "경기도": 31,
+    "강원특별자치도": 18,
+    "충청북도": 11,
+    "충청남도": 15,
+    "전북특별자치도": 14,
+    "전라남도": 22,
+    "경상북도": 22,
+    "경상남도": 18,
+    "제주특별자치도": 0,
+}
+
+
+@pytest.fixture(scope="module")
+def table():
+    return region_table()
+
+
+def sigungu_row(table, code):
+    (row,) = table[table["시군구코드"] == code].to_dict("records")
+    return row
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+def test_the_table_has_17_sido_and_226_autonomous_sigungu(table):
+    sido = table[table["수준"] == "시도"]
+    autonomous = table[(table["수준"] == "시군구") & table["자치"]]
+    assert len(sido) == 17
+    assert len(autonomous) == 226
+    assert len(sido) + len(autonomous) == 243  # the local governments
+    assert sum(EXPECTED_PER_SIDO.values()) == 226
+    per_sido = autonomous.groupby("시도명").size().reindex(list(EXPECTED_PER_SIDO), fill_value=0)
+    assert per_sido.to_dict() == EXPECTED_PER_SIDO
+    assert autonomous["구분"].value_counts().to_dict() == {"군": 82, "시": 75, "자치구": 69}
+
+
+def test_the_table_has_the_recent_changes(table):
+    sido = table[table["수준"] == "시도"].set_index("시도코드")["시도명"]
+    assert sido["51"] == "강원특별자치도"
+    assert sido["52"] == "전북특별자치도"
+    assert not set(sido.index) & {"42", "45"}
+    gunwi = sigungu_row(table, "27720")
+    assert (gunwi["시도명"], gunwi["시군구명"], gunwi["자치"]) == ("대구광역시", "군위군", True)
+    assert "47720" not in set(table["시군구코드"])
+    assert sigungu_row(table, "51110")["시군구명"] == "춘천시"
+    assert sigungu_row(table, "52111")["시군구명"] == "전주시 완산구"
+
+
+def test_non_autonomous_codes_are_kept_and_marked(table):
+    jangan = sigungu_row(table, "41111")
+    assert (jangan["구분"], jangan["자치"], jangan["상위코드"]) == ("일반구", False, "41110")
+    assert sigungu_row(table, "41110")["자치"]  # 수원시 itself
+    assert sigungu_row(table, "50110")["구분"] == "행정시"
+    assert sigungu_row(table, "36110")["구분"] == "단층제"
+    parents = table["상위코드"].dropna()
+    assert parents.isin(table.loc[table["구분"] == "시", "시군구코드"]).all()
+
+
+def test_codes_are_unique_and_nested(table):
+    sigungu = table[table["수준"] == "시군구"]
+    assert sigungu["시군구코드"].is_unique
+    assert sigungu["시군구코드"].str.fullmatch(r"\d{5}").all()
+    assert (sigungu["시군구코드"].str[:2] == sigungu["시도코드"]).all()
+    assert table.loc[table["수준"] == "시도", "시군구코드"].isna().all()
+
+
+def test_the_file_states_its_source_and_date():
+    header = region_file_header()
+    assert header["as_of"] == [REGION_TABLE_DATE]
+    assert REGION_TABLE_DATE >= "2024-01-18"  # after 전북특별자치도
+    assert "행정표준코드관리시스템" in header["source"][0]
+    assert "법정동코드" in header["source"][0]
+    assert "PublicDataReader" in header["derived_from"][0]
+    assert REGION_FILE.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_region_table_returns_a_fresh_copy():
+    first = region_table()
+    first.loc[:, "시도명"] = "바뀐 이름"
+    assert "서울특별시" in set(region_table()["시도명"])
+
+
+# --- normalising and validating --------------------------------------------------------
+
+
+def test_normalize_codes_cleans_text_and_numbers():
+    values = pd.Series([" 1111010100", "41111-10100", 2772025021, 5011010100.0, None], name="c")
+    result = normalize_codes(values)
+    assert result.tolist()[:4] == ["1111010100", "4111110100", "2772025021", "5011010100"]
+    assert pd.isna(result.iloc[4])
+    assert pd.api.types.is_string_dtype(result)
+    assert result.name == "c"
+
+
+def test_normalize_codes_shortens_long_codes_of_a_level():
+    assert normalize_codes(["1111000000", 41111], level="sigungu").tolist() == ["11110", "41111"]
+    assert normalize_codes(["5100000000", "52"], level="sido").tolist() == ["51", "52"]
+    with pytest.raises(SchemaError, match="roll_up"):
+        normalize_codes(["1111010100"], level="sigungu")
+
+
+def test_bad_codes_are_named_with_their_rows():
+    values = pd.Series(["1111010100", "서울", "111101010", "1.5", "x1", "x2", "x3", "x4"])
+    with pytest.raises(SchemaError) as info:
+        normalize_codes(values, column="법정동코드")
+    message = str(info.value)
+    assert "'법정동코드'" in message
+    assert "7 value(s)" in message
+    assert "row 1: '서울'" in message
+    assert "row 5: 'x2'" in message
+    assert "x3" not in message  # five shown
+    (failure,) = info.value.failures
+    assert failure["rows"] == [1, 2, 3, 4, 5]
+    assert failure["count"] == 7
+
+
+def test_validate_codes_finds_unknown_and_former_codes():
+    codes = pd.Series(["1111010100", "4211010100", "4772031021", "1100000000", "1101010100"])
+    (finding,) = validate_codes(codes, column="법정동코드")
+    assert finding["check"] == "unknown"
+    assert finding["rows"] == [1, 2, 4]
+    assert "42 is now 51" in finding["message"]
+    assert "47720 is now 27720" in finding["message"]
+    assert validate_codes(["11110", "27720"], level="sigungu") == []
+    assert validate_codes(["11", "36", "52"], level="sido") == []
+    assert validate_codes(["42"], level="sido")[0]["values"] == ["42"]
+    assert validate_codes(["abc"])[0]["check"] == "format"
+
+
+def test_unknown_level_is_a_parameter_error():
+    with pytest.raises(ParameterError, match="'level'"):
+        normalize_codes(["11"], level="province")
+
+
+def test_sido_and_sigungu_code():
+    assert sido_code("4111110100") == "41"
+    assert sigungu_code(4111110100) == "41111"
+    series = pd.Series(["2772025021", "5211110100"], index=[10, 20])
+    assert sigungu_code(series).to_dict() == {10: "27720", 20: "52111"}
+    assert sido_code(series).tolist() == ["27", "52"]
+    with pytest.raises(SchemaError):
+        sigungu_code("41")
+
+
+# --- roll-ups ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people():
+    return pd.DataFrame(
+        {
+            "법정동코드": ["4111110100", "4111310100", "4111310200", "2772025021", "5011010100"],
+            "인구": [10, 20, 30, 5, 7],
+        }
+    )
+
+
+def test_roll_up_to_sigungu_adds_names(people):
+    result = roll_up(people, "법정동코드", aggregations={"인구": ["sum", "mean"]})
+    assert result.columns.tolist() == [
+        "시군구코드", "시도명", "시군구명", "건수", "인구_sum", "인구_mean",
+    ]  # fmt: skip
+    assert result["시군구코드"].tolist() == ["27720", "41111", "41113", "50110"]
+    assert result["시군구명"].tolist() == ["군위군", "수원시 장안구", "수원시 권선구", "제주시"]
+    assert result["인구_sum"].tolist() == [5, 10, 50, 7]
+    assert result["건수"].tolist() == [1, 1, 2, 1]
+
+
+def test_roll_up_to_sido_and_to_local_governments(people):
+    sido = roll_up(people, "법정동코드", "sido", {"인구": "sum"})
+    assert sido[["시도코드", "시도명", "인구_sum"]].values.tolist() == [
+        ["27", "대구광역시", 5], ["41", "경기도", 60], ["50", "제주특별자치도", 7],
+    ]  # fmt: skip
+    local = roll_up(people, "법정동코드", "local", {"인구": "sum"})
+    assert local["자치단체코드"].tolist() == ["27720", "41110", "50"]
+    assert local["시군구명"].tolist()[:2] == ["군위군", "수원시"]
+    assert pd.isna(local["시군구명"].iloc[2])
+    assert local["인구_sum"].tolist() == [5, 60, 7]
+
+
+def test_roll_up_of_the_sample_households_keeps_every_row():
+    households = samples.households(n=500, seed=2)
+    by_sigungu = roll_up(households, "법정동코드", aggregations={"월소득": "mean"})
+    assert by_sigungu["건수"].sum() == 500
+    assert by_sigungu["시군구명"].notna().all()
+    assert by_sigungu["시도명"].notna().all()
+    expected = households.groupby(households["법정동코드"].str[:5])["월소득"].mean()
+    np.testing.assert_allclose(by_sigungu["월소득_mean"], expected.to_numpy())
+
+
+def test_roll_up_refuses_unknown_codes_unless_asked(people):
+    frame = pd.concat(
+        [people, pd.DataFrame({"법정동코드": ["4211010100", None], "인구": [1, 2]})],
+        ignore_index=True,
+    )
+    with pytest.raises(SchemaError) as info:
+        roll_up(frame, "법정동코드")
+    assert "row 5: '4211010100'" in str(info.value)
+    assert "42 is now 51" in str(info.value)
+    kept = roll_up(frame, "법정동코드", unknown="keep", aggregations={"인구": "sum"})
+    assert kept["인구_sum"].sum() == frame["인구"].sum()
+    assert kept.loc[kept["시군구코드"] == "42110", "시도명"].isna().all()
+
+
+def test_roll_up_argument_errors(people):
+    with pytest.raises(ParameterError, match="no column '인구수'"):
+        roll_up(people, "법정동코드", aggregations={"인구수": "sum"})
+    with pytest.raises(ParameterError, match="Unknown aggregate 'total'"):
+        roll_up(people, "법정동코드", aggregations={"인구": "total"})
+    with pytest.raises(ParameterError, match="'level'"):
+        roll_up(people, "법정동코드", "dong")
+
+
+# --- 법정동 to 행정동 --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mapping():
+    # 청운동 lies in one 행정동; 신교동 is split over two, 60:40.
+    return pd.DataFrame(
+        {
+            "법정동코드": ["1111010100", "1111010200", "1111010200"],
+            "행정동코드": ["1111051500", "1111051500", "1111053000"],
+            "비율": [1.0, 0.6, 0.4],
+        }
+    )
+
+
+def test_legal_to_admin_keeps_every_pair_with_weights(mapping):
+    rows = pd.DataFrame({"법정동코드": ["1111010100", "1111010200"], "인구": [50, 100]})
+    result = legal_to_admin(rows, "법정동코드", mapping, weight_column="비율")
+    assert result["행정동코드"].tolist() == ["1111051500", "1111051500", "1111053000"]
+    assert result["행정동수"].tolist() == [1, 2, 2]
+    weighted = (result["인구"] * result["비율"]).groupby(result["행정동코드"]).sum()
+    assert weighted.to_dict() == {"1111051500": 110.0, "1111053000": 40.0}
+    assert weighted.sum() == rows["인구"].sum()
+
+
+def test_legal_to_admin_unmatched_rows(mapping):
+    rows = pd.DataFrame({"코드": ["1111010100", "1111099900"], "값": [1, 2]})
+    with pytest.raises(SchemaError, match=r"row 1: '1111099900'"):
+        legal_to_admin(rows, "코드", mapping)
+    kept = legal_to_admin(rows, "코드", mapping, unmatched="keep")
+    assert kept["행정동코드"].isna().tolist() == [False, True]
+    assert kept["행정동수"].tolist() == [1, 0]
+    dropped = legal_to_admin(rows, "코드", mapping, unmatched="drop")
+    assert dropped["값"].tolist() == [1]
+
+
+def test_legal_to_admin_checks_the_mapping(mapping):
+    rows = pd.DataFrame({"법정동코드": ["1111010100"]})
+    broken = mapping.assign(비율=[1.0, 0.6, 0.6])
+    with pytest.raises(SchemaError, match=r"1111010200: 1\.2"):
+        legal_to_admin(rows, "법정동코드", broken, weight_column="비율")
+    with pytest.raises(ParameterError, match="mapping has no column '행정기관코드'"):
+        legal_to_admin(rows, "법정동코드", mapping, admin_column="행정기관코드")
+    with pytest.raises(ParameterError, match="already has a column"):
+        legal_to_admin(rows.assign(행정동코드="x"), "법정동코드", mapping)
