@@ -164,8 +164,8 @@ def validate_frame(entry: DatasetEntry, frame: pd.DataFrame, *, partial: bool = 
         cases = exc.failure_cases
         failures: list[dict[str, object]] = []
         lines = [
-            f"Dataset '{entry.name}' does not match the columns declared for it in "
-            f"{entry.catalog_file or 'the catalog'}:"
+            f"Dataset '{entry.name}' ({entry.resolve_source()}) does not match the columns "
+            f"declared for it in {entry.catalog_file or 'the catalog'}:"
         ]
         for (column, check), group in cases.groupby(["column", "check"], sort=True, dropna=False):
             if column is None or (isinstance(column, float) and pd.isna(column)):
