@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 CATALOG_SCHEME = "catalog:"
+_FILE_OPTIONS = ("sheet", "encoding", "header_rows")
 
 
 def is_catalog_uri(source: object) -> bool:
@@ -44,7 +45,15 @@ def read_table(source: Any, **kwargs: Any) -> Any:
     """
     if is_catalog_uri(source):
         from workbench.catalog._catalog import open_catalog
+        from workbench.exceptions import ParameterError
 
+        # A notebook written for files passes sheet=None, encoding=None: harmless here.
+        for option in _FILE_OPTIONS:
+            if kwargs.pop(option, None) is not None:
+                raise ParameterError(
+                    f"'{option}' applies to files; for {source} it is set in catalog.yml.",
+                    parameter=option,
+                )
         return open_catalog().load(source[len(CATALOG_SCHEME) :], **kwargs)
     from workbench.catalog._readers import read_table as read_file
 
