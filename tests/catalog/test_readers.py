@@ -259,3 +259,14 @@ def test_json_must_hold_records(tmp_path):
     path.write_text(json.dumps([1, 2, 3]), encoding="utf-8")
     with pytest.raises(DataReadError, match="expected an array of objects"):
         read_table(path)
+
+
+def test_korean_cp949_with_one_damaged_byte_is_reported_not_guessed(tmp_path):
+    text = "지역,인구\n" + "".join(f"서울특별시 종로구,{i}\n" for i in range(200))
+    data = bytearray(text.encode("cp949"))
+    data[200] = 0xFF  # inside a Hangul character: neither UTF-8 nor CP949
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataReadError, match=r"damaged\.csv: byte offset 200") as info:
+        read_table(path)
+    assert "cp949" in str(info.value)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from workbench import samples
 from workbench.catalog._sources import existing_file, is_sample_uri, parse_sample_uri
+from workbench.catalog._transcode import _mostly_hangul
 from workbench.exceptions import DataReadError, ParameterError
 
 __all__ = ["read_table"]
@@ -187,8 +188,18 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         first_bad = bom + exc.start
     try:
         return data.decode("cp949"), "cp949"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        cp949_bad = exc.start
+    # Korean text with a damaged byte is reported, not guessed: charset-normalizer would
+    # happily call it, say, ISO-8859-5 and hand back mojibake.
+    if _mostly_hangul(data):
+        raise DataReadError(
+            f"Cannot decode {path}: byte offset {cp949_bad} "
+            f"({data[cp949_bad : cp949_bad + 2]!r}) is not valid CP949, though the file reads "
+            f"as Korean CP949 text elsewhere (and byte offset {first_bad} is not valid UTF-8). "
+            f"Tried: {', '.join(_ENCODINGS_TRIED)}. The file is probably damaged there; "
+            "re-export it, or pass encoding=... if you know it."
+        )
     from charset_normalizer import from_bytes
 
     guess = from_bytes(data).best()
