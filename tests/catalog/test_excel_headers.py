@@ -170,3 +170,23 @@ def test_an_empty_first_row_with_merged_cells_below_reads(tmp_path):
     path = tmp_path / "gap.xlsx"
     book.save(path)
     assert read_table(path).attrs["header_rows"] == 1
+
+
+def test_the_catalog_loads_a_merged_header_sheet_with_filters(tmp_path):
+    from workbench.catalog import open_catalog
+
+    year_book(tmp_path / "인구.xlsx")
+    (tmp_path / "catalog.yml").write_text(
+        "datasets:\n"
+        "  population_book:\n"
+        "    title: 시도별 인구 (통계표)\n"
+        "    owner: 통계청\n"
+        "    source: 인구.xlsx\n"
+        "    sensitivity: public\n",
+        encoding="utf-8",
+    )
+    catalog = open_catalog(tmp_path / "catalog.yml", project=tmp_path)
+    frame = catalog.load(
+        "population_book", columns=["지역", "2024_인구"], where={"지역": "부산광역시"}
+    )
+    assert frame.values.tolist() == [["부산광역시", 3293362]]
