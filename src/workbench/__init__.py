@@ -28,6 +28,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "WorkbenchError": ("workbench.exceptions", "WorkbenchError"),
     "catalog": ("workbench.catalog", None),
     "samples": ("workbench.samples", None),
+    "ethics": ("workbench.ethics", None),
     "blocks": ("workbench.blocks", None),
     "plotting": ("workbench.plotting", None),
     "exceptions": ("workbench.exceptions", None),

@@ -1,1 +1,46 @@
-"""ethics."""
+"""Data ethics: find personal information, and keep it out of published results.
+
+Personal-information detection, pseudonymisation, re-identification risk, disclosure
+control of outputs, and the findings that the release gate acts on.
+
+Names are imported on first use (``wb.ethics.scan`` loads only the scanner).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY = {
+    "Finding": "workbench.ethics._findings",
+    # personal-information scan
+    "scan": "workbench.ethics._scan",
+    "ScanResult": "workbench.ethics._scan",
+    "scan_text": "workbench.ethics._scan",
+    "mask": "workbench.ethics._scan",
+    # pseudonymisation and re-identification risk
+    "pseudonymise": "workbench.ethics._pseudonymise",
+    "risk": "workbench.ethics._risk",
+    "k_anonymity": "workbench.ethics._risk",
+    "l_diversity": "workbench.ethics._risk",
+    "t_closeness": "workbench.ethics._risk",
+    # disclosure control of outputs
+    "crosstab": "workbench.ethics._disclosure",
+    "pivot_table": "workbench.ethics._disclosure",
+    "ols": "workbench.ethics._disclosure",
+    "logit": "workbench.ethics._disclosure",
+    "check_table": "workbench.ethics._disclosure",
+    "DisclosureRules": "workbench.ethics._disclosure",
+    "suppress": "workbench.ethics._suppression",
+    "round_to_base": "workbench.ethics._suppression",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'workbench.ethics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
