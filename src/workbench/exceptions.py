@@ -15,6 +15,7 @@ __all__ = [
     "DataReadError",
     "NotebookContractError",
     "ParameterError",
+    "ReleaseBlockedError",
     "RunExistsError",
     "RunFailedError",
     "SchemaError",
@@ -120,3 +121,17 @@ class RunFailedError(WorkbenchError):
         self.cell_index = cell_index
         self.error_name = error_name
         self.error_value = error_value
+
+
+class ReleaseBlockedError(RunFailedError):
+    """A run whose outputs the release gate holds back until findings are approved.
+
+    Attributes
+    ----------
+    findings : list
+        The blocking findings (``workbench.ethics.Finding``).
+    """
+
+    def __init__(self, message: str, *, run_dir: object = None, findings: list[object]) -> None:
+        super().__init__(message, run_dir=run_dir, reason="gate")
+        self.findings = findings

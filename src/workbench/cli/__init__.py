@@ -97,6 +97,14 @@ ParamOption = Annotated[
     ),
 ]
 _PARAM_FLAGS = ("-p", "--param")
+ApproveOption = Annotated[
+    list[str] | None,
+    typer.Option("--approve", help="공개를 승인할 점검 항목 ID (여러 번 사용 가능; --reason 필요)"),
+]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="승인 사유")]
+ApprovalsFileOption = Annotated[
+    Path | None, typer.Option("--approvals", help="승인 목록 YAML 파일 (id, reason)")
+]
 
 
 def join_param_pairs(args: list[str]) -> list[str]:
@@ -139,11 +147,15 @@ def run_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="기존 실행 폴더를 덮어씀")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
+    approve: ApproveOption = None,
+    reason: ReasonOption = None,
+    approvals_file: ApprovalsFileOption = None,
 ) -> None:
     """표준 분석을 실행하여 보고서(report.html), 결과 표, 실행 기록(manifest.json)을 만듭니다."""
-    from workbench.runner import run_analysis
+    from workbench.runner import load_approvals, run_analysis
 
     with handle_errors(), progress_bar(name, quiet) as progress:
+        approvals = load_approvals(approve, reason, approvals_file)
         result = run_analysis(
             name,
             cli_pairs=_split_pairs(param),
@@ -152,8 +164,26 @@ def run_command(
             force=force,
             timeout=timeout,
             progress=progress,
+            approvals=approvals,
         )
     _print_run(result)
+
+
+@app.command("check")
+def check_command(
+    run_dir: Annotated[Path, typer.Argument(help="실행 폴더")],
+    approve: ApproveOption = None,
+    reason: ReasonOption = None,
+    approvals_file: ApprovalsFileOption = None,
+) -> None:
+    """실행 결과를 공개 전 점검(개인정보, 공개 기준)으로 다시 확인하고, 승인되면 보고서를 씁니다."""
+    from workbench.runner import check_run, load_approvals
+
+    with handle_errors():
+        report = check_run(run_dir, load_approvals(approve, reason, approvals_file))
+    approved = sum(1 for f in report.findings if f.id in report.approvals)
+    out.print(f"[green]공개 가능[/]: 점검 항목 {len(report.findings)}건, 승인 {approved}건")
+    out.print(f"  보고서: {Path(run_dir).resolve() / 'report.html'}")
 
 
 @app.command("rerun")

@@ -32,6 +32,7 @@ def handle_errors() -> Iterator[None]:
         CatalogError,
         NotebookContractError,
         ParameterError,
+        ReleaseBlockedError,
         RunExistsError,
         RunFailedError,
         WorkbenchError,
@@ -39,6 +40,10 @@ def handle_errors() -> Iterator[None]:
 
     try:
         yield
+    except ReleaseBlockedError as exc:
+        err.print(f"[bold yellow]공개 보류[/]\n{escape(str(exc))}", highlight=False)
+        err.print(f"실행 기록 (status: blocked): {Path(str(exc.run_dir)) / 'manifest.json'}")
+        raise typer.Exit(1) from None
     except RunFailedError as exc:
         err.print(f"[bold red]실행 실패[/]\n{escape(str(exc))}", highlight=False)
         if exc.run_dir is not None:

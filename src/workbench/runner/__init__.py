@@ -23,6 +23,8 @@ _LAZY = {
     "rerun": "workbench.runner._rerun",
     "publish": "workbench.runner.results",
     "demo": "workbench.runner._demo",
+    "check_run": "workbench.runner._check",
+    "load_approvals": "workbench.runner._gate",
 }
 
 __all__ = sorted(_LAZY)

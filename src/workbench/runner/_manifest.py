@@ -1,8 +1,9 @@
 """The run manifest: how a run was made, and whether it completed.
 
 ``manifest.json`` is written when a run starts (status ``running``), and rewritten
-atomically when it ends (``succeeded`` or ``failed``). A run directory whose manifest
-does not say ``succeeded`` is not a result.
+atomically when it ends: ``succeeded``, ``failed``, or ``blocked`` (the release gate holds
+its outputs until findings are approved). A run directory whose manifest does not say
+``succeeded`` is not a result.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class Manifest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     schema_version: int = SCHEMA_VERSION
-    status: Literal["running", "succeeded", "failed"]
+    status: Literal["running", "succeeded", "failed", "blocked"]
     analysis: AnalysisRecord
     parameters: dict[str, Any]
     inputs: list[InputRecord] = []
@@ -108,6 +109,7 @@ class Manifest(BaseModel):
     git: dict[str, Any] | None = None
     error: ErrorRecord | None = None
     findings: list[dict[str, Any]] = []
+    approvals: list[dict[str, Any]] = []
     rerun_of: str | None = None
 
 

@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
 from workbench.catalog import fingerprint
-from workbench.exceptions import RunExistsError, RunFailedError
+from workbench.exceptions import ReleaseBlockedError, RunExistsError, RunFailedError
 from workbench.runner import _manifest as mf
 from workbench.runner._errors import ExecutionFailedError, describe_failure
 from workbench.runner._inputs import resolve_inputs
@@ -25,6 +25,9 @@ from workbench.runner._kernel import Kernel
 from workbench.runner._params import resolve_parameters
 from workbench.runner._registry import Analysis, find_analysis
 from workbench.runner.results import RUN_DIR_ENV
+
+if TYPE_CHECKING:
+    from workbench.runner._gate import Approval
 
 __all__ = ["RunResult", "run", "run_analysis"]
 
@@ -137,6 +140,7 @@ def run(
     timeout: float | None = None,
     progress: ProgressCallback | None = None,
     rerun_of: str | None = None,
+    approvals: list[Approval] | None = None,
 ) -> RunResult:
     """Run a validated analysis with resolved parameters into a new run directory.
 
@@ -171,6 +175,7 @@ def run(
 
     try:
         from workbench.runner._engine import execute
+        from workbench.runner._gate import blocked_message, check_outputs, hold_results
         from workbench.runner._report import start_warm_up, write_report
 
         # nbconvert's first export pays for imports and template compilation; do that
@@ -187,6 +192,21 @@ def run(
         )
         kernel.kill()  # done with it; reaped after the report is written
         manifest.results = _hash_results(run_dir)
+        gate = check_outputs(run_dir, executed, approvals)
+        manifest.findings = gate.manifest_findings()
+        manifest.approvals = [a.to_dict() for a in gate.approvals.values()]
+        if gate.blocking:
+            message = blocked_message(run_dir, gate)
+            hold_results(run_dir)
+            manifest.report = None
+            manifest.error = mf.ErrorRecord(
+                reason="gate",
+                error_name="ReleaseBlocked",
+                error_value=f"{len(gate.blocking)} finding(s) need approval",
+                message=message,
+            )
+            finish("blocked")
+            raise ReleaseBlockedError(message, run_dir=run_dir, findings=gate.blocking)
         manifest.report = REPORT_NAME
         write_report(executed, manifest, run_dir / REPORT_NAME, summary=analysis.meta.summary)
     except ExecutionFailedError as failure:
@@ -209,6 +229,8 @@ def run(
             error_name=failure.error_name,
             error_value=failure.error_value,
         ) from None
+    except ReleaseBlockedError:
+        raise
     except BaseException as exc:  # export failed, disk full, Ctrl-C...
         (run_dir / REPORT_NAME).unlink(missing_ok=True)
         manifest.report = None
@@ -243,6 +265,7 @@ def run_analysis(
     force: bool = False,
     timeout: float | None = None,
     progress: ProgressCallback | None = None,
+    approvals: list[Approval] | None = None,
 ) -> RunResult:
     """Run a standard analysis (by name or notebook path) and write its run directory.
 
@@ -266,6 +289,9 @@ def run_analysis(
         Seconds for the whole run, kernel start included.
     progress : callable, optional
         Called with progress events (see :data:`ProgressCallback`).
+    approvals : list of Approval, optional
+        Decisions to release despite findings of the release gate (see
+        :func:`workbench.runner._gate.load_approvals`).
 
     Returns
     -------
@@ -278,7 +304,18 @@ def run_analysis(
     RunFailedError
         When the notebook fails; the run directory then holds a ``failed`` manifest and
         no report.
+    ReleaseBlockedError
+        When the release gate finds personal information or disclosive cells in what
+        would be published; the manifest says ``blocked`` and lists the findings.
     """
     analysis = find_analysis(name_or_path)
     params = resolve_parameters(analysis, parameters, cli_pairs=cli_pairs, params_file=params_file)
-    return run(analysis, params, out=out, force=force, timeout=timeout, progress=progress)
+    return run(
+        analysis,
+        params,
+        out=out,
+        force=force,
+        timeout=timeout,
+        progress=progress,
+        approvals=approvals,
+    )

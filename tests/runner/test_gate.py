@@ -1,0 +1,132 @@
+"""The release gate: personal information and small cells block the report until approved."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from workbench.cli import app
+from workbench.exceptions import ParameterError, ReleaseBlockedError
+from workbench.runner import check_run, load_approvals, run_analysis
+
+pytestmark = pytest.mark.kernel
+
+RRN = "900101-1234567"
+
+
+def manifest(run_dir):
+    return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def everything_written(run_dir) -> str:
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in run_dir.rglob("*") if p.is_file()
+    )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "rule", "location"),
+    [
+        ("prints_resident_number", "pii.resident_id", "notebook cell 2, output 1"),
+        ("small_cell", "disclosure.threshold", "cell (중구, 가구 수)"),
+    ],
+)
+def test_a_finding_blocks_the_report_and_is_listed(
+    fixture_notebook, tmp_path, fixture, rule, location
+):
+    out = tmp_path / "run"
+    result = CliRunner().invoke(
+        app, ["run", str(fixture_notebook(fixture)), "--out", str(out), "-q"]
+    )
+    assert result.exit_code == 1
+    assert "공개 보류" in result.output and "--approve" in result.output
+    m = manifest(out)
+    assert m["status"] == "blocked"
+    assert m["report"] is None
+    assert not (out / "report.html").exists()
+    assert not (out / "results").exists()  # held back, not released
+    (finding,) = [f for f in m["findings"] if f["rule"] == rule]
+    assert location in finding["location"]
+    assert finding["approved"] is False
+    assert finding["id"] in result.output
+
+
+def test_the_gate_never_repeats_the_identifier(fixture_notebook, tmp_path):
+    out = tmp_path / "run"
+    result = CliRunner().invoke(
+        app, ["run", str(fixture_notebook("prints_resident_number")), "--out", str(out), "-q"]
+    )
+    assert RRN not in result.output
+    assert RRN not in (out / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_approval_on_the_command_line_writes_the_report(fixture_notebook, tmp_path):
+    path = fixture_notebook("small_cell")
+    first = tmp_path / "first"
+    with pytest.raises(ReleaseBlockedError) as info:
+        run_analysis(path, out=first)
+    (finding,) = info.value.findings
+    approvals = load_approvals([finding.id], "구 단위 합계는 공개 통계로 이미 공표됨")
+    result = run_analysis(path, out=tmp_path / "second", approvals=approvals)
+    m = manifest(result.run_dir)
+    assert m["status"] == "succeeded"
+    assert (result.run_dir / "report.html").exists()
+    (approval,) = m["approvals"]
+    assert approval["id"] == finding.id and approval["reason"].startswith("구 단위")
+    assert approval["by"]
+    assert [f["approved"] for f in m["findings"]] == [True]
+
+
+def test_workbench_check_releases_a_blocked_run_once_approved(fixture_notebook, tmp_path):
+    out = tmp_path / "run"
+    with pytest.raises(ReleaseBlockedError) as info:
+        run_analysis(fixture_notebook("small_cell"), out=out)
+    finding_id = info.value.findings[0].id
+
+    still = CliRunner().invoke(app, ["check", str(out)])
+    assert still.exit_code == 1 and finding_id in still.output
+
+    no_reason = CliRunner().invoke(app, ["check", str(out), "--approve", finding_id])
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.output
+
+    done = CliRunner().invoke(
+        app, ["check", str(out), "--approve", finding_id, "--reason", "검토함"]
+    )
+    assert done.exit_code == 0, done.output
+    assert (out / "report.html").exists()
+    assert (out / "results" / "households_by_region.csv").exists()
+    assert manifest(out)["status"] == "succeeded"
+
+
+def test_approving_an_unknown_finding_is_refused(fixture_notebook, tmp_path):
+    out = tmp_path / "run"
+    with pytest.raises(ReleaseBlockedError):
+        run_analysis(fixture_notebook("small_cell"), out=out)
+    with pytest.raises(ParameterError, match="No finding with id"):
+        check_run(out, load_approvals(["threshold-00000000"], "이유"))
+
+
+def test_internal_outputs_stay_out_of_the_report_and_the_gate(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    cell = new_code_cell("visit = 1  # unused")
+    cell.metadata["tags"] = ["parameters"]
+    code = (
+        "import pandas as pd\n"
+        "import workbench as wb\n"
+        f"visits = pd.DataFrame({{'성명': ['김민준'], '주민등록번호': ['{RRN}']}})\n"
+        "wb.publish(visits, 'visit_list', internal=True)"
+    )
+    nb = new_notebook(cells=[cell, new_code_cell(code)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "visits.ipynb"
+    nbformat.write(nb, path)
+    result = run_analysis(path, out=tmp_path / "run")
+    assert (result.run_dir / "internal" / "visit_list.csv").exists()
+    assert RRN not in result.report.read_text(encoding="utf-8")
+    assert manifest(result.run_dir)["findings"] == []
