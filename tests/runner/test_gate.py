@@ -130,3 +130,10 @@ def test_internal_outputs_stay_out_of_the_report_and_the_gate(tmp_path):
     assert (result.run_dir / "internal" / "visit_list.csv").exists()
     assert RRN not in result.report.read_text(encoding="utf-8")
     assert manifest(result.run_dir)["findings"] == []
+
+
+def test_thresholds_come_from_the_projects_ethics_record(fixture_notebook, tmp_path, monkeypatch):
+    (tmp_path / "ethics.yml").write_text("thresholds:\n  safe_threshold: 3\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_analysis(fixture_notebook("small_cell"), out=tmp_path / "run")
+    assert manifest(result.run_dir)["status"] == "succeeded"

@@ -13,6 +13,8 @@ from typing import Any
 
 _LAZY = {
     "Finding": "workbench.ethics._findings",
+    "EthicsRecord": "workbench.ethics._record",
+    "load_ethics_record": "workbench.ethics._record",
     # personal-information scan
     "scan": "workbench.ethics._scan",
     "ScanResult": "workbench.ethics._scan",

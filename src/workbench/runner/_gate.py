@@ -124,7 +124,11 @@ def _relocated(finding: Any, prefix: str) -> Any:
 def _table_findings(run_dir: Path, results_folder: Path) -> list[Any]:
     import pandas as pd
 
-    from workbench.ethics import check_table, scan
+    from workbench import config
+    from workbench.ethics import check_table, load_ethics_record, scan
+
+    # The project's ethics record sets the thresholds (ACRO's defaults otherwise).
+    rules = load_ethics_record(config.ethics_file()).thresholds.disclosure()
 
     published = _published(run_dir)
     by_file = {
@@ -146,7 +150,7 @@ def _table_findings(run_dir: Path, results_folder: Path) -> list[Any]:
             labels = [c for c in table.columns if c not in counts]
             cells = table.set_index(labels) if labels else table
             cells = cells[counts].apply(pd.to_numeric, errors="coerce")
-            findings += check_table(cells, name=name).findings()
+            findings += check_table(cells, name=name, rules=rules).findings()
     return findings
 
 

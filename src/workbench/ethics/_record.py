@@ -1,0 +1,105 @@
+"""The project's ethics record, ``ethics.yml``: why data is used and under which rules.
+
+One file per project says the purpose and legal basis of the work, which datasets it
+uses and how (the catalog refuses personal datasets not listed here), the
+quasi-identifiers and sensitive attributes of each, the disclosure thresholds that the
+release gate applies, and how long data is kept. Errors name the file and the field.
+
+The catalog reads the same file's ``datasets:`` section on its own (the data and ethics
+layers do not import each other); this model is the whole record.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from workbench.exceptions import WorkbenchError
+
+__all__ = ["DatasetUse", "EthicsRecord", "EthicsRecordError", "load_ethics_record"]
+
+
+class EthicsRecordError(WorkbenchError):
+    """An ``ethics.yml`` that cannot be read or breaks the model."""
+
+
+class DatasetUse(BaseModel):
+    """How the project may use one dataset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str
+    legal_basis: str
+    allowed_use: list[str] = []
+    quasi_identifiers: list[str] = []
+    sensitive: list[str] = []
+    retention: date | str | None = None
+
+
+class Thresholds(BaseModel):
+    """Disclosure and re-identification thresholds (ACRO's names and defaults)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    safe_threshold: int = Field(10, ge=1)
+    safe_dof_threshold: int = Field(10, ge=0)
+    safe_nk_n: int = Field(2, ge=1)
+    safe_nk_k: float = Field(0.9, gt=0, le=1)
+    safe_pratio_p: float = Field(0.1, ge=0)
+    zeros_are_disclosive: bool = True
+    k_anonymity: int = Field(5, ge=1)
+    l_diversity: int = Field(2, ge=1)
+
+    def disclosure(self) -> dict[str, Any]:
+        """Return the thresholds that :class:`~workbench.ethics.DisclosureRules` takes."""
+        return self.model_dump(exclude={"k_anonymity", "l_diversity"})
+
+
+class EthicsRecord(BaseModel):
+    """The whole ``ethics.yml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project: str = ""
+    purpose: str = ""
+    legal_basis: str = Field("", description="e.g. 개인정보 보호법 제28조의2, 통계법 제33조")
+    controller: str = ""
+    datasets: dict[str, DatasetUse] = {}
+    thresholds: Thresholds = Thresholds()
+    retention: date | str | None = None
+    reviewed_by: str = ""
+    reviewed_on: date | None = None
+
+
+def load_ethics_record(path: str | os.PathLike[str]) -> EthicsRecord:
+    """Read and validate ``ethics.yml``; a missing file is an empty record (defaults).
+
+    Raises
+    ------
+    EthicsRecordError
+        Naming the file and the field (or the line of a YAML syntax error).
+    """
+    path = Path(path)
+    if not path.is_file():
+        return EthicsRecord()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise EthicsRecordError(f"{path}{where}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise EthicsRecordError(f"{path}: expected a mapping (purpose:, datasets:, ...).")
+    try:
+        return EthicsRecord.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{path}: invalid ethics record"]
+        for error in exc.errors():
+            field = ".".join(str(p) for p in error["loc"]) or "(top level)"
+            lines.append(f"  - field '{field}': {error['msg']}")
+        raise EthicsRecordError("\n".join(lines)) from None
