@@ -31,6 +31,7 @@ def test_successful_run_leaves_report_results_and_manifest(fixture_notebook, tmp
         "kernel.log",
         "manifest.json",
         "notebook.ipynb",
+        "published.json",
         "report.html",
         "results",
     ]
