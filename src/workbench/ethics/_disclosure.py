@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
-from workbench.ethics._findings import Finding, Severity
+from workbench.ethics._findings import FINDINGS_MIME, Finding, Severity
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -247,8 +247,14 @@ class DisclosureResult:
         """Whether any cell fails (a release needs suppression or an approval)."""
         return any(f.severity == "fail" for f in self.cell_findings)
 
-    def _repr_html_(self) -> str:
-        return self.table.to_html()
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        # The findings travel with the display, so the release gate sees a table that a
+        # notebook shows (not only one it publishes).
+        return {
+            "text/html": self.table.to_html(),
+            "text/plain": repr(self.table),
+            FINDINGS_MIME: [f.to_dict() for f in self.cell_findings],
+        }
 
 
 def _status_text(flags: Sequence[tuple[str, Severity, dict]]) -> str:
@@ -487,6 +493,14 @@ class RegressionResult:
     def summary(self) -> Any:
         """Return the statsmodels summary."""
         return self.result.summary()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        summary = self.result.summary()
+        return {
+            "text/html": summary.as_html(),
+            "text/plain": str(summary),
+            FINDINGS_MIME: [f.to_dict() for f in self.model_findings],
+        }
 
 
 def check_dof(dof: float, rules: DisclosureRules, name: str = "model") -> list[Finding]:

@@ -9,7 +9,11 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Finding", "Severity"]
+__all__ = ["FINDINGS_MIME", "Finding", "Severity", "findings_from_output"]
+
+#: The MIME type under which a displayed result carries its findings into the notebook,
+#: so that the release gate sees them (nbconvert ignores it in the report).
+FINDINGS_MIME = "application/vnd.workbench.findings+json"
 
 Severity = Literal["fail", "review", "info"]
 
@@ -53,3 +57,17 @@ class Finding:
         data = asdict(self)
         data["id"] = self.id
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """Rebuild a finding written by :meth:`to_dict`."""
+        fields = {k: data[k] for k in ("rule", "severity", "location", "message") if k in data}
+        return cls(**fields, count=int(data.get("count", 1)), details=data.get("details", {}))
+
+
+def findings_from_output(data: dict[str, Any]) -> list[Finding]:
+    """Return the findings that a notebook output's MIME bundle carries (if any)."""
+    payload = data.get(FINDINGS_MIME)
+    if not isinstance(payload, list):
+        return []
+    return [Finding.from_dict(item) for item in payload if isinstance(item, dict)]

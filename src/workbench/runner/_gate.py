@@ -170,6 +170,7 @@ def _output_texts(output: nbformat.NotebookNode) -> list[str]:
 
 def _notebook_findings(executed: nbformat.NotebookNode) -> list[Any]:
     from workbench.ethics import Finding, scan_text
+    from workbench.ethics._findings import findings_from_output
 
     findings: list[Any] = []
     number = 0
@@ -181,6 +182,10 @@ def _notebook_findings(executed: nbformat.NotebookNode) -> list[Any]:
         if cell.cell_type != "code" or tags & _SKIP_TAGS:
             continue
         for m, output in enumerate(cell.get("outputs", []), start=1):
+            where = f"notebook cell {number}, output {m}"
+            # A displayed wb.ethics.crosstab / pivot_table / ols carries its own findings.
+            shown = findings_from_output(output.get("data", {}))
+            findings += [_relocated(f, where) for f in shown]
             texts = _output_texts(output)
             if not texts:
                 continue
@@ -189,7 +194,7 @@ def _notebook_findings(executed: nbformat.NotebookNode) -> list[Any]:
                     Finding(
                         rule=f"pii.{kind}",
                         severity="fail",
-                        location=f"notebook cell {number}, output {m}",
+                        location=where,
                         message=(
                             f"개인정보({kind}) {count}건이 보고서에 실릴 출력에 있습니다. "
                             "출력을 지우거나 가명처리(wb.ethics.pseudonymise)하세요."
