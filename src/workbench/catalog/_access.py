@@ -19,9 +19,9 @@ import re
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from workbench._io import read_yaml
 from workbench.catalog._model import DatasetEntry
 from workbench.exceptions import AccessDeniedError
 
@@ -83,22 +83,7 @@ def _refuse(entry: DatasetEntry, problem: str, fix: str, record: DatasetRecord |
 
 def _read_datasets(path: Path) -> dict[Any, Any]:
     """Return the ``datasets:`` mapping of ethics.yml ({} when the file has none)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AccessDeniedError(
-            f"{path}: not UTF-8 text (undecodable byte at offset {exc.start}). "
-            "Save ethics.yml as UTF-8."
-        ) from None
-    except OSError as exc:
-        raise AccessDeniedError(f"{path}: cannot be read ({exc.strerror}).") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise AccessDeniedError(f"{path}{where}: not valid YAML: {problem}") from None
+    data = read_yaml(path, AccessDeniedError)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from workbench._io import write_atomically
 from workbench.catalog._catalog import _SENSITIVITY_KO
 from workbench.catalog._model import KEY_ROLES, DatasetEntry
 from workbench.exceptions import ParameterError
@@ -451,17 +452,6 @@ def _page(catalog: Catalog, svg: str) -> str:
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write under a temporary name next to ``path``, then rename: never half a file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def write_map(catalog: Catalog, out_dir: str | os.PathLike[str]) -> tuple[Path, Path]:
     """Write the data map: ``data_map.html`` and ``data_map.png`` in ``out_dir``.
 
@@ -487,6 +477,6 @@ def write_map(catalog: Catalog, out_dir: str | os.PathLike[str]) -> tuple[Path, 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     html_path, png_path = folder / HTML_NAME, folder / PNG_NAME
-    _write_atomically(png_path, png)
-    _write_atomically(html_path, html)
+    write_atomically(png_path, png)
+    write_atomically(html_path, html)
     return html_path, png_path

@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from workbench._io import read_yaml
 from workbench.exceptions import CatalogError
 
 __all__ = [
@@ -215,17 +215,7 @@ def load_catalog_file(path: str | os.PathLike[str], *, local: bool = False) -> C
         Naming the file, the entry and the field (and the line for a YAML syntax error).
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogError(f"Catalog file not found: {path.resolve()}") from None
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise CatalogError(f"{path}{where}: not valid YAML: {problem}") from None
+    data = read_yaml(path, CatalogError) or {}
     if not isinstance(data, dict):
         raise CatalogError(
             f"{path}: expected a mapping with 'datasets:'; got {type(data).__name__}"

@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workbench._io import read_yaml
 from workbench.exceptions import WorkbenchError
 
 __all__ = ["DatasetUse", "EthicsRecord", "EthicsRecordError", "load_ethics_record"]
@@ -46,14 +46,14 @@ class Thresholds(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    safe_threshold: int = Field(10, ge=1)
-    safe_dof_threshold: int = Field(10, ge=0)
-    safe_nk_n: int = Field(2, ge=1)
-    safe_nk_k: float = Field(0.9, gt=0, le=1)
-    safe_pratio_p: float = Field(0.1, ge=0)
+    safe_threshold: int = Field(default=10, ge=1)
+    safe_dof_threshold: int = Field(default=10, ge=0)
+    safe_nk_n: int = Field(default=2, ge=1)
+    safe_nk_k: float = Field(default=0.9, gt=0, le=1)
+    safe_pratio_p: float = Field(default=0.1, ge=0)
     zeros_are_disclosive: bool = True
-    k_anonymity: int = Field(5, ge=1)
-    l_diversity: int = Field(2, ge=1)
+    k_anonymity: int = Field(default=5, ge=1)
+    l_diversity: int = Field(default=2, ge=1)
 
     def disclosure(self) -> dict[str, Any]:
         """Return the thresholds that :class:`~workbench.ethics.DisclosureRules` takes."""
@@ -67,10 +67,10 @@ class EthicsRecord(BaseModel):
 
     project: str = ""
     purpose: str = ""
-    legal_basis: str = Field("", description="e.g. 개인정보 보호법 제28조의2, 통계법 제33조")
+    legal_basis: str = ""  # e.g. 개인정보 보호법 제28조의2, 통계법 제33조
     controller: str = ""
     datasets: dict[str, DatasetUse] = {}
-    thresholds: Thresholds = Thresholds()
+    thresholds: Thresholds = Field(default_factory=Thresholds)
     retention: date | str | None = None
     reviewed_by: str = ""
     reviewed_on: date | None = None
@@ -87,12 +87,7 @@ def load_ethics_record(path: str | os.PathLike[str]) -> EthicsRecord:
     path = Path(path)
     if not path.is_file():
         return EthicsRecord()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        raise EthicsRecordError(f"{path}{where}: not valid YAML: {exc}") from None
+    data = read_yaml(path, EthicsRecordError) or {}
     if not isinstance(data, dict):
         raise EthicsRecordError(f"{path}: expected a mapping (purpose:, datasets:, ...).")
     try:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import yaml
 
+from workbench._io import read_yaml
 from workbench.exceptions import ParameterError
 from workbench.runner._manifest import utc_now
 from workbench.runner.results import PUBLISHED_INDEX
@@ -87,10 +87,7 @@ def load_approvals(
         found += [Approval(i, reason.strip(), _user(), utc_now()) for i in ids]
     if approvals_file is not None:
         path = Path(approvals_file)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        except (OSError, yaml.YAMLError) as exc:
-            raise ParameterError(f"Cannot read approvals file {path}: {exc}") from None
+        data = read_yaml(path, ParameterError) or []
         if not isinstance(data, list):
             raise ParameterError(f"{path}: expected a list of {{id, reason}} entries.")
         for n, item in enumerate(data, start=1):

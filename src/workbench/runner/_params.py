@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from workbench._io import read_yaml
 from workbench.exceptions import ParameterError
 from workbench.runner._registry import Analysis
 
@@ -28,18 +29,7 @@ def load_params_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         Naming the file and, for a syntax error, the line.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParameterError(f"Parameters file not found: {path.resolve()}") from None
-    except UnicodeDecodeError as exc:
-        raise ParameterError(f"Parameters file {path} is not UTF-8 text: {exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ParameterError(f"Parameters file {path}{where} is not valid YAML: {exc}") from None
+    data = read_yaml(path, ParameterError)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench._io import write_atomically
 from workbench.exceptions import ParameterError
 from workbench.samples._businesses import businesses
 from workbench.samples._households import households
@@ -153,7 +154,7 @@ def write(
             "Use 'utf-8', 'utf-8-sig' or 'cp949'.",
             parameter="encoding",
         ) from exc
-    _write_atomically(path, data)
+    write_atomically(path, data)
     return path
 
 
@@ -211,15 +212,3 @@ _ENCODERS: dict[str, Callable[[pd.DataFrame, str, str], bytes]] = {
     ".parquet": _encode_parquet,
     ".xlsx": _encode_xlsx,
 }
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` next to ``path`` under a temporary name, then rename it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
