@@ -19,9 +19,11 @@ from workbench import __version__
 from workbench.cli._audit import audit_app
 from workbench.cli._catalog import catalog_app
 from workbench.cli._common import app, err, handle_errors, out, progress_bar, state
+from workbench.cli._scan import scan_command
 
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(audit_app, name="audit")
+app.command("scan")(scan_command)
 
 
 def _version(value: bool) -> None:

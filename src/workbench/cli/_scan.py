@@ -1,3 +1,67 @@
-"""``workbench scan``: which kinds of personal information a file holds."""
+"""``workbench scan``: which kinds of personal information a file holds.
+
+Exit codes, like a linter's so that scripts and CI can act on them: 0 when nothing was
+found, 1 when personal information was found, 2 when the file cannot be read.
+"""
 
 from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from workbench.cli._common import err, handle_errors, out
+
+
+class ScanFormat(StrEnum):
+    """Output formats of ``workbench scan``."""
+
+    table = "table"
+    json = "json"
+
+
+def scan_command(
+    file: Annotated[Path, typer.Argument(help="검사할 자료 파일 (CSV, Excel, Parquet, JSON)")],
+    output_format: Annotated[
+        ScanFormat, typer.Option("--format", help="출력 형식: table 또는 json")
+    ] = ScanFormat.table,
+    sample: Annotated[
+        int | None, typer.Option("--sample", min=1, help="이 행 수만 무작위로 검사")
+    ] = None,
+) -> None:
+    """자료 파일의 열마다 개인정보 종류, 건수, 신뢰도를 보여 줍니다 (예시는 가려서 표시).
+
+    개인정보가 없으면 종료 코드 0, 있으면 1, 파일을 읽을 수 없으면 2입니다.
+    """
+    from workbench.catalog import read_table
+    from workbench.ethics import scan
+    from workbench.ethics._rules import KIND_LABELS
+    from workbench.exceptions import DataReadError
+
+    with handle_errors():
+        try:
+            frame = read_table(file)
+        except DataReadError as exc:
+            # Exit 1 means "personal information found": an unreadable file is bad input.
+            err.print(f"[bold red]오류:[/] {escape(str(exc))}", highlight=False)
+            raise typer.Exit(2) from None
+        result = scan(frame, sample=sample, path=str(file))
+    if output_format is ScanFormat.json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    elif not result.found:
+        out.print(Text(f"개인정보 없음: {file} ({result.rows}행, {len(result.columns)}열)"))
+    else:
+        table = Table("열", "종류", "건수", "신뢰도", "예시(가림)", title=f"개인정보 검사: {file}")
+        for column, kind, count, confidence, examples in result.table_rows():
+            label = f"{KIND_LABELS[kind]} ({kind})"
+            table.add_row(Text(column), label, f"{count:,}", f"{confidence:.2f}", Text(examples))
+        out.print(table)
+        out.print(Text(f"{result.rows:,}행 검사. 가명처리하거나 해당 열을 삭제하십시오."))
+    if result.found:
+        raise typer.Exit(1)

@@ -1,0 +1,448 @@
+"""Find personal information in tables and text, fast, and show it only masked.
+
+The rules are data (:mod:`workbench.ethics._rules`); this module applies them to Arrow
+string arrays with ``pyarrow.compute`` (RE2 regular expressions) and checks digits of the
+candidate matches with numpy (:mod:`workbench.ethics._checkdigits`). No Python loop runs
+over the cells: only over columns, rules and the few masked examples.
+
+Counts are numbers of cells (values) that hold the kind at least once. In a free-text
+cell, the first match of each kind is the one validated.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench.ethics import _checkdigits as cd
+from workbench.ethics._findings import Finding
+from workbench.ethics._rules import (
+    AMBIGUOUS_CORPORATE_CONFIDENCE,
+    CORPORATE_HINTS,
+    KIND_LABELS,
+    KIND_ORDER,
+    RANDOM_TAIL_CONFIDENCE,
+    RULES,
+    KindRule,
+    anchored,
+    mask,
+)
+from workbench.exceptions import ParameterError
+
+__all__ = ["KindCount", "ScanResult", "mask", "scan", "scan_text"]
+
+_EXAMPLES = 3
+_PROBE = 1000  # values sampled to decide whether a gate is worth its pass
+_GATES = ("digits", "hangul")
+_THIRTEEN_KINDS = ("resident_id", "foreigner_id", "corporate_id")
+_CONFIDENCE = {rule.kind: rule.confidence for rule in RULES}
+
+
+@dataclass(frozen=True)
+class KindCount:
+    """One kind of personal information found in one column."""
+
+    kind: str
+    count: int
+    confidence: float
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What :func:`scan` found, column by column.
+
+    Attributes
+    ----------
+    rows : int
+        Rows scanned.
+    columns : dict of str to list of KindCount
+        Every scanned column, with the kinds found in it (empty when none).
+    path : str or None
+        The file scanned, when known.
+    """
+
+    rows: int
+    columns: dict[str, list[KindCount]]
+    path: str | None = None
+
+    @property
+    def found(self) -> bool:
+        """Whether any column holds personal information."""
+        return any(self.columns.values())
+
+    def findings(self) -> list[Finding]:
+        """One ``fail`` finding per column and kind, with masked examples only."""
+        result = []
+        for name, kinds in self.columns.items():
+            for k in kinds:
+                label = KIND_LABELS[k.kind]
+                result.append(
+                    Finding(
+                        rule=f"pii.{k.kind}",
+                        severity="fail",
+                        location=f"column {name}",
+                        message=(
+                            f"열 '{name}'에 {label}({k.kind})가 {k.count}건 있습니다 "
+                            f"(신뢰도 {k.confidence:.2f}). 가명처리하거나 열을 삭제하십시오."
+                        ),
+                        count=k.count,
+                        details={
+                            "kind": k.kind,
+                            "confidence": k.confidence,
+                            "examples": list(k.examples),
+                        },
+                    )
+                )
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"path", "rows", "columns": [{"name", "findings": [{kind, count, confidence}]}]}``."""
+        return {
+            "path": self.path,
+            "rows": self.rows,
+            "columns": [
+                {
+                    "name": name,
+                    "findings": [
+                        {"kind": k.kind, "count": k.count, "confidence": k.confidence}
+                        for k in kinds
+                    ],
+                }
+                for name, kinds in self.columns.items()
+            ],
+        }
+
+    def table_rows(self) -> list[tuple[str, str, int, float, str]]:
+        """(column, kind, count, confidence, masked examples) for every finding."""
+        return [
+            (name, k.kind, k.count, k.confidence, ", ".join(k.examples))
+            for name, kinds in self.columns.items()
+            for k in kinds
+        ]
+
+    def __repr__(self) -> str:
+        head = f"ScanResult(rows={self.rows}, columns={len(self.columns)}"
+        lines = [f"  {c}: {k} {n} ({p:.2f}) {e}" for c, k, n, p, e in self.table_rows()]
+        return head + ("):\n" + "\n".join(lines) if lines else ", nothing found)")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape(str(v))}</td>" for v in (c, k, n, f"{p:.2f}", e))
+            + "</tr>"
+            for c, k, n, p, e in self.table_rows()
+        )
+        if not rows:
+            return f"<p>개인정보 없음 ({self.rows}행, {len(self.columns)}열)</p>"
+        head = "".join(f"<th>{h}</th>" for h in ("열", "종류", "건수", "신뢰도", "예시(가림)"))
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def scan(
+    df: pd.DataFrame,
+    *,
+    columns: Iterable[str] | None = None,
+    sample: int | None = None,
+    path: str | None = None,
+) -> ScanResult:
+    """Find personal information in each column of a DataFrame.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table. String, integer and mixed (object) columns are scanned; floats,
+        booleans and dates cannot hold the kinds and are skipped.
+    columns : iterable of str, optional
+        Scan only these columns.
+    sample : int, optional
+        Scan a seeded random sample of this many rows instead of every row.
+    path : str, optional
+        The source file, reported in :meth:`ScanResult.to_dict`.
+
+    Returns
+    -------
+    ScanResult
+
+    Notes
+    -----
+    A count is the number of cells holding the kind. Rules whose column hints match
+    the column's name (성명, 주소, 계좌번호, 사업자번호, ...) run first and also use their
+    weaker context pattern; a cell that is one identifier and nothing else is claimed by
+    it and not tried by later rules. Free-text cells are searched inside; in each, the
+    first match of a kind is the one validated. Integer columns are scanned as their
+    decimal text, so a phone number stored as an integer (leading zero lost) is missed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"연락처": ["010-1234-5678", "02 345 6789"], "금액": [1000, 2500]})
+    >>> result = scan(df)
+    >>> result.to_dict()["columns"][0]["findings"]
+    [{'kind': 'phone', 'count': 2, 'confidence': 0.95}]
+    >>> result.table_rows()[0][4]
+    '010-****-5678, 02 *** 6789'
+    """
+    if sample is not None and len(df) > sample:
+        df = df.sample(n=sample, random_state=0)
+    names = list(df.columns) if columns is None else list(columns)
+    missing = [str(n) for n in names if n not in df.columns]
+    if missing:
+        raise ParameterError(
+            f"Column(s) {', '.join(map(repr, missing))} not in the table; "
+            f"it has {', '.join(map(repr, map(str, df.columns)))}.",
+            parameter="columns",
+        )
+    found: dict[str, list[KindCount]] = {}
+    for name in names:
+        arr = _as_strings(df[name])
+        found[str(name)] = [] if arr is None else _scan_array(arr, str(name))
+    return ScanResult(rows=len(df), columns=found, path=path)
+
+
+def scan_text(strings: Iterable[str]) -> list[tuple[str, int]]:
+    """Find personal information in free text (notebook outputs, messages).
+
+    Returns ``(kind, count)`` pairs, count being the number of strings holding the kind.
+
+    Examples
+    --------
+    >>> scan_text(["문의: 김철수님 010-1234-5678", "합계 1,234,000원"])
+    [('phone', 1), ('person_name', 1)]
+    """
+    arr = pa.array(list(strings), type=pa.string())
+    return [(k.kind, k.count) for k in _scan_array(arr, None)]
+
+
+def _as_strings(series: pd.Series) -> pa.Array | None:
+    """Return the column as Arrow strings, or None when it cannot hold the kinds."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        return None
+    if pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype):
+        return None
+    if pd.api.types.is_integer_dtype(dtype):
+        return pc.cast(pa.array(series, from_pandas=True), pa.string())
+    if not isinstance(dtype, pd.StringDtype):
+        # Mixed objects (numbers and text in one column): every value as text.
+        series = series.astype("string[pyarrow]")
+    arr = pa.array(series, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = pc.cast(arr, pa.string())
+    return arr
+
+
+_Hit = tuple[int, float, tuple[str, ...]]
+
+
+def _scan_array(arr: pa.Array, column: str | None) -> list[KindCount]:
+    """Apply every rule to one string array; return the kinds found, in rule order.
+
+    Rules whose column hints match the column's name run first. A cell that is one
+    identifier and nothing else is claimed by it: later rules do not look at it again
+    (a bank account is not also a resident number; and claimed cells cost nothing).
+    """
+    hinted = [r for r in RULES if column is not None and _hinted(r, column)]
+    gated: dict[str, tuple[pa.Array, np.ndarray]] = {}
+    hits: dict[str, _Hit] = {}
+    for rule in hinted + [r for r in RULES if r not in hinted]:
+        if rule.kind in hits:
+            continue  # the 13-digit rules are decided together
+        if rule.gate not in gated:
+            gated[rule.gate] = _gate(arr, rule.gate, column)
+        sub, index = gated[rule.gate]
+        if len(sub) == 0:
+            continue
+        if rule.validator == "thirteen":
+            found, claimed = _thirteen(sub, rule, column)
+        else:
+            hit, claimed = _apply(sub, rule, column)
+            found = {rule.kind: hit}
+        hits.update(found)
+        if claimed.any():
+            keep = np.ones(len(arr), dtype=bool)
+            keep[index[claimed]] = False
+            arr = arr.filter(pa.array(keep))
+            gated = {}
+    return [
+        KindCount(kind, *hits[kind]) for kind in KIND_ORDER if kind in hits and hits[kind][0] > 0
+    ]
+
+
+def _hinted(rule: KindRule, column: str) -> bool:
+    return bool(rule.column_hints) and re.search(rule.column_hints, column) is not None
+
+
+def _gate(arr: pa.Array, gate: str, column: str | None) -> tuple[pa.Array, np.ndarray]:
+    """Return the values that could hold a match, and their positions.
+
+    One pass of the union of every pattern behind the gate (named groups dropped: RE2
+    refuses duplicates) stands in for one pass per rule on cells that hold nothing.
+    When a sample of the first values shows that most would pass, the gate is skipped:
+    it would cost a pass and filter out little.
+    """
+    if gate in _GATES:
+        patterns = [r.pattern for r in RULES if r.gate == gate]
+        patterns += [
+            r.context_pattern
+            for r in RULES
+            if r.gate == gate and r.context_pattern and column is not None and _hinted(r, column)
+        ]
+        union = re.sub(r"\(\?P<\w+>", "(?:", "|".join(f"(?:{p})" for p in patterns))
+        if len(arr) > 10 * _PROBE:
+            probe = pc.match_substring_regex(arr.slice(0, _PROBE), union)
+            if pc.mean(pc.cast(pc.fill_null(probe, False), pa.int8())).as_py() > 0.5:
+                return arr, np.arange(len(arr))
+        keep = pc.match_substring_regex(arr, union)
+    else:
+        keep = pc.match_substring(arr, gate)
+    keep = pc.fill_null(keep, False)
+    return arr.filter(keep), np.flatnonzero(keep.to_numpy(zero_copy_only=False))
+
+
+def _extract(sub: pa.Array, pattern: str) -> pa.Array:
+    """Return the ``v`` (or ``w``) group of the first match in each value (all match)."""
+    if not len(sub):
+        return pa.array([], type=pa.string())
+    parts = pc.extract_regex(sub, pattern)
+    value = parts.field("v")
+    if "(?P<w>" in pattern:
+        value = pc.if_else(pc.equal(value, ""), parts.field("w"), value)
+    return value
+
+
+def _matches(sub: pa.Array, pattern: str) -> tuple[np.ndarray, pa.Array, np.ndarray]:
+    """Rows that match; per matching row, the matched value and whether it is the whole cell.
+
+    Submatch extraction is slow next to matching, so a cell that is the identifier and
+    nothing else (an anchored match of the ``v`` group) is taken as it is, and only the
+    other matching cells (free text) are extracted.
+    """
+    hit = pc.fill_null(pc.match_substring_regex(sub, pattern), False)
+    hits = hit.to_numpy(zero_copy_only=False)
+    if not hits.any():
+        return hits, pa.array([], type=pa.string()), np.zeros(0, dtype=bool)
+    matched = sub.filter(hit)
+    whole = pc.match_substring_regex(matched, anchored(pattern))
+    values = pc.utf8_trim_whitespace(matched)
+    wholes = whole.to_numpy(zero_copy_only=False)
+    if not wholes.all():
+        inside = _extract(matched.filter(pc.invert(whole)), pattern)
+        values = pc.replace_with_mask(values, pc.invert(whole), inside)
+    return hits, values, wholes
+
+
+def _without_lookalikes(sub: pa.Array, rule: KindRule) -> pa.Array:
+    """Blank ``rule.exclude`` in the cells that match (only those: it is a slow pass)."""
+    if not rule.exclude:
+        return sub
+    first = pc.fill_null(pc.match_substring_regex(sub, rule.pattern), False)
+    if not pc.any(first).as_py():
+        return sub
+    blanked = pc.replace_substring_regex(sub.filter(first), rule.exclude, " ")
+    return pc.replace_with_mask(sub, first, blanked)
+
+
+def _apply(sub: pa.Array, rule: KindRule, column: str | None) -> tuple[_Hit, np.ndarray]:
+    """Count the rows of ``sub`` holding ``rule.kind``: (count, confidence, examples), claims."""
+    target = _without_lookalikes(sub, rule)
+    hit, claimed, examples = _find(target, rule.pattern, rule.validator, rule.kind)
+    confidence = np.full(int(hit.sum()), rule.confidence)
+    if rule.context_pattern and column is not None and _hinted(rule, column):
+        extra, more_claimed, more = _find(target, rule.context_pattern, None, rule.kind)
+        claimed |= more_claimed
+        new = extra & ~hit
+        confidence = np.concatenate([confidence, np.full(int(new.sum()), rule.context_confidence)])
+        hit |= extra
+        examples = (examples + more)[:_EXAMPLES]
+    count = int(hit.sum())
+    return (count, round(float(confidence.mean()), 2) if count else 0.0, examples), claimed
+
+
+def _find(
+    sub: pa.Array, pattern: str, validator: str | None, kind: str
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Rows that hold a (valid) match, rows that are a match and nothing else, examples."""
+    if validator is None:
+        # No digits to check: match, then an anchored match on the matching rows.
+        hit = pc.fill_null(pc.match_substring_regex(sub, pattern), False)
+        hits = hit.to_numpy(zero_copy_only=False)
+        claimed = np.zeros(len(sub), dtype=bool)
+        if not hits.any():
+            return hits, claimed, ()
+        matched = sub.filter(hit)
+        whole = pc.match_substring_regex(matched, anchored(pattern))
+        claimed[np.flatnonzero(hits)] = whole.to_numpy(zero_copy_only=False)
+        return hits, claimed, _examples(_extract(matched.slice(0, 50), pattern), kind)
+    hits, values, wholes = _matches(sub, pattern)
+    claimed = np.zeros(len(sub), dtype=bool)
+    if not len(values):
+        return hits, claimed, ()
+    rows = np.flatnonzero(hits)
+    ok = _validate(values, validator)
+    hits[rows[~ok]] = False
+    claimed[rows[ok & wholes]] = True
+    return hits, claimed, _examples(values.filter(pa.array(ok)), kind)
+
+
+def _validate(values: pa.Array, validator: str) -> np.ndarray:
+    """Check the digits of matched values (``luhn``, ``business_id``, ``name``)."""
+    digits = _digits_only(values)
+    lengths = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
+    ok = np.zeros(len(values), dtype=bool)
+    check = getattr(cd, validator)
+    for width in np.unique(lengths):
+        rows = lengths == width
+        ok[rows] = check(cd.digit_matrix(digits.filter(pa.array(rows)), int(width)))
+    return ok
+
+
+def _digits_only(values: pa.Array) -> pa.Array:
+    """Drop the separators (hyphens, spaces) that the number patterns allow."""
+    return pc.replace_substring(pc.replace_substring(values, "-", ""), " ", "")
+
+
+def _thirteen(
+    sub: pa.Array, rule: KindRule, column: str | None
+) -> tuple[dict[str, _Hit], np.ndarray]:
+    """Count resident, foreigner and corporate numbers (see ``classify_thirteen``)."""
+    hit, values, wholes = _matches(_without_lookalikes(sub, rule), rule.pattern)
+    if not len(values):
+        return dict.fromkeys(_THIRTEEN_KINDS, (0, 0.0, ())), hit
+    d = cd.digit_matrix(_digits_only(values), 13)
+    hyphen = pc.match_substring(values, "-").to_numpy(zero_copy_only=False)
+    corp_context = column is not None and re.search(CORPORATE_HINTS, column) is not None
+    resident, foreigner, is_corp, person_check, ambiguous = cd.classify_thirteen(
+        d, hyphen, corp_context
+    )
+    person_conf = np.where(person_check, _CONFIDENCE["resident_id"], RANDOM_TAIL_CONFIDENCE)
+    corp_conf = np.where(ambiguous, AMBIGUOUS_CORPORATE_CONFIDENCE, _CONFIDENCE["corporate_id"])
+    kinds = {
+        "resident_id": (resident, person_conf),
+        "foreigner_id": (foreigner, person_conf),
+        "corporate_id": (is_corp, corp_conf),
+    }
+    result = {}
+    for kind, (rows, conf) in kinds.items():
+        count = int(rows.sum())
+        mean = round(float(conf[rows].mean()), 2) if count else 0.0
+        result[kind] = (count, mean, _examples(values.filter(pa.array(rows)), kind))
+    claimed = np.zeros(len(sub), dtype=bool)
+    claimed[np.flatnonzero(hit)] = (resident | foreigner | is_corp) & wholes
+    return result, claimed
+
+
+def _examples(values: pa.Array, kind: str) -> tuple[str, ...]:
+    """Up to three distinct masked examples (only these few values reach Python)."""
+    head = pc.unique(values.slice(0, 50)).to_pylist()[:_EXAMPLES]
+    return tuple(mask(v, kind) for v in head if v)
