@@ -140,3 +140,36 @@ def test_thresholds_come_from_the_projects_ethics_record(fixture_notebook, tmp_p
     monkeypatch.chdir(tmp_path)
     result = run_analysis(fixture_notebook("small_cell"), out=tmp_path / "run")
     assert manifest(result.run_dir)["status"] == "succeeded"
+
+
+def test_run_with_approve_on_the_command_line(fixture_notebook, tmp_path):
+    path = str(fixture_notebook("prints_resident_number"))
+    first = CliRunner().invoke(app, ["run", path, "--out", str(tmp_path / "a"), "-q"])
+    (finding_id,) = [f["id"] for f in manifest(tmp_path / "a")["findings"]]
+    assert finding_id in first.output
+    approved = CliRunner().invoke(
+        app,
+        [
+            "run",
+            path,
+            "--out",
+            str(tmp_path / "b"),
+            "-q",
+            "--approve",
+            finding_id,
+            "--reason",
+            "교육용 가상 번호",
+        ],
+    )
+    assert approved.exit_code == 0, approved.output
+    m = manifest(tmp_path / "b")
+    assert m["status"] == "succeeded" and (tmp_path / "b" / "report.html").exists()
+    assert m["approvals"][0]["id"] == finding_id
+    assert m["approvals"][0]["reason"] == "교육용 가상 번호"
+
+
+def test_a_table_without_declared_counts_is_noted_not_blocked(fixture_notebook, tmp_path):
+    result = run_analysis(fixture_notebook("ok"), out=tmp_path / "run")
+    (note,) = manifest(result.run_dir)["findings"]
+    assert note["rule"] == "disclosure.unchecked" and note["severity"] == "info"
+    assert note["location"] == "table table"

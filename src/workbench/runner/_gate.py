@@ -141,7 +141,9 @@ def _table_findings(run_dir: Path, results_folder: Path) -> list[Any]:
         table = _read_result(path)
         findings += [_relocated(f, f"table {name}") for f in scan(table).findings()]
         counts = [c for c in meta.get("counts") or [] if c in table.columns]
-        if counts:
+        if not counts:
+            findings.append(_unchecked(name))
+        else:
             # A flat published table: the other columns label the cells, the count
             # columns are the cells that the threshold and zero rules look at.
             labels = [c for c in table.columns if c not in counts]
@@ -149,6 +151,22 @@ def _table_findings(run_dir: Path, results_folder: Path) -> list[Any]:
             cells = cells[counts].apply(pd.to_numeric, errors="coerce")
             findings += check_table(cells, name=name, rules=rules).findings()
     return findings
+
+
+def _unchecked(name: str) -> Any:
+    """Say, without blocking, that a table's cells could not be checked for small counts."""
+    from workbench.ethics import Finding
+
+    return Finding(
+        rule="disclosure.unchecked",
+        severity="info",
+        location=f"table {name}",
+        message=(
+            "작은 셀(공개 기준) 점검을 하지 않았습니다: 사람·건수를 세는 열을 "
+            'wb.publish(..., counts="열 이름")으로 알려 주면 점검합니다.'
+        ),
+        count=0,
+    )
 
 
 def _output_texts(output: nbformat.NotebookNode) -> list[str]:
