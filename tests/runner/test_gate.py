@@ -173,3 +173,13 @@ def test_a_table_without_declared_counts_is_noted_not_blocked(fixture_notebook, 
     (note,) = manifest(result.run_dir)["findings"]
     assert note["rule"] == "disclosure.unchecked" and note["severity"] == "info"
     assert note["location"] == "table table"
+
+
+def test_the_report_shows_what_was_approved_and_why(fixture_notebook, tmp_path):
+    path = fixture_notebook("small_cell")
+    with pytest.raises(ReleaseBlockedError) as info:
+        run_analysis(path, out=tmp_path / "a")
+    approvals = load_approvals([info.value.findings[0].id], "이미 공표된 통계")
+    result = run_analysis(path, out=tmp_path / "b", approvals=approvals)
+    html = result.report.read_text(encoding="utf-8")
+    assert "공개 전 점검" in html and "승인" in html and "이미 공표된 통계" in html

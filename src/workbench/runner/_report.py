@@ -92,6 +92,21 @@ def _footer(manifest: Manifest) -> str:
     packages = ", ".join(
         f"{escape(k)} {escape(str(v))}" for k, v in manifest.environment.get("packages", {}).items()
     )
+    reasons = {a["id"]: a for a in manifest.approvals}
+    checks = (
+        "".join(
+            f"<li>{escape(f['location'])}: {escape(f['message'])}"
+            + (
+                f" — <strong>승인</strong> ({escape(reasons[f['id']]['by'])}: "
+                f"{escape(reasons[f['id']]['reason'])})"
+                if f["id"] in reasons
+                else ""
+            )
+            + "</li>"
+            for f in manifest.findings
+        )
+        or "<li>발견 사항 없음</li>"
+    )
     git = manifest.git or {}
     commit = f"git {escape(git['commit'][:12])}" if git.get("commit") else "git 정보 없음"
     return (
@@ -99,6 +114,7 @@ def _footer(manifest: Manifest) -> str:
         f"<p>노트북 <code>{escape(a.notebook)}</code> · sha256 "
         f"<code>{a.notebook_sha256[:16]}…</code> · {commit}</p>\n"
         f"<p>입력 자료</p><ul>{inputs}</ul>\n<p>결과 파일</p><ul>{results}</ul>\n"
+        f"<p>공개 전 점검 (개인정보·공개 기준)</p><ul>{checks}</ul>\n"
         f"<p>실행 환경: {packages}</p>\n"
         "<p>같은 입력과 매개변수로 다시 실행하려면: "
         "<code>workbench rerun manifest.json --verify</code></p>"
