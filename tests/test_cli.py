@@ -146,3 +146,19 @@ def test_run_prints_report_path_and_writes_a_complete_run(fixture_notebook, tmp_
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "succeeded"
     assert manifest["parameters"]["rows"] == 2
+
+
+def test_missing_input_column_is_refused_before_any_kernel_starts(kernel_starts, tmp_path):
+    data = tmp_path / "가구.csv"
+    data.write_bytes("지역,나이,월소득\n서울,40,300\n".encode("cp949"))
+    result = invoke("run", "household_income", "-p", "data_path", str(data))
+    assert result.exit_code == 2
+    assert "가구원수" in result.output and "주거형태" in result.output
+    assert "data_path" in result.output
+    assert kernel_starts == []
+
+
+def test_show_lists_the_input_columns():
+    result = invoke("show", "household_income")
+    assert "필요한 열" in result.output
+    assert "나이, 가구원수, 월소득, 주거형태" in result.output

@@ -528,3 +528,28 @@ _READERS: dict[str, Callable[..., pd.DataFrame]] = {
     ".json": _read_json,
     ".jsonl": _read_json,
 }
+
+
+def column_names(path: str | os.PathLike[str]) -> list[str]:
+    """Return a file's column names, reading as little as the format allows.
+
+    A CSV/TSV is read only up to its header line (encoding detected on its first
+    megabyte); Parquet only its schema; Excel and JSON are read whole.
+    """
+    from workbench.catalog._transcode import detect_encoding
+
+    file = existing_file(path)
+    suffix = file.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        encoding = detect_encoding(file)
+        with file.open(encoding=encoding, errors="replace", newline="") as stream:
+            sample = stream.read(_SNIFF_CHARS)
+        default = "\t" if suffix == ".tsv" else ","
+        delimiter = _sniff_delimiter(sample, default)
+        header = next(csv.reader(sample.splitlines()[:1], delimiter=delimiter), [])
+        return [name.strip().lstrip(_BOM) for name in header]
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(file).names)
+    return [str(c) for c in read_table(file).columns]

@@ -80,9 +80,10 @@ def show_command(name: Annotated[str, typer.Argument(help="분석 이름 또는 
         for p in a.parameters:
             params.add_row(p.name, repr(p.default), p.type_name, p.help)
         out.print(params)
-        inputs = Table("매개변수", "설명", "스키마", title="입력 자료")
+        inputs = Table("매개변수", "설명", "필요한 열", "스키마", title="입력 자료")
         for key, spec in a.meta.inputs.items():
-            inputs.add_row(key, spec.description, spec.schema_name or "-")
+            needed = ", ".join(spec.columns) or "-"
+            inputs.add_row(key, spec.description, needed, spec.schema_name or "-")
         out.print(inputs)
         out.print(f"실행: workbench run {a.name} -p 이름 값 ...")
 

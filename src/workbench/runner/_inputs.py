@@ -70,6 +70,35 @@ def _resolve(name: str, value: str) -> str:
     return CATALOG_SCHEME + dataset
 
 
+def _available_columns(value: str) -> list[str] | None:
+    """Return the input's column names, or None if they cannot be known without a load."""
+    if is_sample_uri(value):
+        from workbench.catalog._readers import read_table
+
+        return [str(c) for c in read_table(value).columns]
+    if is_catalog_uri(value):
+        entry = _catalog()[value[len(CATALOG_SCHEME) :]]
+        return list(entry.columns) or None
+    from workbench.catalog._readers import column_names
+
+    return column_names(value)
+
+
+def _check_columns(name: str, value: str, required: list[str]) -> None:
+    if not required:
+        return
+    available = _available_columns(value)
+    if available is None:
+        return
+    missing = [c for c in required if c not in available]
+    if missing:
+        raise ParameterError(
+            f"Input parameter '{name}' ({value}) lacks the column(s) the analysis needs: "
+            f"{', '.join(missing)}. It has: {', '.join(available)}.",
+            parameter=name,
+        )
+
+
 def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputRecord]:
     """Resolve each declared input (in ``params``), check it is there, and hash it."""
     records = []
@@ -80,5 +109,6 @@ def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputR
         if not isinstance(value, str):
             raise ParameterError(f"Input parameter '{name}' must be a path; got {value!r}.", name)
         value = params[name] = _resolve(name, value)
+        _check_columns(name, value, analysis.meta.inputs[name].columns)
         records.append(mf.InputRecord(parameter=name, path=value, sha256=input_fingerprint(value)))
     return records

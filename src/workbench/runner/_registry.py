@@ -47,6 +47,8 @@ class InputSpec(BaseModel):
     description: str = ""
     # The name of the input's schema; the data-access issue validates data against it.
     schema_name: str = Field("", alias="schema")
+    # Columns the notebook needs: checked before any kernel starts.
+    columns: list[str] = []
 
 
 class AnalysisMeta(BaseModel):
