@@ -21,7 +21,7 @@ from workbench.runner import run_analysis
 pytestmark = pytest.mark.kernel
 
 TABLE = "secret_test_people"
-PEOPLE = {"이름": ["홍길동", "김영희"], "시도": ["서울특별시", "부산광역시"]}
+PEOPLE = {"기관": ["종로구청", "해운대구청"], "시도": ["서울특별시", "부산광역시"]}
 
 
 @pytest.fixture
@@ -30,9 +30,9 @@ def project(tmp_path, monkeypatch, postgres):
     engine = sa.create_engine(postgres)
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP TABLE IF EXISTS "{TABLE}"'))
-        conn.execute(sa.text(f'CREATE TABLE "{TABLE}" ("이름" text, "시도" text)'))
+        conn.execute(sa.text(f'CREATE TABLE "{TABLE}" ("기관" text, "시도" text)'))
         conn.execute(
-            sa.text(f'INSERT INTO "{TABLE}" VALUES (:이름, :시도)'),
+            sa.text(f'INSERT INTO "{TABLE}" VALUES (:기관, :시도)'),
             [dict(zip(PEOPLE, row, strict=True)) for row in zip(*PEOPLE.values(), strict=True)],
         )
     engine.dispose()
@@ -96,8 +96,8 @@ def test_a_successful_run_keeps_the_data_and_not_the_password(project, monkeypat
     assert {"notebook.ipynb", "manifest.json", "report.html", "kernel.log", "people.csv"} <= names
     assert files_holding(run_dir, password_forms(postgres)) == []
     published = (run_dir / "results" / "people.csv").read_text("utf-8-sig")
-    assert "홍길동" in published and "부산광역시" in published
-    assert "홍길동" in (run_dir / "report.html").read_text("utf-8")
+    assert "종로구청" in published and "부산광역시" in published
+    assert "종로구청" in (run_dir / "report.html").read_text("utf-8")
 
 
 def wrong_password(url):
