@@ -90,10 +90,11 @@ def test_household_income_publishes_regions_and_coefficients(households_csv, tmp
     assert "가구 소득 분석" in result.report.read_text(encoding="utf-8")
 
 
-def test_household_income_names_missing_columns(tmp_path):
-    from workbench.exceptions import RunFailedError
+def test_household_income_names_missing_columns_before_running(tmp_path):
+    from workbench.exceptions import ParameterError
 
     data = tmp_path / "bad.csv"
     data.write_text("지역,값\n서울,1\n", encoding="utf-8")
-    with pytest.raises(RunFailedError, match="필요한 열이 없습니다"):
+    with pytest.raises(ParameterError, match="나이, 가구원수, 월소득, 주거형태"):
         run_analysis("household_income", {"data_path": str(data)}, out=tmp_path / "run")
+    assert not (tmp_path / "run").exists()
