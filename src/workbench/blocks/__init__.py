@@ -3,18 +3,50 @@
 Each block is a plain function (or, where it learns, a scikit-learn style estimator) that
 takes a DataFrame and returns tables with Korean headings, ready to publish, plus charts.
 
-- :func:`profile`, :class:`Profile` -- what a table holds, column by column;
-- :func:`column_chart`, :func:`profile_charts` -- one chart per column.
+- :func:`profile`, :func:`column_chart`, :func:`profile_charts` -- what a table holds;
+- :class:`EmissionAnomalyDetector`, :func:`robust_z` -- greenhouse-gas anomalies;
+- :class:`PeerComparison`, :func:`billing_gaps`, :func:`bid_flags`,
+  :func:`audit_ranking` -- apartment management-fee transparency;
+- :func:`select_sites`, :func:`coverage_curve`, :func:`radius_sensitivity` -- EV
+  charging-site selection (maximal covering location).
+
+Names are imported on first use, so ``wb.blocks.profile`` does not load PuLP.
 """
 
 from __future__ import annotations
 
-from workbench.blocks._profile import COLUMN_TYPES, Profile, column_chart, profile, profile_charts
+import importlib
+from typing import Any
 
-__all__ = [
-    "COLUMN_TYPES",
-    "Profile",
-    "column_chart",
-    "profile",
-    "profile_charts",
-]
+_LAZY = {
+    "COLUMN_TYPES": "workbench.blocks._profile",
+    "Profile": "workbench.blocks._profile",
+    "column_chart": "workbench.blocks._profile",
+    "profile": "workbench.blocks._profile",
+    "profile_charts": "workbench.blocks._profile",
+    "EmissionAnomalyDetector": "workbench.blocks._anomaly",
+    "robust_z": "workbench.blocks._anomaly",
+    "PeerComparison": "workbench.blocks._fees",
+    "audit_ranking": "workbench.blocks._fees",
+    "bid_flags": "workbench.blocks._fees",
+    "billing_gaps": "workbench.blocks._fees",
+    "per_area_costs": "workbench.blocks._fees",
+    "SiteSelection": "workbench.blocks._sites",
+    "coverage_curve": "workbench.blocks._sites",
+    "radius_sensitivity": "workbench.blocks._sites",
+    "select_sites": "workbench.blocks._sites",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'workbench.blocks' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -31,18 +31,39 @@ import pandas as pd
 
 from workbench._io import write_atomically
 from workbench.exceptions import ParameterError
+from workbench.samples._apartments import apartment_bids, apartment_fees, apartment_invoices
 from workbench.samples._businesses import businesses
+from workbench.samples._emissions import emissions
+from workbench.samples._ev_demand import ev_demand
 from workbench.samples._households import households
 from workbench.samples._population import population
 from workbench.samples._regions import regions
 
-__all__ = ["SAMPLES", "businesses", "get", "households", "population", "regions", "write"]
+__all__ = [
+    "SAMPLES",
+    "apartment_bids",
+    "apartment_fees",
+    "apartment_invoices",
+    "businesses",
+    "emissions",
+    "ev_demand",
+    "get",
+    "households",
+    "population",
+    "regions",
+    "write",
+]
 
 SAMPLES: dict[str, Callable[..., pd.DataFrame]] = {
     "households": households,
     "population": population,
     "businesses": businesses,
     "regions": regions,
+    "emissions": emissions,
+    "apartment_fees": apartment_fees,
+    "apartment_invoices": apartment_invoices,
+    "apartment_bids": apartment_bids,
+    "ev_demand": ev_demand,
 }
 """Every bundled sample, by the name used in :func:`get` and ``sample://NAME``."""
 
