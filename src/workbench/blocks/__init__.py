@@ -7,6 +7,10 @@ takes a DataFrame and returns tables with Korean headings, ready to publish, plu
 - :class:`EmissionAnomalyDetector`, :func:`robust_z` -- greenhouse-gas anomalies;
 - :class:`PeerComparison`, :func:`billing_gaps`, :func:`bid_flags`,
   :func:`audit_ranking` -- apartment management-fee transparency;
+- :class:`ClosureRiskModel`, :func:`closure_features`, :func:`time_split`,
+  :func:`risk_tiers` -- small-business closure risk;
+- :func:`flag_rules`, :class:`CrisisRiskModel`, :func:`group_metrics` -- welfare
+  blind spots (rule flags, a risk model set for a target recall, fairness by group);
 - :func:`select_sites`, :func:`coverage_curve`, :func:`radius_sensitivity` -- EV
   charging-site selection (maximal covering location).
 
@@ -31,6 +35,19 @@ _LAZY = {
     "bid_flags": "workbench.blocks._fees",
     "billing_gaps": "workbench.blocks._fees",
     "per_area_costs": "workbench.blocks._fees",
+    "ClosureRiskModel": "workbench.blocks._business_risk",
+    "closure_features": "workbench.blocks._business_risk",
+    "closure_importance": "workbench.blocks._business_risk",
+    "evaluate_closure": "workbench.blocks._business_risk",
+    "risk_tiers": "workbench.blocks._business_risk",
+    "time_split": "workbench.blocks._business_risk",
+    "CrisisRiskModel": "workbench.blocks._welfare",
+    "CrisisRule": "workbench.blocks._welfare",
+    "DEFAULT_RULES": "workbench.blocks._welfare",
+    "flag_rules": "workbench.blocks._welfare",
+    "group_metrics": "workbench.blocks._welfare",
+    "merge_small_groups": "workbench.blocks._welfare",
+    "recall_threshold": "workbench.blocks._welfare",
     "SiteSelection": "workbench.blocks._sites",
     "coverage_curve": "workbench.blocks._sites",
     "radius_sensitivity": "workbench.blocks._sites",

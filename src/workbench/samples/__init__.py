@@ -38,6 +38,8 @@ from workbench.samples._ev_demand import ev_demand
 from workbench.samples._households import households
 from workbench.samples._population import population
 from workbench.samples._regions import regions
+from workbench.samples._store_sales import store_sales
+from workbench.samples._welfare import welfare_households
 
 __all__ = [
     "SAMPLES",
@@ -51,6 +53,8 @@ __all__ = [
     "households",
     "population",
     "regions",
+    "store_sales",
+    "welfare_households",
     "write",
 ]
 
@@ -64,6 +68,8 @@ SAMPLES: dict[str, Callable[..., pd.DataFrame]] = {
     "apartment_invoices": apartment_invoices,
     "apartment_bids": apartment_bids,
     "ev_demand": ev_demand,
+    "store_sales": store_sales,
+    "welfare_households": welfare_households,
 }
 """Every bundled sample, by the name used in :func:`get` and ``sample://NAME``."""
 
