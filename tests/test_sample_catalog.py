@@ -39,6 +39,7 @@ def test_the_sample_catalog_has_the_agreed_datasets():
         "ev_demand",
         "store_sales",
         "welfare_households",
+        "web_events",
     }
     entries = CATALOG.datasets
     assert entries["households"].sensitivity == "personal"

@@ -11,6 +11,10 @@ takes a DataFrame and returns tables with Korean headings, ready to publish, plu
   :func:`risk_tiers` -- small-business closure risk;
 - :func:`flag_rules`, :class:`CrisisRiskModel`, :func:`group_metrics` -- welfare
   blind spots (rule flags, a risk model set for a target recall, fairness by group);
+- :func:`sessionize`, :func:`funnel`, :func:`menu_pareto`, :func:`field_errors`,
+  :func:`slow_pages`, :func:`completion_test` -- civil-complaint website usage;
+- :func:`flag_overlaps`, :func:`review_queue`, :func:`rule_counts` -- unemployment-benefit
+  signals for review (interval overlaps with evidence; never findings of fraud);
 - :func:`select_sites`, :func:`coverage_curve`, :func:`radius_sensitivity` -- EV
   charging-site selection (maximal covering location).
 
@@ -48,6 +52,20 @@ _LAZY = {
     "group_metrics": "workbench.blocks._welfare",
     "merge_small_groups": "workbench.blocks._welfare",
     "recall_threshold": "workbench.blocks._welfare",
+    "CompletionTest": "workbench.blocks._web",
+    "completion_test": "workbench.blocks._web",
+    "dwell_times": "workbench.blocks._web",
+    "field_errors": "workbench.blocks._web",
+    "funnel": "workbench.blocks._web",
+    "menu_pareto": "workbench.blocks._web",
+    "sessionize": "workbench.blocks._web",
+    "slow_pages": "workbench.blocks._web",
+    "IntervalRule": "workbench.blocks._fraud",
+    "flag_overlaps": "workbench.blocks._fraud",
+    "overlap_intervals": "workbench.blocks._fraud",
+    "precision_at_k": "workbench.blocks._fraud",
+    "review_queue": "workbench.blocks._fraud",
+    "rule_counts": "workbench.blocks._fraud",
     "SiteSelection": "workbench.blocks._sites",
     "coverage_curve": "workbench.blocks._sites",
     "radius_sensitivity": "workbench.blocks._sites",

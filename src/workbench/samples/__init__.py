@@ -39,6 +39,7 @@ from workbench.samples._households import households
 from workbench.samples._population import population
 from workbench.samples._regions import regions
 from workbench.samples._store_sales import store_sales
+from workbench.samples._web_events import web_events
 from workbench.samples._welfare import welfare_households
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "population",
     "regions",
     "store_sales",
+    "web_events",
     "welfare_households",
     "write",
 ]
@@ -70,6 +72,7 @@ SAMPLES: dict[str, Callable[..., pd.DataFrame]] = {
     "ev_demand": ev_demand,
     "store_sales": store_sales,
     "welfare_households": welfare_households,
+    "web_events": web_events,
 }
 """Every bundled sample, by the name used in :func:`get` and ``sample://NAME``."""
 

@@ -1,0 +1,272 @@
+"""Regression block: OLS or logit on any table, robust or clustered errors, diagnostics.
+
+The fit goes through :func:`workbench.ethics.ols` / :func:`workbench.ethics.logit`, so
+every model carries the residual-degrees-of-freedom disclosure check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.exceptions import ParameterError
+
+if TYPE_CHECKING:
+    from workbench.ethics import Finding
+
+__all__ = ["KINDS", "Regression", "coefficient_table", "regression"]
+
+#: Model kinds: linear (최소제곱) or binary logistic.
+KINDS = ("ols", "logit")
+#: Standard-error types: heteroskedasticity-robust HC3, the classical "nonrobust", or
+#: clustered by a column (``cluster=``).
+COVARIANCES = ("HC3", "HC1", "nonrobust", "cluster")
+DECIMALS = 6  # results are rounded so that CSV output is byte-stable
+
+
+@dataclass(frozen=True)
+class Regression:
+    """The result of :func:`regression`: tidy tables with Korean headings.
+
+    Attributes
+    ----------
+    coefficients : pandas.DataFrame
+        One row per term (index ``항목``): 계수, 표준오차, 검정통계량, p값, 95% 하한,
+        95% 상한 (the interval's level follows ``alpha``); for logit also 오즈비.
+    diagnostics : pandas.DataFrame
+        항목, 값: 모형, 표준오차 유형, 관측 수, 잔차 자유도, R² and 조정 R² (OLS) or
+        의사 R² (logit), and for OLS the Breusch–Pagan statistic and p-value.
+    vif : pandas.DataFrame
+        변수, VIF: variance inflation factor of each non-intercept term.
+    findings : list of workbench.ethics.Finding
+        Disclosure findings (too few residual degrees of freedom).
+    result : object
+        The fitted statsmodels results object.
+    """
+
+    coefficients: pd.DataFrame
+    diagnostics: pd.DataFrame
+    vif: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    result: Any = None
+
+
+def _fail(name: str, expected: str, value: Any) -> ParameterError:
+    return ParameterError(
+        f"The {name!r} parameter of regression must be {expected}. Got {value!r} instead.",
+        parameter=name,
+    )
+
+
+def _round(value: Any) -> float:
+    value = float(value)
+    return value if not np.isfinite(value) else round(value, DECIMALS) + 0.0
+
+
+def coefficient_table(result: Any, *, alpha: float = 0.05, odds: bool = False) -> pd.DataFrame:
+    """Turn a fitted statsmodels result into a tidy table with Korean headings.
+
+    Parameters
+    ----------
+    result : statsmodels results
+        A fitted model (``params``, ``bse``, ``tvalues``, ``pvalues``, ``conf_int``).
+    alpha : float, default 0.05
+        One minus the confidence level of the interval.
+    odds : bool, default False
+        Add 오즈비 (``exp`` of the coefficient), for logit models.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``항목`` (term); columns 계수, 표준오차, 검정통계량, p값, ``{level}% 하한``,
+        ``{level}% 상한`` and, with ``odds``, 오즈비. Rounded to 6 decimals.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import statsmodels.formula.api as smf
+    >>> data = pd.DataFrame({"x": [1.0, 2, 3, 4, 5], "y": [2.0, 4.1, 5.9, 8.2, 9.9]})
+    >>> table = coefficient_table(smf.ols("y ~ x", data).fit())
+    >>> table.columns.tolist()
+    ['계수', '표준오차', '검정통계량', 'p값', '95% 하한', '95% 상한']
+    >>> round(float(table.loc["x", "계수"]), 2)
+    1.99
+    """
+    level = f"{round((1 - alpha) * 100, 4):g}%"
+    interval = result.conf_int(alpha=alpha)
+    interval = pd.DataFrame(np.asarray(interval), index=result.params.index)
+    table = pd.DataFrame(
+        {
+            "계수": result.params,
+            "표준오차": result.bse,
+            "검정통계량": result.tvalues,
+            "p값": result.pvalues,
+            f"{level} 하한": interval[0],
+            f"{level} 상한": interval[1],
+        }
+    )
+    if odds:
+        table["오즈비"] = np.exp(result.params)
+    table = table.map(_round)
+    table.index = table.index.astype(str)
+    table.index.name = "항목"
+    return table
+
+
+def _vif(result: Any) -> pd.DataFrame:
+    """Variance inflation factor of each non-intercept column of the design matrix."""
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    exog = np.asarray(result.model.exog, dtype=float)
+    names = [str(name) for name in result.model.exog_names]
+    rows = []
+    for position, name in enumerate(names):
+        if name == "Intercept" or np.ptp(exog[:, position]) == 0:
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = variance_inflation_factor(exog, position)
+        rows.append({"변수": name, "VIF": _round(value)})
+    return pd.DataFrame(rows, columns=["변수", "VIF"])
+
+
+def _diagnostics(result: Any, kind: str, covariance: str, *, diagnose: bool) -> pd.DataFrame:
+    measures: dict[str, Any] = {
+        "모형": "선형회귀(OLS)" if kind == "ols" else "로지스틱 회귀(logit)",
+        "표준오차 유형": covariance,
+        "관측 수": int(result.nobs),
+        "잔차 자유도": _round(result.df_resid),
+    }
+    if kind == "ols":
+        measures["R²"] = _round(result.rsquared)
+        measures["조정 R²"] = _round(result.rsquared_adj)
+    else:
+        measures["의사 R²"] = _round(result.prsquared)
+    if kind == "ols" and diagnose:
+        from statsmodels.stats.diagnostic import het_breuschpagan
+
+        try:
+            statistic, p_value, _, _ = het_breuschpagan(result.resid, result.model.exog)
+            measures["Breusch–Pagan 통계량"] = _round(statistic)
+            measures["Breusch–Pagan p값"] = _round(p_value)
+        except (ValueError, np.linalg.LinAlgError):  # e.g. a constant-only model
+            pass
+    return pd.DataFrame(
+        {"항목": list(measures), "값": pd.Series(list(measures.values()), dtype=object)}
+    )
+
+
+def _check(data: Any, formula: Any, kind: Any, covariance: Any, cluster: Any, alpha: Any) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise _fail("data", "a pandas DataFrame", type(data).__name__)
+    if not isinstance(formula, str) or "~" not in formula:
+        raise _fail("formula", "a str formula such as 'y ~ x1 + C(group)'", formula)
+    if kind not in KINDS:
+        raise _fail("kind", f"a str among {set(KINDS)}", kind)
+    if covariance not in COVARIANCES:
+        raise _fail("covariance", f"a str among {set(COVARIANCES)}", covariance)
+    if (covariance == "cluster") != (cluster is not None):
+        raise ParameterError(
+            "regression: give cluster=<column> together with covariance='cluster', and "
+            f"only then. Got covariance={covariance!r}, cluster={cluster!r}.",
+            parameter="cluster",
+        )
+    if cluster is not None and cluster not in data.columns:
+        raise _fail("cluster", f"a column of data ({', '.join(map(str, data.columns))})", cluster)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise _fail("alpha", "a float in the range (0.0, 1.0)", alpha)
+
+
+def regression(
+    data: pd.DataFrame,
+    formula: str,
+    *,
+    kind: str = "ols",
+    covariance: str = "HC3",
+    cluster: str | None = None,
+    alpha: float = 0.05,
+    name: str = "model",
+    diagnose: bool = True,
+) -> Regression:
+    """Fit OLS or logit with a statsmodels formula and return tidy Korean tables.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The table; rows with a missing value in a formula column are dropped.
+    formula : str
+        A statsmodels (patsy) formula, e.g. ``"np.log(월소득) ~ 나이 + C(주거형태)"``.
+        Korean column names work as they are; quote odd ones with ``Q("열 이름")``.
+    kind : {"ols", "logit"}, default "ols"
+        Linear regression or binary logistic regression (outcome 0/1).
+    covariance : {"HC3", "HC1", "nonrobust", "cluster"}, default "HC3"
+        Standard errors: heteroskedasticity-robust HC3 (default), HC1, classical, or
+        clustered by ``cluster``.
+    cluster : str, optional
+        The column whose values form the clusters (e.g. 시군구); only with
+        ``covariance="cluster"``.
+    alpha : float, default 0.05
+        One minus the confidence level of the intervals.
+    name : str, default "model"
+        Name of the model in disclosure findings.
+    diagnose : bool, default True
+        Compute the VIF table and the Breusch–Pagan test. Turn off for models with many
+        fixed-effect dummies, where VIF is slow and says nothing useful.
+
+    Returns
+    -------
+    Regression
+        ``coefficients``, ``diagnostics``, ``vif``, ``findings`` (disclosure: fewer
+        than 10 residual degrees of freedom fails) and the statsmodels ``result``.
+
+    Raises
+    ------
+    workbench.exceptions.ParameterError
+        If an argument is invalid or the formula names a column that does not exist.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> data = pd.DataFrame({"x": rng.normal(size=200)})
+    >>> data["y"] = 1.0 + 2.0 * data["x"] + rng.normal(scale=0.1, size=200)
+    >>> fit = regression(data, "y ~ x")
+    >>> round(float(fit.coefficients.loc["x", "계수"]), 1)
+    2.0
+    >>> fit.diagnostics.set_index("항목").loc["관측 수", "값"]
+    200
+    >>> fit.findings
+    []
+    """
+    _check(data, formula, kind, covariance, cluster, alpha)
+    import patsy
+    import statsmodels.formula.api as smf
+
+    from workbench.ethics import logit, ols
+
+    build = smf.ols if kind == "ols" else smf.logit
+    try:
+        model = build(formula, data)
+    except patsy.PatsyError as exc:
+        raise ParameterError(
+            f"regression could not read the formula {formula!r}: {exc}. The table's "
+            f"columns are: {', '.join(map(str, data.columns))}.",
+            parameter="formula",
+        ) from exc
+    fit_kwargs: dict[str, Any] = {"cov_type": covariance}
+    if covariance == "cluster":
+        rows = model.data.row_labels
+        groups = pd.factorize(data.loc[rows, cluster])[0] if rows is not None else None
+        fit_kwargs["cov_kwds"] = {"groups": groups}
+    fit = (ols if kind == "ols" else logit)(formula, data, name=name, **fit_kwargs)
+    result = fit.result
+    return Regression(
+        coefficients=coefficient_table(result, alpha=alpha, odds=kind == "logit"),
+        diagnostics=_diagnostics(result, kind, covariance, diagnose=diagnose),
+        vif=_vif(result) if diagnose else pd.DataFrame(columns=["변수", "VIF"]),
+        findings=fit.findings(),
+        result=result,
+    )
