@@ -40,6 +40,7 @@ def test_the_sample_catalog_has_the_agreed_datasets():
         "store_sales",
         "welfare_households",
         "web_events",
+        "policy_panel",
     }
     entries = CATALOG.datasets
     assert entries["households"].sensitivity == "personal"

@@ -15,6 +15,8 @@ takes a DataFrame and returns tables with Korean headings, ready to publish, plu
   :func:`slow_pages`, :func:`completion_test` -- civil-complaint website usage;
 - :func:`flag_overlaps`, :func:`review_queue`, :func:`rule_counts` -- unemployment-benefit
   signals for review (interval overlaps with evidence; never findings of fraud);
+- :func:`regression` -- OLS or logit on any table, robust or clustered errors, diagnostics;
+- :func:`did`, :func:`event_study` -- policy effects (two-way fixed effects, clustered);
 - :func:`select_sites`, :func:`coverage_curve`, :func:`radius_sensitivity` -- EV
   charging-site selection (maximal covering location).
 
@@ -66,6 +68,13 @@ _LAZY = {
     "precision_at_k": "workbench.blocks._fraud",
     "review_queue": "workbench.blocks._fraud",
     "rule_counts": "workbench.blocks._fraud",
+    "Regression": "workbench.blocks._regression",
+    "coefficient_table": "workbench.blocks._regression",
+    "regression": "workbench.blocks._regression",
+    "DiD": "workbench.blocks._did",
+    "did": "workbench.blocks._did",
+    "event_study": "workbench.blocks._did",
+    "event_study_chart": "workbench.blocks._did",
     "SiteSelection": "workbench.blocks._sites",
     "coverage_curve": "workbench.blocks._sites",
     "radius_sensitivity": "workbench.blocks._sites",

@@ -109,6 +109,8 @@ def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputR
         if not isinstance(value, str):
             raise ParameterError(f"Input parameter '{name}' must be a path; got {value!r}.", name)
         value = params[name] = _resolve(name, value)
-        _check_columns(name, value, analysis.meta.inputs[name].columns)
+        # A required column may name a parameter, e.g. "{outcome}": the user's column.
+        required = [str(c).format_map(params) for c in analysis.meta.inputs[name].columns]
+        _check_columns(name, value, required)
         records.append(mf.InputRecord(parameter=name, path=value, sha256=input_fingerprint(value)))
     return records

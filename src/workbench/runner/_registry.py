@@ -47,7 +47,8 @@ class InputSpec(BaseModel):
     description: str = ""
     # The name of the input's schema; the data-access issue validates data against it.
     schema_name: str = Field("", alias="schema")
-    # Columns the notebook needs: checked before any kernel starts.
+    # Columns the notebook needs, checked before any kernel starts; "{param}" stands for
+    # the column named by a parameter's value.
     columns: list[str] = []
 
 

@@ -36,6 +36,7 @@ from workbench.samples._businesses import businesses
 from workbench.samples._emissions import emissions
 from workbench.samples._ev_demand import ev_demand
 from workbench.samples._households import households
+from workbench.samples._panel import policy_panel
 from workbench.samples._population import population
 from workbench.samples._regions import regions
 from workbench.samples._store_sales import store_sales
@@ -52,6 +53,7 @@ __all__ = [
     "ev_demand",
     "get",
     "households",
+    "policy_panel",
     "population",
     "regions",
     "store_sales",
@@ -73,6 +75,7 @@ SAMPLES: dict[str, Callable[..., pd.DataFrame]] = {
     "store_sales": store_sales,
     "welfare_households": welfare_households,
     "web_events": web_events,
+    "policy_panel": policy_panel,
 }
 """Every bundled sample, by the name used in :func:`get` and ``sample://NAME``."""
 

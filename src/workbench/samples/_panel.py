@@ -113,7 +113,7 @@ def policy_panel(
             "시도": [regions[i].sido for i in region_index],
             "시군구": [regions[i].sigungu for i in region_index],
             "연월": month_text.tolist(),
-            "도입연월": pd.Series(adopted, dtype=object),
+            "도입연월": pd.Series(adopted, dtype=object).astype("str"),
             "청년고용률": np.round(outcome, 2),
         }
     )

@@ -1,0 +1,98 @@
+"""Tests for the regression block."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.blocks._regression import coefficient_table, regression
+from workbench.exceptions import ParameterError
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(1)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "나이": rng.integers(20, 80, n).astype(float),
+            "지역": rng.choice(["가", "나", "다", "라"], n),
+        }
+    )
+    noise = rng.normal(0, 1 + (frame["나이"] - 20) / 20, n)  # heteroskedastic
+    frame["소득"] = 100 + 1.5 * frame["나이"] + noise
+    frame["위기"] = (rng.random(n) < 1 / (1 + np.exp(-(frame["나이"] - 50) / 10))).astype(int)
+    return frame
+
+
+def test_ols_recovers_slope_with_korean_tables(data):
+    fit = regression(data, "소득 ~ 나이 + C(지역)")
+    row = fit.coefficients.loc["나이"]
+    assert row["95% 하한"] < 1.5 < row["95% 상한"]
+    assert fit.coefficients.index.name == "항목"
+    diagnostics = fit.diagnostics.set_index("항목")["값"]
+    assert diagnostics["관측 수"] == 400
+    assert diagnostics["표준오차 유형"] == "HC3"
+    assert diagnostics["Breusch–Pagan p값"] < 0.05  # the planted heteroskedasticity
+    assert set(fit.vif["변수"]) >= {"나이"}
+    assert fit.findings == []
+
+
+def test_robust_errors_differ_from_classical(data):
+    robust = regression(data, "소득 ~ 나이").coefficients.loc["나이", "표준오차"]
+    classical = regression(data, "소득 ~ 나이", covariance="nonrobust")
+    assert robust != classical.coefficients.loc["나이", "표준오차"]
+
+
+def test_clustered_errors_and_missing_rows(data):
+    data.loc[:9, "소득"] = np.nan
+    fit = regression(data, "소득 ~ 나이", covariance="cluster", cluster="지역")
+    assert fit.diagnostics.set_index("항목").loc["관측 수", "값"] == 390
+    assert fit.result.cov_type == "cluster"
+
+
+def test_logit_has_odds_ratio_and_pseudo_r2(data):
+    fit = regression(data, "위기 ~ 나이", kind="logit")
+    assert fit.coefficients.loc["나이", "계수"] > 0
+    assert fit.coefficients.loc["나이", "오즈비"] == pytest.approx(
+        np.exp(fit.coefficients.loc["나이", "계수"]), rel=1e-4
+    )
+    assert "의사 R²" in set(fit.diagnostics["항목"])
+
+
+def test_too_few_residual_dof_is_a_finding():
+    small = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6], "y": [1.0, 3, 2, 5, 4, 6]})
+    fit = regression(small, "y ~ x")
+    assert [f.rule for f in fit.findings] == ["disclosure.dof"]
+
+
+def test_coefficient_table_level_follows_alpha(data):
+    fit = regression(data, "소득 ~ 나이", alpha=0.1)
+    assert "90% 하한" in fit.coefficients.columns
+    assert "오즈비" not in coefficient_table(fit.result).columns
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter"),
+    [
+        ({"kind": "probit"}, "kind"),
+        ({"covariance": "HC9"}, "covariance"),
+        ({"covariance": "cluster"}, "cluster"),
+        ({"cluster": "지역"}, "cluster"),
+        ({"covariance": "cluster", "cluster": "없는열"}, "cluster"),
+        ({"alpha": 1.5}, "alpha"),
+        ({"formula": "소득"}, "formula"),
+        ({"formula": "소득 ~ 없는열"}, "formula"),
+    ],
+)
+def test_bad_parameters(data, kwargs, parameter):
+    formula = kwargs.pop("formula", "소득 ~ 나이")
+    with pytest.raises(ParameterError) as info:
+        regression(data, formula, **kwargs)
+    assert info.value.parameter == parameter
+
+
+def test_data_must_be_a_frame():
+    with pytest.raises(ParameterError, match="DataFrame"):
+        regression([1, 2], "y ~ x")  # type: ignore[arg-type]
