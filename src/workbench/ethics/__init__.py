@@ -8,8 +8,7 @@ Names are imported on first use (``wb.ethics.scan`` loads only the scanner).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from workbench._lazy import lazy_names
 
 _LAZY = {
     "Finding": "workbench.ethics._findings",
@@ -39,10 +38,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'workbench.ethics' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -1,0 +1,32 @@
+"""Lazy public names for a package: ``import workbench.blocks`` loads no block yet.
+
+A package lists ``name -> module`` and gets the module-level ``__getattr__`` and
+``__dir__`` (PEP 562) that import a name's module on first use and keep the value.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["lazy_names"]
+
+
+def lazy_names(
+    package: str, names: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Return ``(__getattr__, __dir__)`` for ``package`` serving ``names`` lazily."""
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 - PEP 562 hook
+        if name not in names:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(names[name]), name)
+        setattr(sys.modules[package], name, value)  # later lookups skip this hook
+        return value
+
+    def __dir__() -> list[str]:  # noqa: N807 - PEP 562 hook
+        return sorted(set(vars(sys.modules[package])) | set(names))
+
+    return __getattr__, __dir__
