@@ -3,6 +3,11 @@
 ensure_system_packages() {
     local missing=()
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    # The app's browser tests drive Debian's Chromium (no browser download); NanumGothic
+    # lets it draw Korean in their screenshots. The template tests `git init` projects.
+    command -v chromium >/dev/null || missing+=(chromium)
+    [ -d /usr/share/fonts/truetype/nanum ] || missing+=(fonts-nanum)
+    command -v git >/dev/null || missing+=(git)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
         echo "==> installing system packages: ${missing[*]}"

@@ -32,6 +32,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "blocks": ("workbench.blocks", None),
     "plotting": ("workbench.plotting", None),
     "exceptions": ("workbench.exceptions", None),
+    "training": ("workbench.training", None),
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]
@@ -50,3 +51,10 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext workbench``: register workbench's magics (``%wb_catalog``, ``%%wb_check``)."""
+    from workbench.magics import load_ipython_extension as load
+
+    load(ipython)

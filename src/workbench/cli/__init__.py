@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from workbench import __version__
+from workbench.cli import _app, _batch, _project
 from workbench.cli._audit import audit_app
 from workbench.cli._catalog import catalog_app
 from workbench.cli._common import app, err, handle_errors, out, progress_bar, state
@@ -24,6 +25,9 @@ from workbench.cli._scan import scan_command
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(audit_app, name="audit")
 app.command("scan")(scan_command)
+_batch.register(app)
+_project.register(app)
+_app.register(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,1 @@
+"""The no-code page for officials (Voilà + ipywidgets) (issue 8)."""

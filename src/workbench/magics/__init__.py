@@ -1,0 +1,1 @@
+"""IPython magics: ``%load_ext workbench`` (issue 8)."""

@@ -1,0 +1,1 @@
+"""Standard analysis projects: the template, ``new``, ``update``, ``doctor`` (issue 7)."""
