@@ -161,7 +161,7 @@ def test_bad_tables_are_refused_with_the_fix():
     demand, candidates = random_instance(0)
     with pytest.raises(ParameterError, match="at most the number of candidates"):
         select_sites(demand, candidates, k=13, radius=1000)
-    with pytest.raises(ParameterError, match=r"no column 'weight'.*weight="):
+    with pytest.raises(ParameterError, match=r"lacks the column\(s\) \['weight'\].*weight="):
         select_sites(demand.drop(columns="weight"), candidates, k=1, radius=1000)
     with pytest.raises(ParameterError, match="must be a pandas DataFrame"):
         select_sites(demand.to_numpy(), candidates, k=1, radius=1000)

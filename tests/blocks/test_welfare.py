@@ -66,7 +66,7 @@ def test_rules_are_data_and_check_their_columns():
     df = pd.DataFrame({"a": [1, 5, 9], "b": [True, True, False]})
     rule = CrisisRule("r", "", all_of=(("a", ">", 2),), any_of=(("b", "==", True),))
     assert flag_rules(df, [rule])["r"].tolist() == [False, True, False]
-    with pytest.raises(ParameterError, match=r"needs the columns \['c'\]"):
+    with pytest.raises(ParameterError, match=r"lacks the column\(s\) \['c'\]"):
         flag_rules(df, [CrisisRule("x", "", all_of=(("c", ">=", 1),))])
     with pytest.raises(ParameterError, match="operator '~'"):
         flag_rules(df, [CrisisRule("x", "", all_of=(("a", "~", 1),))])

@@ -13,13 +13,12 @@ Three signals, each with a reason an official can read:
 
 from __future__ import annotations
 
-import math
-import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from workbench.blocks._checks import check_number
 from workbench.exceptions import ParameterError
 
 __all__ = ["EmissionAnomalyDetector", "robust_z"]
@@ -212,11 +211,11 @@ class EmissionAnomalyDetector:
 
     def _check_parameters(self) -> None:
         name = type(self).__name__
-        _check_number(name, "z_threshold", self.z_threshold, float, 0.0, None, low_open=True)
-        _check_number(name, "contamination", self.contamination, float, 0.0, 0.5, low_open=True)
-        _check_number(name, "period", self.period, int, 2, None)
-        _check_number(name, "min_peers", self.min_peers, int, 2, None)
-        _check_number(name, "random_state", self.random_state, int, 0, None)
+        check_number(name, "z_threshold", self.z_threshold, float, 0.0, None, low_open=True)
+        check_number(name, "contamination", self.contamination, float, 0.0, 0.5, low_open=True)
+        check_number(name, "period", self.period, int, 2, None)
+        check_number(name, "min_peers", self.min_peers, int, 2, None)
+        check_number(name, "random_state", self.random_state, int, 0, None)
 
     def _check_frame(self, df: Any) -> pd.DataFrame:
         name = type(self).__name__
@@ -345,35 +344,6 @@ def _beyond(z: float, threshold: float) -> bool:
 
 def _direction(z: float) -> str:
     return "높음" if z > 0 else "낮음"
-
-
-def _check_number(
-    owner: str,
-    name: str,
-    value: Any,
-    kind: type,
-    low: float,
-    high: float | None,
-    *,
-    low_open: bool = False,
-) -> None:
-    """Raise a scikit-learn style ParameterError unless ``value`` is in range."""
-    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    is_real = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    ok = is_int if kind is int else is_real
-    if ok and not math.isnan(value):
-        above = value > low if low_open else value >= low
-        if above and (high is None or value <= high):
-            return
-    type_name = "an int" if kind is int else "a float"
-    opening = "(" if low_open else "["
-    closing = "inf)" if high is None else f"{kind(high)}]"
-    bounds = f"{opening}{kind(low)}, {closing}"
-    raise ParameterError(
-        f"The {name!r} parameter of {owner} must be {type_name} in the range {bounds}. "
-        f"Got {value!r} instead.",
-        parameter=name,
-    )
 
 
 def _stl_residual(values: np.ndarray, period: int, threshold: float) -> np.ndarray:

@@ -11,7 +11,6 @@ ranks features by permutation importance; :func:`risk_tiers` summarises the scor
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from workbench.blocks._checks import check_number
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -44,18 +44,6 @@ _PANEL_COLUMNS = ("점포ID", "업종", "행정동", "개업일", "폐업일", "
 _METHODS = ("logistic", "boosting")
 TIERS = ("낮음", "보통", "높음")
 OTHER = "기타"  # the label of pooled small groups
-
-
-def _check(function: str, name: str, value: Any, low: int, high: int | None = None) -> int:
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if ok and low <= value and (high is None or value <= high):
-        return int(value)
-    bounds = f"[{low}, {'inf)' if high is None else f'{high}]'}"
-    raise ParameterError(
-        f"The {name!r} parameter of {function} must be an int in the range {bounds}. "
-        f"Got {value!r} instead.",
-        parameter=name,
-    )
 
 
 def _months(text: pd.Series) -> np.ndarray:
@@ -151,9 +139,9 @@ def closure_features(
     >>> sorted(rows["폐업예정"].dropna().unique().tolist())
     [0.0, 1.0]
     """
-    horizon = _check("closure_features", "horizon", horizon, 1)
-    window = _check("closure_features", "window", window, 3)
-    every = _check("closure_features", "every", every, 1)
+    horizon = check_number("closure_features", "horizon", horizon, int, 1)
+    window = check_number("closure_features", "window", window, int, 3)
+    every = check_number("closure_features", "every", every, int, 1)
     missing = [column for column in _PANEL_COLUMNS if column not in panel.columns]
     if missing:
         raise ParameterError(
@@ -270,7 +258,7 @@ def time_split(
     >>> train["기준월"].max(), test["기준월"].min()
     ('2022-03', '2022-12')
     """
-    horizon = _check("time_split", "horizon", horizon, 1)
+    horizon = check_number("time_split", "horizon", horizon, int, 1)
     start = _months(pd.Series([test_from]))[0]
     if np.isnan(start):
         raise ParameterError(
@@ -399,7 +387,7 @@ def closure_importance(
     >>> closure_importance(ClosureRiskModel().fit(X, y), X, y)["변수"].iloc[0]
     '매출추세'
     """
-    n_repeats = _check("closure_importance", "n_repeats", n_repeats, 1)
+    n_repeats = check_number("closure_importance", "n_repeats", n_repeats, int, 1)
     result = permutation_importance(
         model, X, np.asarray(y).astype(int), scoring="roc_auc",
         n_repeats=n_repeats, random_state=random_state,
@@ -524,7 +512,7 @@ def risk_tiers(
     The 3 꽃집 alone would be too few, and leaving them out would let anyone subtract
     them from the total, so 카페 (the first of the two smallest groups) joins them.
     """
-    min_count = _check("risk_tiers", "min_count", min_count, 1)
+    min_count = check_number("risk_tiers", "min_count", min_count, int, 1)
     if not by or any(column not in scored.columns for column in [*by, risk]):
         raise ParameterError(
             f"risk_tiers needs the columns {[*by, risk]} in 'scored'; "

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from workbench.blocks._profile import _check_range
+from workbench.blocks._checks import check_number, check_table
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -68,22 +68,6 @@ BIDS_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def _check_columns(function: str, name: str, df: Any, columns: tuple[str, ...]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise ParameterError(
-            f"The {name!r} parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(df).__name__} instead.",
-            parameter=name,
-        )
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ParameterError(
-            f"The {name!r} table of {function} lacks the column(s) {missing}; "
-            f"it has {list(df.columns)}.",
-            parameter=name,
-        )
-
-
 def per_area_costs(fees: pd.DataFrame) -> pd.DataFrame:
     """Average monthly charge per ㎡ of each item in each complex.
 
@@ -114,7 +98,7 @@ def per_area_costs(fees: pd.DataFrame) -> pd.DataFrame:
     [{'항목': '경비비', '월수': 2, '원/㎡': 110.0}]
     """
     columns = ("단지코드", *ATTRIBUTE_COLUMNS, "부과월", "항목", "부과액")
-    _check_columns("per_area_costs", "fees", fees, columns)
+    check_table("per_area_costs", "fees", fees, columns)
     keys = ["단지코드", *ATTRIBUTE_COLUMNS, "항목"]
     out = fees.groupby(keys, as_index=False, sort=True).agg(
         월수=("부과월", "nunique"), 부과합계=("부과액", "sum")
@@ -177,7 +161,7 @@ class PeerComparison:
         self.min_peers = min_peers
 
     def _bands(self, costs: pd.DataFrame) -> pd.DataFrame:
-        _check_columns(
+        check_table(
             "PeerComparison",
             "costs",
             costs,
@@ -210,7 +194,7 @@ class PeerComparison:
         PeerComparison
             The fitted comparison.
         """
-        _check_range("PeerComparison", "min_peers", self.min_peers, int, 2, None)
+        check_number("PeerComparison", "min_peers", self.min_peers, int, 2, None)
         bands = self._bands(costs)
         log_cost = np.log(costs["원/㎡"].clip(lower=1e-9))
         frames = []
@@ -307,8 +291,8 @@ def billing_gaps(fees: pd.DataFrame, invoices: pd.DataFrame) -> pd.DataFrame:
     >>> billing_gaps(fees, invoices)[["차액", "차이율"]].to_dict("records")
     [{'차액': 100.0, '차이율': 0.05}]
     """
-    _check_columns("billing_gaps", "fees", fees, ("단지코드", "부과월", "항목", "부과액"))
-    _check_columns("billing_gaps", "invoices", invoices, ("단지코드", "부과월", "항목", "지급액"))
+    check_table("billing_gaps", "fees", fees, ("단지코드", "부과월", "항목", "부과액"))
+    check_table("billing_gaps", "invoices", invoices, ("단지코드", "부과월", "항목", "지급액"))
     keys = ["단지코드", "부과월", "항목"]
     paid = invoices.groupby(keys, as_index=False)["지급액"].sum()
     billed = fees.groupby(keys, as_index=False)["부과액"].sum()
@@ -345,8 +329,8 @@ def bid_flags(bids: pd.DataFrame, *, repeat_min: int = 4) -> pd.DataFrame:
     >>> bid_flags(bids, repeat_min=3)[["단지코드", "단독입찰 건수", "반복낙찰"]].values.tolist()
     [['A1', 2, True], ['A2', 0, False]]
     """
-    _check_columns("bid_flags", "bids", bids, ("단지코드", "참가업체수", "낙찰업체"))
-    _check_range("bid_flags", "repeat_min", repeat_min, int, 2, None)
+    check_table("bid_flags", "bids", bids, ("단지코드", "참가업체수", "낙찰업체"))
+    check_number("bid_flags", "repeat_min", repeat_min, int, 2, None)
     grouped = bids.groupby("단지코드")
     out = pd.DataFrame(
         {
@@ -411,12 +395,12 @@ def audit_ranking(
     >>> ranking["사유"].tolist()
     ['청소비 부과액이 지급액보다 20.0% 많음', '경비비 단위면적당 금액이 비교집단보다 높음 (z=5.0)']
     """
-    _check_range("audit_ranking", "z_threshold", z_threshold, float, 0.1, None)
-    _check_range("audit_ranking", "gap_threshold", gap_threshold, float, 0.001, None)
-    _check_range("audit_ranking", "single_share", single_share, float, 0.0, 1.0)
-    _check_columns("audit_ranking", "z", z, ("단지코드", "항목", "로버스트z"))
-    _check_columns("audit_ranking", "gaps", gaps, ("단지코드", "항목", "차이율"))
-    _check_columns("audit_ranking", "bids", bids, ("단지코드", "단독입찰 비율", "반복낙찰"))
+    check_number("audit_ranking", "z_threshold", z_threshold, float, 0.1, None)
+    check_number("audit_ranking", "gap_threshold", gap_threshold, float, 0.001, None)
+    check_number("audit_ranking", "single_share", single_share, float, 0.0, 1.0)
+    check_table("audit_ranking", "z", z, ("단지코드", "항목", "로버스트z"))
+    check_table("audit_ranking", "gaps", gaps, ("단지코드", "항목", "차이율"))
+    check_table("audit_ranking", "bids", bids, ("단지코드", "단독입찰 비율", "반복낙찰"))
     top_z = _top_by_complex(z, "로버스트z")
     top_gap = _top_by_complex(gaps, "차이율")
     out = pd.DataFrame(

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from workbench.blocks._checks import check_number, check_table
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -129,32 +130,6 @@ DEFAULT_RULES = (
 )
 
 
-def _check_int(function: str, name: str, value: Any, low: int) -> None:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= low:
-        return
-    raise ParameterError(
-        f"The {name!r} parameter of {function} must be an int in the range [{low}, inf). "
-        f"Got {value!r} instead.",
-        parameter=name,
-    )
-
-
-def _check_columns(function: str, table: Any, columns: Sequence[str], name: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise ParameterError(
-            f"The {name!r} parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(table).__name__} instead.",
-            parameter=name,
-        )
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ParameterError(
-            f"{function}: table {name!r} lacks the column(s) {', '.join(missing)}. "
-            f"It has: {', '.join(map(str, table.columns))}.",
-            parameter=name,
-        )
-
-
 def _period(table: pd.DataFrame, start: str, end: str) -> tuple[pd.Series, pd.Series]:
     begin = pd.to_datetime(table[start])
     return begin, pd.to_datetime(table[end]).fillna(OPEN_END)
@@ -206,9 +181,9 @@ def overlap_intervals(
     >>> hits[["수급자ID", "겹친일수"]].values.tolist()
     [['A', 10]]
     """
-    _check_columns("overlap_intervals", left, [key, *left_period], "left")
-    _check_columns("overlap_intervals", right, [key, *right_period], "right")
-    _check_int("overlap_intervals", "min_days", min_days, 1)
+    check_table("overlap_intervals", "left", left, [key, *left_period])
+    check_table("overlap_intervals", "right", right, [key, *right_period])
+    check_number("overlap_intervals", "min_days", min_days, int, 1)
     a_start, a_end = _period(left, *left_period)
     b_start, b_end = _period(right, *right_period)
     a = pd.DataFrame({key: left[key].astype(str), "기준시작": a_start, "기준종료": a_end})
@@ -315,8 +290,8 @@ def review_queue(evidence: pd.DataFrame, *, key: str = KEY, cap_days: int = 30) 
     >>> review_queue(ev)[["순위", "수급자ID", "규칙수", "점수"]].values.tolist()
     [[1, 'B', 2, 2.1], [2, 'A', 1, 2.0]]
     """
-    _check_columns("review_queue", evidence, [key, "규칙", "겹친일수"], "evidence")
-    _check_int("review_queue", "cap_days", cap_days, 1)
+    check_table("review_queue", "evidence", evidence, [key, "규칙", "겹친일수"])
+    check_number("review_queue", "cap_days", cap_days, int, 1)
     per_rule = evidence.groupby([key, "규칙"], sort=True)["겹친일수"].sum().reset_index()
     per_rule["점수"] = 1 + per_rule["겹친일수"].clip(upper=cap_days) / cap_days
     queue = per_rule.groupby(key, sort=True).agg(
@@ -355,7 +330,7 @@ def precision_at_k(ranked: Sequence[Any], truth: Any, ks: Sequence[int]) -> pd.D
     [0.5, 0.5]
     """
     for k in ks:
-        _check_int("precision_at_k", "ks", k, 1)
+        check_number("precision_at_k", "ks", k, int, 1)
     known = set(truth)
     ranked = list(ranked)
     rows = []
@@ -413,8 +388,8 @@ def rule_counts(
     >>> rule_counts(ev)["해당 수급자 수"].to_dict()
     {'수급 중 취업': 12}
     """
-    _check_columns("rule_counts", evidence, [key, "규칙"], "evidence")
-    _check_int("rule_counts", "min_count", min_count, 1)
+    check_table("rule_counts", "evidence", evidence, [key, "규칙"])
+    check_number("rule_counts", "min_count", min_count, int, 1)
     rows, small = [], []
     for rule in rules:
         hits = evidence[evidence["규칙"] == rule.name]

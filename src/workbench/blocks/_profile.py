@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from workbench.blocks._checks import check_number, check_table
 from workbench.exceptions import ParameterError
 from workbench.plotting import use_korean_font
 
@@ -66,31 +66,8 @@ class Profile:
 # --- argument checks ---------------------------------------------------------------------
 
 
-def _check_range(
-    function: str, name: str, value: Any, kind: type, low: float, high: float | None
-) -> None:
-    """Raise a scikit-learn style ParameterError unless ``low <= value <= high``."""
-    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    is_real = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    ok_type = is_int if kind is int else is_real
-    if ok_type and low <= value and (high is None or value <= high) and not math.isnan(value):
-        return
-    type_name = "an int" if kind is int else "a float"
-    bounds = f"[{kind(low)}, {'inf)' if high is None else f'{kind(high)}]'}"
-    raise ParameterError(
-        f"The {name!r} parameter of {function} must be {type_name} in the range {bounds}. "
-        f"Got {value!r} instead.",
-        parameter=name,
-    )
-
-
 def _check_frame(function: str, df: Any) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise ParameterError(
-            f"The 'df' parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(df).__name__} instead.",
-            parameter="df",
-        )
+    check_table(function, "df", df)
     if df.shape[1] == 0:
         raise ParameterError(
             f"{function} needs a DataFrame with at least one column; got one with 0 columns. "
@@ -289,8 +266,8 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     [['서울', 2], ['부산', 1]]
     """
     _check_frame("profile", df)
-    _check_range("profile", "top_n", top_n, int, 1, None)
-    _check_range("profile", "identifier_share", identifier_share, float, 0.0, 1.0)
+    check_number("profile", "top_n", top_n, int, 1, None)
+    check_number("profile", "identifier_share", identifier_share, float, 0.0, 1.0)
     column_rows, top_rows = [], []
     for position, name in enumerate(df.columns):
         series = df.iloc[:, position]  # by position: column names may repeat
@@ -410,7 +387,7 @@ def column_chart(
             f"{set(_CHART_KINDS)} or None. Got {kind!r} instead.",
             parameter="kind",
         )
-    _check_range("column_chart", "top_n", top_n, int, 1, None)
+    check_number("column_chart", "top_n", top_n, int, 1, None)
     position = next(i for i, name in enumerate(df.columns) if name == column)
     series = df.iloc[:, position]  # by position: for a repeated name, the first column
     kind = kind or _DEFAULT_KIND[_column_type(series)]
@@ -456,7 +433,7 @@ def profile_charts(df: pd.DataFrame, *, max_charts: int = 20) -> list[tuple[str,
         The column name (as text) and its chart.
     """
     _check_frame("profile_charts", df)
-    _check_range("profile_charts", "max_charts", max_charts, int, 1, None)
+    check_number("profile_charts", "max_charts", max_charts, int, 1, None)
     return [
         (str(name), column_chart(df, name)) for name in list(dict.fromkeys(df.columns))[:max_charts]
     ]

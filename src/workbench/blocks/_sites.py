@@ -22,6 +22,7 @@ import pandera.pandas as pa
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from workbench.blocks._checks import check_table
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -121,19 +122,7 @@ def _validate(function: str, **params: Any) -> None:
 
 def _points(function: str, name: str, frame: Any, columns: list[str]) -> np.ndarray:
     """Return the named columns of ``frame`` as a finite float array, or raise."""
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(
-            f"The {name!r} parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(frame).__name__} instead.",
-            parameter=name,
-        )
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ParameterError(
-            f"The {name!r} table of {function} has no column {missing[0]!r}; it has "
-            f"{list(frame.columns)}. Pass the column names as x=, y= and weight=.",
-            parameter=name,
-        )
+    check_table(function, name, frame, columns, hint="Pass the column names as x=, y= and weight=.")
     values = frame[columns].to_numpy(dtype=float)
     if len(values) == 0 or not np.isfinite(values).all():
         raise ParameterError(

@@ -9,8 +9,6 @@ Every table returned here is aggregated: visitor ids never appear in them.
 from __future__ import annotations
 
 import itertools
-import math
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from statsmodels.stats.proportion import proportions_ztest
 
+from workbench.blocks._checks import check_number, check_table
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -59,35 +58,13 @@ WEB_EVENTS_SCHEMA = pa.DataFrameSchema(
 
 def _check_events(function: str, events: Any, columns: tuple[str, ...]) -> pd.DataFrame:
     """Return ``events`` with ``시각`` as datetimes, or raise if it is not a usable table."""
-    if not isinstance(events, pd.DataFrame):
-        raise ParameterError(
-            f"The 'events' parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(events).__name__} instead.",
-            parameter="events",
-        )
-    missing = [c for c in columns if c not in events.columns]
-    if missing:
-        raise ParameterError(
-            f"The 'events' table of {function} has no column {missing[0]!r}; it has "
-            f"{list(events.columns)}. Validate it with WEB_EVENTS_SCHEMA first.",
-            parameter="events",
-        )
+    check_table(
+        function, "events", events, columns, hint="Validate it with WEB_EVENTS_SCHEMA first."
+    )
     out = events.copy()
     if "시각" in out.columns:
         out["시각"] = pd.to_datetime(out["시각"])
     return out
-
-
-def _check_positive(function: str, name: str, value: Any, high: float | None = None) -> float:
-    is_real = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if is_real and math.isfinite(value) and value > 0 and (high is None or value < high):
-        return float(value)
-    bounds = f"(0, {'inf' if high is None else float(high)})"
-    raise ParameterError(
-        f"The {name!r} parameter of {function} must be a float in the range {bounds}. "
-        f"Got {value!r} instead.",
-        parameter=name,
-    )
 
 
 def _share(numerator: pd.Series, denominator: pd.Series | float) -> pd.Series:
@@ -129,7 +106,7 @@ def sessionize(events: pd.DataFrame, gap_minutes: float = 30.0) -> pd.DataFrame:
     >>> sessionize(events)["세션ID"].tolist()
     [1, 1, 2, 3]
     """
-    gap = _check_positive("sessionize", "gap_minutes", gap_minutes)
+    gap = check_number("sessionize", "gap_minutes", gap_minutes, float, 0, low_open=True)
     out = _check_events("sessionize", events, ("방문자ID", "시각"))
     out = out.sort_values(["방문자ID", "시각"], kind="stable").reset_index(drop=True)
     new_visitor = out["방문자ID"].ne(out["방문자ID"].shift())
@@ -328,7 +305,7 @@ def slow_pages(events: pd.DataFrame, quantile: float = 0.9) -> pd.DataFrame:
     >>> slow_pages(e)[["페이지", "상위 로딩(ms)"]].to_dict("list")
     {'페이지': ['A', 'B'], '상위 로딩(ms)': [910.0, 50.0]}
     """
-    q = _check_positive("slow_pages", "quantile", quantile, high=1.0)
+    q = check_number("slow_pages", "quantile", quantile, float, 0, 1, low_open=True, high_open=True)
     frame = _check_events("slow_pages", events, ("페이지", "이벤트", "로딩ms"))
     views = frame[(frame["이벤트"] == VIEW) & frame["로딩ms"].notna()]
     grouped = views.groupby("페이지")["로딩ms"]

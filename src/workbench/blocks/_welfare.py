@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from workbench.blocks._checks import check_number, check_table
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -122,33 +122,6 @@ DEFAULT_RULES: tuple[CrisisRule, ...] = (
 # --- argument checks ---------------------------------------------------------------------
 
 
-def _check_real(function: str, name: str, value: Any, low: float, high: float) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if ok and not math.isnan(value) and low <= value <= high:
-        return
-    raise ParameterError(
-        f"The {name!r} parameter of {function} must be a float in the range "
-        f"[{low}, {high}]. Got {value!r} instead.",
-        parameter=name,
-    )
-
-
-def _check_columns(function: str, df: Any, columns: Sequence[str]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise ParameterError(
-            f"The 'df' parameter of {function} must be a pandas DataFrame. "
-            f"Got {type(df).__name__} instead.",
-            parameter="df",
-        )
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ParameterError(
-            f"{function} needs the columns {missing}, which the table does not have. "
-            f"Its columns are: {list(df.columns)}.",
-            parameter="df",
-        )
-
-
 # --- rules -------------------------------------------------------------------------------
 
 
@@ -182,7 +155,7 @@ def flag_rules(df: pd.DataFrame, rules: Sequence[CrisisRule] = DEFAULT_RULES) ->
     [True, False, False]
     """
     needed = sorted(set().union(*(rule.columns() for rule in rules)) if rules else set())
-    _check_columns("flag_rules", df, needed)
+    check_table("flag_rules", "df", df, needed)
     flags = {}
     for rule in rules:
         hit = pd.Series(True, index=df.index)
@@ -246,7 +219,7 @@ def recall_threshold(
     >>> recall_threshold([1, 1, 0, 1], [0.9, 0.4, 0.5, 0.7], 0.6, confidence=0.9)
     0.4
     """
-    _check_real("recall_threshold", "target_recall", target_recall, 1e-9, 1.0)
+    check_number("recall_threshold", "target_recall", target_recall, float, 1e-9, 1.0)
     y = np.asarray(y_true).astype(bool)
     positive = np.sort(np.asarray(scores, dtype=float)[y])[::-1]
     n = len(positive)
@@ -259,7 +232,7 @@ def recall_threshold(
     if confidence is None:
         bound = caught / n
     else:
-        _check_real("recall_threshold", "confidence", confidence, 1e-9, 1 - 1e-9)
+        check_number("recall_threshold", "confidence", confidence, float, 1e-9, 1 - 1e-9)
         bound = _wilson_lower(caught, n, confidence)
     reached = np.flatnonzero(bound >= target_recall - 1e-12)
     threshold = positive[reached[0]] if len(reached) else positive[-1]
@@ -344,7 +317,7 @@ class CrisisRiskModel(ClassifierMixin, BaseEstimator):
                 f"{{'logistic', 'boosting'}}. Got {self.model!r} instead.",
                 parameter="model",
             )
-        _check_real("CrisisRiskModel", "target_recall", self.target_recall, 1e-9, 1.0)
+        check_number("CrisisRiskModel", "target_recall", self.target_recall, float, 1e-9, 1.0)
         cv_ok = isinstance(self.cv, numbers.Integral) and not isinstance(self.cv, bool)
         if not cv_ok or self.cv < 2:
             raise ParameterError(
@@ -354,7 +327,7 @@ class CrisisRiskModel(ClassifierMixin, BaseEstimator):
             )
 
     def _features(self, df: pd.DataFrame) -> pd.DataFrame:
-        _check_columns("CrisisRiskModel", df, [*CRISIS_INDICATORS, "가구유형"])
+        check_table("CrisisRiskModel", "df", df, [*CRISIS_INDICATORS, "가구유형"])
         x = df[list(CRISIS_INDICATORS)].astype(float)
         for kind in HOUSEHOLD_TYPES:
             x[f"가구유형_{kind}"] = (df["가구유형"] == kind).astype(float)
@@ -441,7 +414,7 @@ def merge_small_groups(
     >>> merge_small_groups(t, ["n"])["n"].to_dict()
     {'가': 50, '라': 30, '기타': 11}
     """
-    _check_columns("merge_small_groups", table, list(counts))
+    check_table("merge_small_groups", "table", table, list(counts))
     rows = table[list(counts)].copy()
     small = rows.min(axis=1) < min_count
     merged = rows[small].sum()
