@@ -1,0 +1,94 @@
+"""`workbench app` and `workbench lab`: the commands they run, and JupyterLab for real."""
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from typer.testing import CliRunner
+
+from workbench.app import PAGE_NOTEBOOK
+from workbench.cli import app
+from workbench.cli._app import voila_command
+
+
+def test_help_is_korean_and_lists_the_options():
+    for command in ("app", "lab"):
+        result = CliRunner().invoke(app, [command, "--help"])
+        assert result.exit_code == 0
+        assert "--port" in result.output and "--no-browser" in result.output
+        assert re.search(r"[가-힣]", result.output)
+
+
+def test_the_page_is_served_on_loopback_by_this_python(tmp_path):
+    command = voila_command(tmp_path, 8899, open_browser=False)
+    assert command[:3] == [sys.executable, "-m", "voila"]
+    assert command[3] == str(PAGE_NOTEBOOK) and PAGE_NOTEBOOK.is_file()
+    assert "--port=8899" in command and "--Voila.ip=127.0.0.1" in command
+    assert "--show_tracebacks=False" in command and "--no-browser" in command
+    assert "--MappingKernelManager.default_kernel_name=python3" in command
+
+
+def test_the_page_notebook_only_calls_the_library():
+    nb = json.loads(PAGE_NOTEBOOK.read_text(encoding="utf-8"))
+    (cell,) = nb["cells"]
+    assert "show_page()" in "".join(cell["source"]) and not cell["outputs"]
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_workbench_lab_opens_jupyterlab_in_the_project(tmp_path):
+    project = tmp_path / "과제"
+    (project / "notebooks").mkdir(parents=True)
+    (project / "workbench.toml").write_text("", encoding="utf-8")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "lab", "--port", str(port), "--no-browser"],
+        cwd=project / "notebooks",  # any folder inside the project
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        url = _printed_url(process)
+        assert url.startswith(f"http://127.0.0.1:{port}/lab?token=")
+        token = url.split("token=")[1]
+        specs = _get_json(f"http://127.0.0.1:{port}/api/kernelspecs?token={token}", process)
+        assert specs["default"] == "python3"
+        contents = _get_json(f"http://127.0.0.1:{port}/api/contents?token={token}", process)
+        assert {item["name"] for item in contents["content"]} == {"notebooks", "workbench.toml"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=60)
+    assert code == 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _printed_url(process) -> str:
+    for line in process.stdout:
+        if "주소:" in line:
+            return line.split("주소:")[1].split()[0]
+    raise AssertionError("workbench lab printed no address")
+
+
+def _get_json(url: str, process) -> dict:
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None, "JupyterLab exited"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                return json.loads(answer.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -1,0 +1,224 @@
+"""The no-code page in a real browser: `workbench app` (Voilà) driven by Playwright.
+
+Debian's Chromium (installed by `.ci/run`; never `playwright install`). One Voilà server
+serves the module; each test opens its own page (and so its own kernel). Every state is
+saved as a 1280x800 screenshot in the test's folder, and copied to
+``$WORKBENCH_SCREENSHOTS`` when that is set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.kernel
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+RRNS = ["900101-1234567", "850505-2345678", "770707-1456789", "010203-3456789"]
+# Generous: two cores shared with a kernel that imports pandas and matplotlib.
+LOAD_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`workbench app --port N --no-browser` in a fresh project; its URL."""
+    project = tmp_path_factory.mktemp("project")
+    (project / "workbench.toml").write_text("", encoding="utf-8")
+    port = _free_port()
+    log = (project / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "app", "--port", str(port), "--no-browser"],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"workbench app exited: {(project / 'server.log').read_text()}")
+            try:
+                # Not "/": that would run the page. Any HTTP answer means it listens.
+                urllib.request.urlopen(url + "api/status", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("workbench app did not answer within 120 s")
+                time.sleep(0.2)
+        yield project, url
+    finally:
+        stop(process)
+        log.close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop `workbench app` as Ctrl-C would; it stops Voilà and its kernels."""
+    process.send_signal(signal.SIGINT)
+    survivors = False
+    try:
+        process.wait(timeout=60)
+        time.sleep(0.5)  # let the last kernels be reaped
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, 0)
+            survivors = True
+    finally:
+        # Whatever is left of this test's own process group (a failed stop) ends here.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert not survivors, "workbench app left processes running after Ctrl-C"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found: `.ci/run` installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    _, url = server
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    tab = context.new_page()
+    tab.goto(url)
+    tab.get_by_text("자료 올리기").wait_for(timeout=LOAD_MS)
+    tab.get_by_role("button", name="분석 실행").wait_for(timeout=LOAD_MS)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshot(tmp_path, request):
+    """Save a 1280x800 screenshot of the page (and copy it to $WORKBENCH_SCREENSHOTS)."""
+
+    def take(tab, name: str) -> Path:
+        path = tmp_path / f"{request.node.name}-{name}.png"
+        tab.screenshot(path=path)
+        if os.environ.get("WORKBENCH_SCREENSHOTS"):
+            target = Path(os.environ["WORKBENCH_SCREENSHOTS"])
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target / path.name)
+        return path
+
+    return take
+
+
+def upload(tab, path: Path) -> None:
+    # The FileUpload widget has no <input type=file> to fill: answer its file chooser.
+    with tab.expect_file_chooser() as chooser:
+        tab.get_by_role("button", name="파일 올리기").click()
+    chooser.value.set_files(str(path))
+    tab.locator(".wb-uploaded", has_text=path.name).wait_for(timeout=LOAD_MS)
+
+
+def run(tab) -> None:
+    tab.get_by_role("button", name="분석 실행").click()
+    tab.locator(".wb-done, .wb-error, .wb-blocked").first.wait_for(timeout=LOAD_MS)
+
+
+def visible_text(tab) -> str:
+    texts = [tab.locator("body").inner_text()]
+    texts += [frame.locator("body").inner_text() for frame in tab.frames[1:]]
+    return "\n".join(texts)
+
+
+def test_profile_of_a_cp949_upload_shows_the_korean_report(
+    page, households_csv, screenshot, tmp_path
+):
+    assert page.locator("h1").inner_text() == "자동 분석"
+    assert page.locator(".wb-step").all_inner_texts() == [
+        "1자료 올리기",
+        "2분석 고르기와 설정",
+        "3실행과 결과",
+    ]
+    screenshot(page, "1-open")
+    upload(page, households_csv)
+    screenshot(page, "2-uploaded")
+    run(page)
+    assert page.locator(".wb-done").count() == 1, visible_text(page)
+    report = page.frame_locator("iframe.wb-report")
+    for heading in ("1. 자료 개요", "2. 열별 요약", "3. 범주형 열의 상위 값"):
+        report.get_by_role("heading", name=heading).wait_for()
+    page.locator("iframe.wb-report").scroll_into_view_if_needed()
+    screenshot(page, "3-report")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="보고서 내려받기 (HTML)").click()
+    saved = tmp_path / "report.html"
+    download.value.save_as(saved)
+    assert "자료 개요" in saved.read_text(encoding="utf-8")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="결과 표 내려받기 (ZIP)").click()
+    assert download.value.suggested_filename == "profile-01-results.zip"
+    download.value.save_as(tmp_path / "results.zip")
+    names = zipfile.ZipFile(tmp_path / "results.zip").namelist()
+    assert {"manifest.json", "results/overview.csv", "results/columns.csv"} <= set(names)
+
+
+def test_resident_numbers_are_refused_without_showing_them(page, screenshot, tmp_path):
+    visits = pd.DataFrame(
+        {
+            "주민등록번호": [RRNS[i % 4] for i in range(24)],
+            "민원유형": ["도로", "복지", "환경"] * 8,
+            "처리일수": list(range(24)),
+        }
+    )
+    path = tmp_path / "방문기록.csv"
+    buffer = io.BytesIO()
+    visits.to_csv(buffer, index=False, encoding="cp949")
+    path.write_bytes(buffer.getvalue())
+    upload(page, path)
+    screenshot(page, "1-uploaded")
+    run(page)
+    refusal = page.locator(".wb-blocked")
+    assert refusal.count() == 1, visible_text(page)
+    text = refusal.inner_text()
+    assert "공개 보류" in text and "주민등록번호" in text and "결과 표 'top_values'" in text
+    assert "승인" in text
+    refusal.scroll_into_view_if_needed()
+    screenshot(page, "2-refused")
+
+    everything = visible_text(page) + page.content()
+    for number in RRNS:
+        assert number[:6] not in everything and number[7:] not in everything
+    assert "Traceback" not in everything
+    assert page.locator("iframe.wb-report").count() == 0
+    assert page.locator(".wb-downloads a").count() == 0

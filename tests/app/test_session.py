@@ -1,0 +1,99 @@
+"""A page session: uploads, data sources, and runs through the runner and its gate."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from workbench.app import AppSession
+from workbench.exceptions import DataReadError
+
+RRNS = ["900101-1234567", "850505-2345678", "770707-1456789", "010203-3456789"]
+
+
+def resident_table() -> pd.DataFrame:
+    """Visits by four people: each resident number repeats, so it is not 'an identifier'."""
+    return pd.DataFrame(
+        {
+            "주민등록번호": [RRNS[i % 4] for i in range(24)],
+            "민원유형": ["도로", "복지", "환경"] * 8,
+            "처리일수": list(range(24)),
+        }
+    )
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "workbench.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_uploads_keep_their_own_name_inside_the_session(project):
+    session = AppSession(project)
+    first = session.save_upload("../../etc/민원 목록.csv", b"a,b\n1,2\n")
+    second = session.save_upload("민원 목록.csv", b"a,b\n3,4\n")
+    assert first == session.folder / "uploads" / "민원 목록.csv"
+    assert second.name == "민원 목록-2.csv" and first.read_bytes() == b"a,b\n1,2\n"
+    assert session.folder.is_relative_to(project / "runs" / "app")
+    assert [s.value for s in session.sources()[:2]] == [str(second), str(first)]
+
+
+@pytest.mark.parametrize(("name", "content"), [("run.exe", b"MZ"), ("빈.csv", b"")])
+def test_unreadable_uploads_are_refused(project, name, content):
+    with pytest.raises(DataReadError):
+        AppSession(project).save_upload(name, content)
+
+
+def test_personal_catalog_data_is_offered_only_with_a_purpose(project):
+    values = {s.value for s in AppSession(project).catalog_sources()}
+    assert "catalog:population" in values and "catalog:households" not in values
+    (project / "ethics.yml").write_text(
+        "datasets:\n  households:\n    purpose: 가구 소득 분석\n    legal_basis: 통계법 제18조\n",
+        encoding="utf-8",
+    )
+    values = {s.value for s in AppSession(project).catalog_sources()}
+    assert "catalog:households" in values
+
+
+def test_missing_columns_are_refused_before_any_kernel(project, kernel_starts):
+    session = AppSession(project)
+    path = session.save_upload("표.csv", "가,나\n1,2\n".encode())
+    outcome = session.run("household_income", {"data_path": str(path)})
+    assert outcome.notice is not None and not kernel_starts
+    assert outcome.notice.title == "자료에 이 분석에 필요한 열이 없습니다."
+    assert "나이" in outcome.notice.lines[0]
+
+
+def test_an_unexpected_error_is_logged_not_shown(project, monkeypatch):
+    import workbench.runner
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr(workbench.runner, "run_analysis", explode)
+    session = AppSession(project)
+    outcome = session.run("profile", {})
+    assert outcome.notice is not None and "internal detail" not in outcome.notice.text()
+    log = (session.folder / "app.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "internal detail" in log
+
+
+@pytest.mark.kernel
+def test_resident_numbers_are_refused_in_korean_without_the_numbers(project):
+    session = AppSession(project)
+    buffer = io.BytesIO()
+    resident_table().to_csv(buffer, index=False, encoding="cp949")
+    path = session.save_upload("방문.csv", buffer.getvalue())
+    events = []
+    outcome = session.run("profile", {"data_path": str(path)}, progress=lambda *e: events.append(e))
+    assert events[0][0] == "kernel" and events[-1][0] == "cell"
+    assert outcome.notice is not None and outcome.notice.level == "blocked"
+    text = outcome.notice.text()
+    assert "주민등록번호" in text and "결과 표 'top_values'" in text
+    for number in RRNS:
+        assert number[:6] not in text and number[7:] not in text
+    assert not outcome.report_html and not outcome.results_zip
+    assert not (session.folder / "profile-01" / "report.html").exists()
