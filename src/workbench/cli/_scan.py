@@ -27,7 +27,10 @@ class ScanFormat(StrEnum):
 
 
 def scan_command(
-    file: Annotated[Path, typer.Argument(help="검사할 자료 파일 (CSV, Excel, Parquet, JSON)")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="검사할 자료 파일 (CSV, Excel, Parquet, JSON) 또는 노트북 (.ipynb)"),
+    ],
     output_format: Annotated[
         ScanFormat, typer.Option("--format", help="출력 형식: table 또는 json")
     ] = ScanFormat.table,
@@ -37,8 +40,12 @@ def scan_command(
 ) -> None:
     """자료 파일의 열마다 개인정보 종류, 건수, 신뢰도를 보여 줍니다 (예시는 가려서 표시).
 
+    노트북(.ipynb)은 셀마다 저장된 출력과 코드를 검사합니다.
     개인정보가 없으면 종료 코드 0, 있으면 1, 파일을 읽을 수 없으면 2입니다.
     """
+    if file.suffix.lower() == ".ipynb":
+        _scan_notebook(file, output_format)
+        return
     from workbench.catalog import read_table
     from workbench.ethics import scan
     from workbench.ethics._rules import KIND_LABELS
@@ -64,4 +71,24 @@ def scan_command(
         out.print(table)
         out.print(Text(f"{result.rows:,}행 검사. 가명처리하거나 해당 열을 삭제하십시오."))
     if result.found:
+        raise typer.Exit(1)
+
+
+def _scan_notebook(file: Path, output_format: ScanFormat) -> None:
+    """Scan a notebook's stored outputs and code (the project's pre-commit check)."""
+    from workbench.project._precommit import scan_notebook
+
+    if not file.is_file():
+        err.print(Text(f"오류: 파일이 없습니다: {file}"), style="bold red")
+        raise typer.Exit(2)
+    problems = scan_notebook(file)
+    if output_format is ScanFormat.json:
+        found = [{"location": p.location, "message": p.message} for p in problems]
+        out.print_json(json.dumps({"path": str(file), "findings": found}, ensure_ascii=False))
+    elif not problems:
+        out.print(Text(f"개인정보 없음: {file} (노트북 출력과 코드)"))
+    else:
+        for problem in problems:
+            out.print(Text(str(problem)))
+    if problems:
         raise typer.Exit(1)

@@ -1,0 +1,109 @@
+"""`workbench doctor` finds how a project deviates from the standard, each with a fix."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from project_helpers import git, git_init, notebook_with_output, run
+
+from workbench.project import diagnose, new_project, record_raw
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return new_project(
+        {"project_name": "복지 사각지대 분석 2026"}, output_dir=tmp_path_factory.mktemp("made")
+    )
+
+
+@pytest.fixture
+def project(pristine: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / pristine.name
+    shutil.copytree(pristine, copy)
+    return copy
+
+
+def _rules(project: Path) -> list[str]:
+    return sorted(f.rule for f in diagnose(project))
+
+
+def test_a_fresh_project_reports_nothing(project: Path) -> None:
+    assert diagnose(project) == []
+
+
+def test_a_fresh_project_under_git_with_hooks_reports_nothing(project: Path) -> None:
+    git_init(project)
+    assert run(["pre-commit", "install"], project).returncode == 0
+    git(project, "add", "-A")
+    assert git(project, "commit", "-q", "--no-verify", "-m", "처음").returncode == 0
+    assert diagnose(project) == []
+
+
+def test_missing_ethics_record_and_notebook_committed_with_outputs(project: Path) -> None:
+    git_init(project)
+    assert run(["pre-commit", "install"], project).returncode == 0
+    (project / "ethics.yml").unlink()
+    notebook_with_output(project / "notebooks" / "02_result.ipynb", "시도별 합계 1,234\n")
+    git(project, "add", "-A")
+    # --no-verify: the analyst bypassed the hooks that would have stripped the outputs.
+    assert git(project, "commit", "-q", "--no-verify", "-m", "결과").returncode == 0
+    findings = diagnose(project)
+    assert sorted(f.rule for f in findings) == ["doctor.ethics_missing", "doctor.notebook_outputs"]
+    where = {f.rule: f for f in findings}
+    assert where["doctor.notebook_outputs"].location == "notebooks/02_result.ipynb"
+    assert "nbstripout notebooks/02_result.ipynb" in where["doctor.notebook_outputs"].details["fix"]
+    assert "ethics.yml" in where["doctor.ethics_missing"].details["fix"]
+
+
+def test_hooks_not_installed(project: Path) -> None:
+    git_init(project)
+    assert _rules(project) == ["doctor.precommit_missing"]
+
+
+def test_secret_in_a_project_file(project: Path) -> None:
+    (project / "settings.py").write_text('db_password = "Zq7!pLr2#Xv9wK4m"\n', encoding="utf-8")
+    findings = diagnose(project)
+    assert [f.rule for f in findings] == ["doctor.secret"]
+    assert findings[0].location == "settings.py:1"
+    assert "Zq7" not in findings[0].message
+
+
+def test_unpinned_dependency(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace('dependencies = ["workbench==', 'dependencies = ["pandas>=2", "workbench=='),
+        encoding="utf-8",
+    )
+    findings = diagnose(project)
+    assert [f.rule for f in findings] == ["doctor.unpinned"]
+    assert "pandas>=2" in findings[0].message
+
+
+def test_raw_data_recorded_then_modified(project: Path) -> None:
+    raw = project / "data" / "raw" / "가구.csv"
+    raw.write_text("가구ID,월소득\nH1,100\n", encoding="utf-8")
+    assert _rules(project) == ["doctor.raw_unrecorded"]
+    assert record_raw(project) == ["data/raw/가구.csv"]
+    assert diagnose(project) == []
+    raw.write_text("가구ID,월소득\nH1,999\n", encoding="utf-8")
+    findings = diagnose(project)
+    assert [(f.rule, f.location) for f in findings] == [
+        ("doctor.raw_modified", "data/raw/가구.csv")
+    ]
+    # Re-recording never blesses a changed file.
+    assert record_raw(project) == []
+    assert _rules(project) == ["doctor.raw_modified"]
+    raw.unlink()
+    assert _rules(project) == ["doctor.raw_missing"]
+
+
+def test_ethics_record_without_purpose(project: Path) -> None:
+    ethics = project / "ethics.yml"
+    text = ethics.read_text(encoding="utf-8")
+    ethics.write_text(
+        text.replace('purpose: "데이터기반행정 분석"', 'purpose: ""'), encoding="utf-8"
+    )
+    assert _rules(project) == ["doctor.ethics_purpose"]
