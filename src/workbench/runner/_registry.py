@@ -64,6 +64,9 @@ class AnalysisMeta(BaseModel):
     level: Literal["auto", "standard", "advanced"] = "standard"
     inputs: dict[str, InputSpec] = {}
     outputs: list[str] = []
+    # Results the batch index shows per run: {"name", "table", "column"}, the value in
+    # the first row of that published table's column (see runner/_batch_index.py).
+    key_results: list[dict[str, str]] = []
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,11 @@ class Analysis:
     def defaults(self) -> dict[str, Any]:
         """Return every parameter's default value."""
         return {p.name: p.default for p in self.parameters}
+
+    def _repr_html_(self) -> str:
+        from workbench.runner._views import analysis_html
+
+        return analysis_html(self)
 
 
 def notebook_sha256(nb: nbformat.NotebookNode) -> str:

@@ -3,7 +3,8 @@
 Lessons live in ``notebooks/training/NN_slug.ipynb`` (shipped in the package as
 ``workbench/_notebooks/training``). A cell tagged ``solution`` holds the reference solution
 of an exercise; the class copy (:func:`write_student_copies`, used by the ``course`` level
-of the project template) blanks those cells.
+of the project template) blanks those cells. :func:`check` marks an answer and gives a
+hint, never the answer.
 """
 
 from __future__ import annotations
@@ -12,12 +13,25 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["SOLUTION_TAG", "lesson_dirs", "lessons", "student_copy", "write_student_copies"]
+from workbench.training._check import Verdict, check, evaluate
+
+__all__ = [
+    "SOLUTION_TAG",
+    "STUDENT_PLACEHOLDER",
+    "Verdict",
+    "check",
+    "evaluate",
+    "lesson_dirs",
+    "lessons",
+    "student_copy",
+    "write_student_copies",
+]
 
 #: Tag of a cell that holds an exercise's reference solution.
 SOLUTION_TAG = "solution"
 #: What a student finds in place of a solution.
-STUDENT_PLACEHOLDER = "# 여기에 답을 작성하세요\n"
+#: The check cell below reads ``answer``: left as None, it says that no answer is given yet.
+STUDENT_PLACEHOLDER = "# 여기에 답을 작성하세요\nanswer = None\n"
 
 
 def lesson_dirs() -> list[Path]:
