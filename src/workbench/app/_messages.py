@@ -86,7 +86,7 @@ _OUTPUT = re.compile(r"^notebook cell (?P<cell>\d+), output (?P<out>\d+)")
 
 
 def _kind_label(rule: str) -> str:
-    from workbench.ethics._rules import KIND_LABELS
+    from workbench.ethics import KIND_LABELS
 
     if rule.startswith("pii."):
         kind = rule.removeprefix("pii.")

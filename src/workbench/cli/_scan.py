@@ -47,8 +47,7 @@ def scan_command(
         _scan_notebook(file, output_format)
         return
     from workbench.catalog import read_table
-    from workbench.ethics import scan
-    from workbench.ethics._rules import KIND_LABELS
+    from workbench.ethics import KIND_LABELS, scan
     from workbench.exceptions import DataReadError
 
     with handle_errors():

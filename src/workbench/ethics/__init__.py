@@ -12,6 +12,9 @@ from workbench._lazy import lazy_names
 
 _LAZY = {
     "Finding": "workbench.ethics._findings",
+    "findings_from_output": "workbench.ethics._findings",
+    "output_texts": "workbench.ethics._findings",
+    "KIND_LABELS": "workbench.ethics._rules",
     "EthicsRecord": "workbench.ethics._record",
     "load_ethics_record": "workbench.ethics._record",
     # personal-information scan

@@ -30,7 +30,6 @@ _NOTICE_STYLE = (
 )
 # Text-like representations the scan also reads, beyond what the gate reads.
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_TEXT_TYPES = ("text/plain", "text/html", "text/markdown", "text/latex")
 
 
 class OutputHeldError(WorkbenchError):
@@ -104,26 +103,13 @@ def _as_nodes(raw: list[Any]) -> list[nbformat.NotebookNode]:
     return nodes
 
 
-def _texts(output: nbformat.NotebookNode) -> list[str]:
-    """Every text an output shows: the gate's reading of it, then its other forms."""
-    from workbench.runner._gate import _output_texts
-
-    if output.output_type == "stream":
-        return [output.text]  # stderr too: a warning can quote a value
-    texts = list(_output_texts(output))
-    data = output.get("data", {})
-    texts += [str(data[t]) for t in _TEXT_TYPES if t in data]
-    return texts
-
-
 def check_output(output: nbformat.NotebookNode) -> list[Any]:
     """Return the findings for one output, as the release gate would find them."""
-    from workbench.ethics import Finding, scan_text
-    from workbench.ethics._findings import findings_from_output
+    from workbench.ethics import Finding, findings_from_output, output_texts, scan_text
 
     found = list(findings_from_output(output.get("data", {})))
     seen: dict[str, int] = {}
-    for text in _texts(output):
+    for text in output_texts(output, shown_only=False):
         # The whole text (context may span lines), then line by line, so that the count is
         # of values (rows of a table) rather than of outputs.
         found_in = [*scan_text([text]), *scan_text(text.splitlines())]
@@ -143,7 +129,7 @@ def check_output(output: nbformat.NotebookNode) -> list[Any]:
 
 
 def _label(kind: str) -> str:
-    from workbench.ethics._rules import KIND_LABELS
+    from workbench.ethics import KIND_LABELS
 
     return KIND_LABELS.get(kind, kind)
 

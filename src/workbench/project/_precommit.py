@@ -9,10 +9,8 @@ messages name the file, the place and the kind, never the value.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -20,7 +18,6 @@ import nbformat
 __all__ = ["DATA_SUFFIXES", "FileProblem", "large_files", "scan_files", "scan_notebook"]
 
 DATA_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xls", ".parquet", ".json"})
-_TAG = re.compile(r"<[^>]+>")
 #: Kinds too fuzzy to look for in code and narrative (names and addresses in comments
 #: and examples are common); outputs are checked for every kind.
 _SOURCE_SKIP = frozenset({"person_name", "address"})
@@ -39,21 +36,6 @@ class FileProblem:
         return f"{self.path}{where}: {self.message}"
 
 
-def _output_texts(output: nbformat.NotebookNode) -> list[str]:
-    kind = output.get("output_type")
-    if kind == "stream":
-        return [str(output.get("text", ""))]
-    if kind == "error":
-        return [str(output.get("evalue", "")), *map(str, output.get("traceback", []))]
-    texts = []
-    for mime, value in output.get("data", {}).items():
-        if mime == "text/html":
-            texts.append(unescape(_TAG.sub(" ", str(value))))
-        elif mime.startswith("text/") or mime == "application/json":
-            texts.append(str(value))
-    return texts
-
-
 def _kinds(texts: list[str], skip: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
     from workbench.ethics import scan_text
 
@@ -62,13 +44,15 @@ def _kinds(texts: list[str], skip: frozenset[str] = frozenset()) -> list[tuple[s
 
 
 def _label(kind: str) -> str:
-    from workbench.ethics._rules import KIND_LABELS
+    from workbench.ethics import KIND_LABELS
 
     return f"{KIND_LABELS.get(kind, kind)}({kind})"
 
 
 def scan_notebook(path: Path, shown: str | None = None) -> list[FileProblem]:
     """Return the personal information in a notebook's outputs and code, cell by cell."""
+    from workbench.ethics import output_texts
+
     name = shown or str(path)
     try:
         nb = nbformat.read(path, as_version=4)
@@ -76,7 +60,8 @@ def scan_notebook(path: Path, shown: str | None = None) -> list[FileProblem]:
         return [FileProblem(name, "", f"노트북으로 읽을 수 없습니다 ({type(exc).__name__}).")]
     problems = []
     for number, cell in enumerate(nb.cells, start=1):
-        texts = [t for output in cell.get("outputs", []) for t in _output_texts(output)]
+        outputs = cell.get("outputs", [])
+        texts = [t for output in outputs for t in output_texts(output, shown_only=False)]
         for kind, count in _kinds(texts):
             problems.append(
                 FileProblem(

@@ -12,9 +12,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import re
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +28,6 @@ __all__ = ["HELD_DIR", "Approval", "GateReport", "check_outputs", "load_approval
 #: Where ``results/`` waits while the gate holds a run back (never released from there).
 HELD_DIR = "results.held"
 
-_TAG = re.compile(r"<[^>]+>")
 _SKIP_TAGS = frozenset({"injected-parameters", "remove-cell", "remove_cell", "parameters"})
 
 
@@ -169,23 +166,8 @@ def _unchecked(name: str) -> Any:
     )
 
 
-def _output_texts(output: nbformat.NotebookNode) -> list[str]:
-    if output.get("output_type") == "stream":
-        return [output.get("text", "")] if output.get("name") == "stdout" else []
-    data = output.get("data", {})
-    texts = []
-    if "text/html" in data:
-        texts.append(unescape(_TAG.sub(" ", str(data["text/html"]))))
-    elif "text/plain" in data:
-        texts.append(str(data["text/plain"]))
-    if "text/markdown" in data:
-        texts.append(str(data["text/markdown"]))
-    return texts
-
-
 def _notebook_findings(executed: nbformat.NotebookNode) -> list[Any]:
-    from workbench.ethics import Finding, scan_text
-    from workbench.ethics._findings import findings_from_output
+    from workbench.ethics import Finding, findings_from_output, output_texts, scan_text
 
     findings: list[Any] = []
     number = 0
@@ -201,7 +183,7 @@ def _notebook_findings(executed: nbformat.NotebookNode) -> list[Any]:
             # A displayed wb.ethics.crosstab / pivot_table / ols carries its own findings.
             shown = findings_from_output(output.get("data", {}))
             findings += [_relocated(f, where) for f in shown]
-            texts = _output_texts(output)
+            texts = output_texts(output)
             if not texts:
                 continue
             for kind, count in scan_text(texts):
