@@ -345,11 +345,27 @@ def lesson_03():
             ),
             md(
                 """
+## workbench의 지역코드 도우미 (`wb.regions`)
+
+실무에서는 위의 과정을 `wb.regions`가 한 번에 해 줍니다. `normalize_codes`는 코드를
+정리하고, `validate_codes`는 행정구역 표(기준일이 적힌 표)에 없는 코드를 찾아 주며,
+`roll_up`은 시군구·시도·자치단체 단위로 묶고 이름을 붙입니다.
+"""
+            ),
+            code(
+                "print(wb.regions.normalize_codes(raw).tolist())\n"
+                'print(wb.regions.validate_codes(["1111010100", "9999900000"])[0]["message"])\n'
+                'wb.regions.roll_up(population[population["연도"] == 2024], "법정동코드",\n'
+                '                   aggregations={"인구": "sum"}).head()'
+            ),
+            md(
+                """
 ## 정리
 
 - 코드는 문자열로, 정리한 뒤에 결합합니다.
 - 시군구코드는 법정동코드의 앞 5자리입니다.
 - 결합한 뒤 빈 값을 세어 짝이 맞지 않는 코드가 없는지 확인합니다.
+- `wb.regions`로 정리·검증·집계를 한 번에 할 수 있습니다.
 """
             ),
         ],

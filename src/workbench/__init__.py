@@ -8,6 +8,7 @@ The public API that notebooks use (``import workbench as wb``):
 - :func:`publish` -- publish a result table: shown in the notebook and report, written
   to the run's ``results/`` folder so the runner can check and hash it;
 - :func:`use_korean_font` -- make matplotlib draw Korean text;
+- :mod:`workbench.catalog.regions` (``wb.regions``) -- clean, check and roll up region codes;
 - :mod:`workbench.samples`, :mod:`workbench.blocks` -- seeded sample data, analysis blocks.
 
 Importing ``workbench`` does no work: every name is resolved on first use.
@@ -27,6 +28,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "use_korean_font": ("workbench.plotting", "use_korean_font"),
     "WorkbenchError": ("workbench.exceptions", "WorkbenchError"),
     "catalog": ("workbench.catalog", None),
+    "regions": ("workbench.catalog.regions", None),
     "samples": ("workbench.samples", None),
     "ethics": ("workbench.ethics", None),
     "blocks": ("workbench.blocks", None),

@@ -287,3 +287,10 @@ def test_legal_to_admin_checks_the_mapping(mapping):
         legal_to_admin(rows, "법정동코드", mapping, admin_column="행정기관코드")
     with pytest.raises(ParameterError, match="already has a column"):
         legal_to_admin(rows.assign(행정동코드="x"), "법정동코드", mapping)
+
+
+def test_codes_a_spreadsheet_wrote_out_as_text_numbers_are_cleaned():
+    import workbench as wb
+
+    codes = wb.regions.normalize_codes(["1111010100.0", "4111110100.00", "11110-10100"])
+    assert codes.tolist() == ["1111010100", "4111110100", "1111010100"]

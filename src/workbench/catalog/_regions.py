@@ -95,7 +95,11 @@ def _as_series(values: Any, column: str | None) -> tuple[pd.Series, str]:
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    """Codes as text without separators; numbers (``1111010100.0`` too) as digits."""
+    """Codes as text without separators; numbers (``1111010100.0`` too) as digits.
+
+    >>> _as_text(pd.Series(["1111010100.0", " 11110-10100 ", 4111110100.0])).tolist()
+    ['1111010100', '1111010100', '4111110100']
+    """
     if pd.api.types.is_integer_dtype(series) or pd.api.types.is_float_dtype(series):
         whole = series.isna() | (series % 1 == 0)
         digits = series.where(whole).astype("Int64").astype("str")
@@ -106,8 +110,10 @@ def _as_text(series: pd.Series) -> pd.Series:
             return str(int(value))
         return value if isinstance(value, str) else repr(value)
 
-    text = series.map(one, na_action="ignore").astype("str")
-    return text.str.strip().str.replace(_SEPARATORS, "", regex=True)
+    text = series.map(one, na_action="ignore").astype("str").str.strip()
+    # A spreadsheet's number written out as text ("1111010100.0") is the same code.
+    text = text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    return text.str.replace(_SEPARATORS, "", regex=True)
 
 
 def _problem(series: pd.Series, bad: pd.Series, column: str, check: str, expected: str) -> dict:

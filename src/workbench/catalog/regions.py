@@ -1,0 +1,34 @@
+"""Region codes, public: ``wb.regions.normalize_codes``, ``validate_codes``, ``roll_up``...
+
+Check and clean 법정동코드 columns, roll rows up to 시군구 / 시도 / local government with
+names from the bundled, dated region table, and join 법정동 to 행정동. See
+:mod:`workbench.catalog._regions` for the details of the codes.
+
+>>> import workbench as wb
+>>> wb.regions.normalize_codes([1111010100.0, "11110-10100"]).tolist()
+['1111010100', '1111010100']
+"""
+
+from __future__ import annotations
+
+from workbench.catalog._regions import (
+    REGION_TABLE_DATE,
+    legal_to_admin,
+    normalize_codes,
+    region_table,
+    roll_up,
+    sido_code,
+    sigungu_code,
+    validate_codes,
+)
+
+__all__ = [
+    "REGION_TABLE_DATE",
+    "legal_to_admin",
+    "normalize_codes",
+    "region_table",
+    "roll_up",
+    "sido_code",
+    "sigungu_code",
+    "validate_codes",
+]
