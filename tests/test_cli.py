@@ -1,6 +1,7 @@
 """The `workbench` command, invoked in-process (no kernel unless marked)."""
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -125,11 +126,27 @@ def test_show_prints_every_parameter_with_default_type_and_comment():
         assert text in result.output
 
 
-def test_every_command_has_help():
-    for command in ("analyses", "show", "run", "rerun", "demo"):
-        result = invoke(command, "--help")
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*prefix, name))
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    import typer.main
+
+    from workbench.cli import app
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = list(_commands(typer.main.get_command(app)))
+    assert len(commands) > 10
+    for path, command in commands:
+        assert (command.help or "").strip(), f"`workbench {' '.join(path)}` has no help text"
+        result = invoke(*path, "--help")
         assert result.exit_code == 0
         assert len(result.output.strip().splitlines()) > 3
+        assert f"workbench {path[0]}" in readme, f"`workbench {path[0]}` is not in README.md"
 
 
 def test_version():

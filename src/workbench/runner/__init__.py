@@ -24,6 +24,8 @@ _LAZY = {
     "demo": "workbench.runner._demo",
     "check_run": "workbench.runner._check",
     "load_approvals": "workbench.runner._gate",
+    "BatchResult": "workbench.runner._batch",
+    "run_batch": "workbench.runner._batch",
 }
 
 __all__ = sorted(_LAZY)

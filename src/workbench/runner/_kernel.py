@@ -7,7 +7,7 @@ writes the manifest. Only jupyter_client is imported here, and only when a kerne
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,12 @@ class Kernel:
         last words), instead of the user's terminal.
     """
 
-    def __init__(self, env: Mapping[str, str], log_path: Path) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        log_path: Path,
+        prepare: Callable[[Any], None] | None = None,
+    ) -> None:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_client.utils import run_sync
 
@@ -37,6 +42,8 @@ class Kernel:
         # The kernel name is explicit: a stale user kernelspec must not win (NOTES.md).
         self.manager: Any = AsyncKernelManager(kernel_name=KERNEL_NAME)
         try:
+            if prepare is not None:  # e.g. a provisioner that forks (runner/_batch_fork.py)
+                prepare(self.manager)
             run_sync(self.manager.start_kernel)(env=dict(env), stdout=self._log, stderr=self._log)
         except BaseException:
             self._log.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +38,8 @@ KERNEL_LOG_NAME = "kernel.log"
 
 #: Progress events: ("kernel", 0, n, None) before start, ("cell", i, n, cell) per cell.
 ProgressCallback = Callable[[str, int, int, Any], None]
+#: Returns a started kernel for a prepared run directory (the batch's pre-started pool).
+KernelFactory = Callable[[Path], Kernel]
 
 
 @dataclass
@@ -109,9 +112,14 @@ def _hash_results(run_dir: Path) -> list[mf.FileRecord]:
 
 
 def _new_manifest(
-    analysis: Analysis, params: dict[str, Any], inputs: list[mf.InputRecord], rerun_of: str | None
+    analysis: Analysis,
+    params: dict[str, Any],
+    inputs: list[mf.InputRecord],
+    rerun_of: str | None,
+    extra: Mapping[str, Any] | None = None,
 ) -> mf.Manifest:
     return mf.Manifest(
+        **dict(extra or {}),
         status="running",
         analysis=mf.AnalysisRecord(
             name=analysis.name,
@@ -141,10 +149,14 @@ def run(
     progress: ProgressCallback | None = None,
     rerun_of: str | None = None,
     approvals: list[Approval] | None = None,
+    kernel_factory: KernelFactory | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Run a validated analysis with resolved parameters into a new run directory.
 
-    Most callers want :func:`run_analysis`, which validates first.
+    Most callers want :func:`run_analysis`, which validates first. ``kernel_factory``
+    (the batch's pool of pre-started kernels) replaces starting a kernel here; ``extra``
+    adds fields to the manifest (the batch's row and provenance of shared inputs).
     """
     inputs = resolve_inputs(analysis, params)
     run_dir = prepare_run_dir(out, analysis.name, force=force)
@@ -153,9 +165,12 @@ def run(
         progress("kernel", 0, len(analysis.notebook.cells), None)
     # The kernel boots (about half a second) while this process writes the manifest and
     # imports papermill and nbconvert; it is always killed and reaped below.
-    kernel = Kernel(_kernel_env(run_dir), run_dir / KERNEL_LOG_NAME)
+    if kernel_factory is not None:
+        kernel = kernel_factory(run_dir)
+    else:
+        kernel = Kernel(_kernel_env(run_dir), run_dir / KERNEL_LOG_NAME)
     try:
-        manifest = _new_manifest(analysis, params, inputs, rerun_of)
+        manifest = _new_manifest(analysis, params, inputs, rerun_of, extra)
         mf.write_manifest(run_dir, manifest)
     except BaseException:
         kernel.kill()
@@ -243,8 +258,7 @@ def run(
         finish("failed")
         raise
     finally:
-        kernel.kill()
-        kernel.close()
+        _release(kernel)
     finish("succeeded")
     return RunResult(
         run_dir=run_dir,
@@ -253,6 +267,15 @@ def run(
         notebook=executed_path,
         results=[run_dir / r.path for r in manifest.results],
     )
+
+
+def _release(kernel: Kernel) -> None:
+    """Kill and reap the kernel; a failure to reap must not leave the manifest 'running'."""
+    try:
+        kernel.kill()
+        kernel.close()
+    except Exception as exc:  # the kernel's work is done (or the run already failed)
+        warnings.warn(f"Could not clean up the kernel: {type(exc).__name__}: {exc}", stacklevel=2)
 
 
 def run_analysis(

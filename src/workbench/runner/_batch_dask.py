@@ -1,0 +1,84 @@
+"""Run a batch's rows on a Dask distributed cluster (``dask scheduler`` / ``dask worker``).
+
+One task per row, ``pure=False``; each runs :func:`._batch_task.execute_row` on a worker,
+which writes the run directory under the batch's folder (shared storage). A worker that
+dies mid-run loses its task; the scheduler re-runs it on another worker (up to its
+``distributed.scheduler.allowed-failures``, 3 by default), and the new attempt replaces
+the half-written run directory. A task that exhausts those tries is recorded as failed
+with the reason ``lost_worker``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from workbench.exceptions import WorkbenchError
+from workbench.runner._batch_task import RowOutcome, RowSpec, execute_row
+
+__all__ = ["run_on_dask"]
+
+CONNECT_TIMEOUT = "30s"
+
+
+def _lost(spec: RowSpec, exc: BaseException) -> RowOutcome:
+    return RowOutcome(
+        spec.number,
+        spec.run_id,
+        "failed",
+        spec.run_dir,
+        reason="lost_worker",
+        message=f"{type(exc).__name__}: {exc}",
+    )
+
+
+def run_on_dask(
+    scheduler: str,
+    specs: list[RowSpec],
+    emit: Callable[[str, RowSpec | None, RowOutcome | None], None],
+    add: Callable[[RowOutcome], None],
+) -> None:
+    """Submit every row to the scheduler at ``scheduler`` and collect the outcomes.
+
+    Raises
+    ------
+    WorkbenchError
+        When the scheduler cannot be reached (nothing has run).
+    """
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except OSError as exc:
+        raise WorkbenchError(
+            f"Cannot reach the Dask scheduler at {scheduler}: {exc}. Start it with "
+            "`dask scheduler` and workers with `dask worker ADDRESS`, or leave out --scheduler "
+            "to run on this machine."
+        ) from None
+    try:
+        slots = max(sum(client.nthreads().values()), 1)
+        batch = uuid.uuid4().hex[:8]
+        futures: dict[Any, RowSpec] = {}
+        for spec in specs:
+            key = f"workbench-batch-{batch}-{spec.number:05d}"
+            futures[client.submit(execute_row, spec, key=key, pure=False)] = spec
+        # Dask does not report when a task starts; the first `slots` rows are running.
+        for spec in specs[:slots]:
+            emit("start", spec, None)
+        waiting = specs[slots:]
+        for future in as_completed(list(futures), loop=client.loop):
+            spec = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # KilledWorker after too many lost workers, etc.
+                outcome = _lost(spec, exc)
+            add(outcome)
+            emit("finish", spec, outcome)
+            if waiting:
+                emit("start", waiting.pop(0), None)
+    except KeyboardInterrupt:
+        client.cancel(list(futures))
+        raise
+    finally:
+        client.close()

@@ -1,0 +1,196 @@
+"""The batch matrix: one row of parameters per run, checked before anything runs.
+
+A matrix is a CSV file (a header of parameter names, one row per run; an empty cell
+keeps the default) or a YAML file (a list of mappings, or a mapping with ``rows``).
+A column ``run_id`` (or ``id``) names the run directories; it is not a parameter.
+Every row is validated with the same rules as ``workbench run -p`` and inputs are
+checked, so that a bad row is refused, by number, before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench._io import read_yaml
+from workbench.exceptions import ParameterError, WorkbenchError
+from workbench.runner._inputs import resolve_inputs
+from workbench.runner._params import resolve_parameters
+from workbench.runner._registry import Analysis
+
+__all__ = ["BatchRow", "load_matrix", "plan_rows"]
+
+ID_COLUMNS = ("run_id", "id")
+#: Names under the batch's output folder that are not run directories.
+RESERVED = frozenset({"_shared", "_logs", "_kernels", "index.html", "index.csv"})
+_UNSAFE = re.compile(r"[^\w가-힣.-]+")
+_CODE_NAME = re.compile(r"(code|코드)$", re.IGNORECASE)
+
+
+@dataclass
+class BatchRow:
+    """One planned run.
+
+    Attributes
+    ----------
+    number : int
+        The row's number in the matrix (1 = first data row).
+    run_id : str
+        The run directory's name under the batch's output folder (unique).
+    given : dict
+        The values the matrix gives (what the index shows).
+    params : dict
+        Every parameter with its effective value, validated.
+    """
+
+    number: int
+    run_id: str
+    given: dict[str, Any]
+    params: dict[str, Any]
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp949"):  # Excel in Korea saves CSV as CP949
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ParameterError(f"Matrix {path}: neither UTF-8 nor CP949 text. Save it as UTF-8.")
+
+
+def _csv_rows(path: Path) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    header = reader.fieldnames or []
+    if not header or any(not (name or "").strip() for name in header):
+        raise ParameterError(f"Matrix {path}: the first line must name every column.")
+    rows = []
+    for number, row in enumerate(reader, start=1):
+        if None in row:
+            raise ParameterError(
+                f"Matrix {path}, row {number} (line {number + 1}): more cells than columns."
+            )
+        # An empty cell keeps the parameter's default.
+        rows.append({k.strip(): v for k, v in row.items() if v is not None and v.strip() != ""})
+    return rows
+
+
+def _yaml_rows(path: Path) -> list[dict[str, Any]]:
+    data = read_yaml(path, ParameterError)
+    if isinstance(data, dict) and "rows" in data:
+        data = data["rows"]
+    if not isinstance(data, list):
+        raise ParameterError(
+            f"Matrix {path} must hold a list of rows (mappings of parameter: value), or a "
+            "mapping with a 'rows' list."
+        )
+    for number, row in enumerate(data, start=1):
+        if not isinstance(row, dict):
+            raise ParameterError(
+                f"Matrix {path}, row {number}: expected a mapping of parameter: value; "
+                f"got {type(row).__name__}."
+            )
+    return [{str(k): v for k, v in row.items()} for row in data]
+
+
+def load_matrix(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Read a matrix file into a list of rows (mappings of column to value).
+
+    Raises
+    ------
+    ParameterError
+        For a missing, unreadable or empty file, or an unsupported suffix.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"Matrix file not found: {path.resolve()}")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _csv_rows(path)
+    elif suffix in (".yaml", ".yml", ".json"):
+        rows = _yaml_rows(path)
+    else:
+        raise ParameterError(f"Matrix {path}: expected a .csv or .yaml file; got '{suffix}'.")
+    if not rows:
+        raise ParameterError(f"Matrix {path} has no rows: nothing to run.")
+    return rows
+
+
+def _sanitise(text: str) -> str:
+    name = _UNSAFE.sub("_", text.strip()).strip("._-")
+    return name[:80] or "run"
+
+
+def _base_id(analysis: Analysis, number: int, row: dict[str, Any]) -> str:
+    for column in ID_COLUMNS:
+        if row.get(column) not in (None, ""):
+            return _sanitise(str(row[column]))
+    for param in analysis.parameters:  # a region code names an agency's run
+        if _CODE_NAME.search(param.name) and row.get(param.name) not in (None, ""):
+            return _sanitise(str(row[param.name]))
+    return f"row-{number:04d}"
+
+
+def _unique_ids(bases: list[str]) -> list[str]:
+    seen: set[str] = set()
+    ids = []
+    for base in bases:
+        candidate, n = base, 2
+        while candidate.lower() in seen or candidate in RESERVED or candidate.startswith("_"):
+            candidate = f"{base}-{n}"
+            n += 1
+        seen.add(candidate.lower())
+        ids.append(candidate)
+    return ids
+
+
+def _check_inputs(analysis: Analysis, rows: list[BatchRow], where: str) -> None:
+    """Resolve each distinct combination of inputs once (not once per row)."""
+    checked: set[str] = set()
+    for row in rows:
+        key = json.dumps(
+            {
+                name: [row.params.get(name), [str(c) for c in spec.columns]]
+                for name, spec in analysis.meta.inputs.items()
+            },
+            sort_keys=True,
+            default=str,
+        )
+        if any("{" in str(c) for spec in analysis.meta.inputs.values() for c in spec.columns):
+            key += json.dumps(row.params, sort_keys=True, default=str)
+        if key in checked:
+            continue
+        try:
+            resolve_inputs(analysis, dict(row.params))
+        except WorkbenchError as exc:
+            raise ParameterError(f"Matrix {where}, row {row.number}: {exc}") from None
+        checked.add(key)
+
+
+def plan_rows(analysis: Analysis, raw_rows: list[dict[str, Any]], where: str) -> list[BatchRow]:
+    """Validate every row and name its run; raise for the first bad row.
+
+    Raises
+    ------
+    ParameterError
+        ``Matrix FILE, row N: ...`` for an unknown parameter (with a did-you-mean), a
+        value of the wrong type, or a missing input.
+    """
+    planned = []
+    for number, raw in enumerate(raw_rows, start=1):
+        given = {k: v for k, v in raw.items() if k not in ID_COLUMNS}
+        try:
+            params = resolve_parameters(analysis, given)
+        except ParameterError as exc:
+            raise ParameterError(f"Matrix {where}, row {number}: {exc}", exc.parameter) from None
+        planned.append(BatchRow(number, _base_id(analysis, number, raw), given, params))
+    for row, run_id in zip(planned, _unique_ids([r.run_id for r in planned]), strict=True):
+        row.run_id = run_id
+    _check_inputs(analysis, planned, where)
+    return planned

@@ -1,0 +1,249 @@
+"""One row of a batch: a normal run (``_run.run``), retried when the failure looks transient.
+
+This module is what a Dask worker imports to run a row, so it takes and returns plain
+data (a :class:`RowSpec` and a :class:`RowOutcome`), and never raises for a failed run:
+the batch records the reason and goes on with the other rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.exceptions import ReleaseBlockedError, RunFailedError, WorkbenchError
+from workbench.runner import _manifest as mf
+
+__all__ = ["TRANSIENT_REASONS", "RowOutcome", "RowSpec", "execute_row"]
+
+#: Failures worth another try: the kernel died (memory, a crash) or never started. A cell
+#: error or a timeout would only happen again.
+TRANSIENT_REASONS = frozenset({"dead_kernel", "kernel_start"})
+#: Seconds to let the kernel of an earlier attempt on a lost worker notice that its parent
+#: is gone (ipykernel polls every second) before its run directory is replaced.
+ORPHAN_GRACE = 2.0
+LOG_DIR = "_logs"
+
+
+@dataclass
+class RowSpec:
+    """Everything a worker needs to run one row (plain data, picklable)."""
+
+    number: int
+    run_id: str
+    notebook: str
+    notebook_sha256: str
+    params: dict[str, Any]
+    run_dir: str
+    timeout: float | None = None
+    retries: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RowOutcome:
+    """How a row ended."""
+
+    number: int
+    run_id: str
+    status: str  # succeeded | failed | blocked | skipped
+    run_dir: str
+    reason: str | None = None
+    message: str = ""
+    duration_seconds: float | None = None
+    attempts: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def log_line(spec: RowSpec, text: str) -> None:
+    """Append a line to the row's log, ``<out>/_logs/<run_id>.log``."""
+    folder = Path(spec.run_dir).parent / LOG_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{spec.run_id}.log", "a", encoding="utf-8") as handle:
+        handle.write(f"{mf.utc_now()} {text}\n")
+
+
+def _clear_unstarted(run_dir: Path) -> None:
+    """Remove a run directory that never got a manifest (the run did not start)."""
+    if run_dir.is_dir() and not (run_dir / mf.MANIFEST_NAME).exists():
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _replace_earlier(run_dir: Path) -> bool:
+    """Tell whether ``run_dir`` holds an earlier attempt to replace (waiting on orphans)."""
+    manifest = run_dir / mf.MANIFEST_NAME
+    if not manifest.is_file():
+        _clear_unstarted(run_dir)
+        return False
+    try:
+        running = mf.read_manifest(manifest).status == "running"
+    except WorkbenchError:
+        running = True
+    if running:  # a worker died mid-run: let its kernel exit before replacing
+        time.sleep(ORPHAN_GRACE)
+    return True
+
+
+def mark_interrupted(run_dir: Path) -> None:
+    """Rewrite a failed manifest's reason as ``interrupted`` (the batch was stopped)."""
+    try:
+        manifest = mf.read_manifest(run_dir)
+    except WorkbenchError:
+        return
+    if manifest.status in ("failed", "running"):
+        manifest.status = "failed"
+        manifest.finished_at = manifest.finished_at or mf.utc_now()
+        manifest.error = mf.ErrorRecord(
+            reason="interrupted",
+            error_name="KeyboardInterrupt",
+            error_value="일괄 실행이 중단됨",
+            message="The batch was interrupted (Ctrl-C) while this run was in progress.",
+        )
+        mf.write_manifest(run_dir, manifest)
+
+
+def _mark_failed(run_dir: Path, exc: BaseException) -> None:
+    """Make sure a run that stopped on an unexpected error does not say ``running``."""
+    try:
+        manifest = mf.read_manifest(run_dir)
+    except WorkbenchError:
+        return
+    if manifest.status != "running":
+        return
+    manifest.status = "failed"
+    manifest.finished_at = mf.utc_now()
+    manifest.report = None
+    (run_dir / "report.html").unlink(missing_ok=True)
+    manifest.error = mf.ErrorRecord(
+        reason="error",
+        error_name=type(exc).__name__,
+        error_value=str(exc),
+        message=f"The run stopped outside the notebook: {type(exc).__name__}: {exc}",
+    )
+    mf.write_manifest(run_dir, manifest)
+
+
+def _attempt(spec: RowSpec, kernel_factory: Any) -> RowOutcome:
+    from workbench.runner._registry import find_analysis
+    from workbench.runner._run import run
+
+    run_dir = Path(spec.run_dir)
+    analysis = find_analysis(spec.notebook)
+    if analysis.sha256 != spec.notebook_sha256:
+        return RowOutcome(
+            spec.number,
+            spec.run_id,
+            "failed",
+            spec.run_dir,
+            reason="notebook_changed",
+            message=f"{spec.notebook} changed after the batch was planned; not run.",
+        )
+    force = _replace_earlier(run_dir)
+    try:
+        result = run(
+            analysis,
+            dict(spec.params),
+            out=run_dir,
+            force=force,
+            timeout=spec.timeout,
+            kernel_factory=kernel_factory,
+            extra=spec.extra,
+        )
+    except ReleaseBlockedError as exc:
+        manifest = mf.read_manifest(run_dir)
+        return RowOutcome(
+            spec.number,
+            spec.run_id,
+            "blocked",
+            spec.run_dir,
+            reason="gate",
+            message=str(exc),
+            duration_seconds=manifest.duration_seconds,
+        )
+    except RunFailedError as exc:
+        duration = None
+        if (run_dir / mf.MANIFEST_NAME).is_file():
+            duration = mf.read_manifest(run_dir).duration_seconds
+        return RowOutcome(
+            spec.number,
+            spec.run_id,
+            "failed",
+            spec.run_dir,
+            reason=exc.reason,
+            message=str(exc),
+            duration_seconds=duration,
+        )
+    except WorkbenchError as exc:  # an input gone missing since planning, and the like
+        _clear_unstarted(run_dir)
+        return RowOutcome(
+            spec.number, spec.run_id, "failed", spec.run_dir, reason="error", message=str(exc)
+        )
+    except Exception as exc:
+        # Before a manifest: the kernel did not start or answer (worth another try).
+        # After: the run itself marked it failed (an export error, a full disk).
+        started = (run_dir / mf.MANIFEST_NAME).is_file()
+        if started:
+            _mark_failed(run_dir, exc)
+        else:
+            _clear_unstarted(run_dir)
+        return RowOutcome(
+            spec.number,
+            spec.run_id,
+            "failed",
+            spec.run_dir,
+            reason="error" if started else "kernel_start",
+            message=f"{type(exc).__name__}: {exc}",
+        )
+    return RowOutcome(
+        spec.number,
+        spec.run_id,
+        "succeeded",
+        spec.run_dir,
+        duration_seconds=result.manifest.duration_seconds,
+    )
+
+
+def execute_row(
+    spec: RowSpec,
+    kernel_factory: Any = None,
+    cancelled: threading.Event | None = None,
+) -> RowOutcome:
+    """Run one row, with up to ``spec.retries`` more tries for transient failures.
+
+    Parameters
+    ----------
+    spec : RowSpec
+        The row.
+    kernel_factory : callable, optional
+        ``run_dir -> Kernel`` (a pool of pre-started kernels); default: start one.
+    cancelled : threading.Event, optional
+        Set when the batch is interrupted: no retry, and the run is marked interrupted.
+
+    Returns
+    -------
+    RowOutcome
+        Never raises for a failed run.
+    """
+    attempts = 0
+    while True:
+        attempts += 1
+        log_line(spec, f"attempt {attempts}: start ({spec.run_dir})")
+        outcome = _attempt(spec, kernel_factory)
+        outcome.attempts = attempts
+        stopped = cancelled is not None and cancelled.is_set()
+        log_line(spec, f"attempt {attempts}: {outcome.status} {outcome.reason or ''}".rstrip())
+        if outcome.message and outcome.status != "succeeded":
+            log_line(spec, outcome.message)
+        if stopped and outcome.status == "failed":
+            mark_interrupted(Path(spec.run_dir))
+            outcome.reason = "interrupted"
+            return outcome
+        retry = outcome.status == "failed" and outcome.reason in TRANSIENT_REASONS
+        if not retry or attempts > spec.retries or stopped:
+            return outcome
+        log_line(spec, f"retrying ({outcome.reason})")

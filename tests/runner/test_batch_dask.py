@@ -1,0 +1,130 @@
+"""The batch on a real Dask cluster: a scheduler and two workers on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from workbench.exceptions import WorkbenchError
+from workbench.runner import run_batch
+
+DASK = str(Path(sys.executable).parent / "dask")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_workers(address: str, n: int) -> None:
+    from distributed import Client
+
+    with Client(address, timeout="30s", set_as_default=False) as client:
+        client.wait_for_workers(n, timeout=60)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """Yield (scheduler address, {worker pid: process}); kill them all afterwards."""
+    logs = tmp_path / "dask-logs"
+    logs.mkdir()
+    processes: list[subprocess.Popen] = []
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        log = open(logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen([DASK, *args], stdout=log, stderr=log, cwd=tmp_path)
+        log.close()
+        processes.append(process)
+        return process
+
+    try:
+        for _attempt in range(3):  # another process may take the port after the probe
+            port = free_port()
+            address = f"tcp://127.0.0.1:{port}"
+            scheduler = start(
+                "scheduler", "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                "--no-dashboard",
+            )  # fmt: skip
+            time.sleep(1.5)
+            if scheduler.poll() is None:
+                break
+        workers = {}
+        for i in range(2):
+            worker = start(
+                f"worker-{i}", "worker", address, "--nworkers", "1", "--nthreads", "1",
+                "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
+            )  # fmt: skip
+            workers[worker.pid] = worker
+        wait_for_workers(address, 2)
+        yield address, workers
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=30)
+
+
+def parent_pid(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+@pytest.mark.kernel
+def test_batch_completes_on_dask_even_when_a_worker_is_killed(cluster, fixture_notebook, tmp_path):
+    address, workers = cluster
+    notebook = fixture_notebook("batch_probe")
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    rows = [f"a,a,true,{markers}"] + [f"{x},{x},false," for x in "bcdef"]
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("run_id,label,hold,marker_dir\n" + "\n".join(rows) + "\n", "utf-8")
+    out = tmp_path / "shared-storage" / "batch"
+
+    killed: list[int] = []
+
+    def kill_the_worker_of_row_a() -> None:
+        marker = markers / "a.pid"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if marker.exists() and marker.read_text():
+                worker = parent_pid(int(marker.read_text()))
+                if worker in workers:
+                    os.kill(worker, signal.SIGKILL)
+                    killed.append(worker)
+                return
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=kill_the_worker_of_row_a, daemon=True)
+    watcher.start()
+    result = run_batch(notebook, matrix, out=out, scheduler=address)
+    watcher.join()
+
+    assert killed, "row a did not run on a worker process"
+    assert workers[killed[0]].wait(timeout=10) == -signal.SIGKILL
+    assert {k: o.status for k, o in result.outcomes.items()} == dict.fromkeys("abcdef", "succeeded")
+    for run_id in "abcdef":
+        manifest = json.loads((out / run_id / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["status"] == "succeeded"
+        assert (out / run_id / "report.html").is_file()
+    log = (out / "_logs" / "a.log").read_text(encoding="utf-8")
+    assert log.count("attempt 1: start") == 2  # re-run on the other worker
+    assert (out / "index.html").is_file()
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(fixture_notebook, tmp_path, monkeypatch):
+    monkeypatch.setattr("workbench.runner._batch_dask.CONNECT_TIMEOUT", "2s")
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("label\n가\n", encoding="utf-8")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    with pytest.raises(WorkbenchError, match="Cannot reach the Dask scheduler"):
+        run_batch(fixture_notebook("ok"), matrix, out=tmp_path / "b", scheduler=address)

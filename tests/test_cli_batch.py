@@ -1,0 +1,115 @@
+"""`workbench batch`: the 243 local governments, a bad row, and Ctrl-C mid-batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from workbench import samples
+from workbench.cli import app
+
+
+def test_a_bad_row_exits_2_naming_the_row(fixture_notebook, tmp_path, kernel_starts):
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("rows,label\n1,가\nthree,나\n", encoding="utf-8")
+    out = tmp_path / "batch"
+    result = CliRunner().invoke(
+        app, ["batch", str(fixture_notebook("ok")), "--matrix", str(matrix), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "row 2" in result.output and "'rows'" in result.output and "three" in result.output
+    assert not out.exists() and kernel_starts == []
+
+
+def test_batch_has_help():
+    result = CliRunner().invoke(app, ["batch", "--help"])
+    assert result.exit_code == 0
+    assert "--matrix" in result.output and "--resume" in result.output
+
+
+def local_governments() -> list[str]:
+    """The 243 local governments: 17 시도 and 226 자치 시군구, by code."""
+    table = samples.regions()
+    sido = table.loc[table["수준"] == "시도", "시도코드"]
+    sigungu = table.loc[(table["수준"] == "시군구") & table["자치"], "시군구코드"]
+    return [*sido, *sigungu]
+
+
+@pytest.mark.kernel
+def test_all_243_local_governments_run_and_are_listed_with_working_links(tmp_path):
+    codes = local_governments()
+    assert len(codes) == 243
+    matrix = tmp_path / "지자체.csv"
+    matrix.write_text("region_code\n" + "\n".join(codes) + "\n", encoding="utf-8")
+    out = tmp_path / "batch"
+    result = CliRunner().invoke(
+        app,
+        ["batch", "region_summary", "--matrix", str(matrix), "--out", str(out), "--workers", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "완료 243 · 실패 0 · 실행 중 0" in result.output  # the progress bar
+    assert "일괄 실행 끝 전체 243건: 완료 243" in result.output
+
+    index = pd.read_csv(
+        out / "index.csv", encoding="utf-8-sig", dtype={"param:region_code": str, "run_id": str}
+    )
+    assert len(index) == 243 and set(index["status"]) == {"succeeded"}
+    assert list(index["param:region_code"]) == codes
+    assert index.set_index("run_id").loc["11", "하위 행정구역 수"] == 25  # 서울의 자치구
+    html = (out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', html)
+    assert len(set(links)) == 243
+    assert all((out / link).is_file() for link in links)
+    assert "기관 비교: 하위 행정구역 수" in html and "data:image/png;base64," in html
+    report = (out / "41110" / "report.html").read_text(encoding="utf-8")
+    assert "경기도 수원시" in report
+
+
+@pytest.mark.kernel
+def test_ctrl_c_leaves_every_run_complete_or_marked_failed(fixture_notebook, tmp_path):
+    notebook = fixture_notebook("batch_probe")
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    rows = "".join(f"r{i},r{i},true,{markers}\n" for i in range(5))
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("run_id,label,hold,marker_dir\n" + rows, encoding="utf-8")
+    out = tmp_path / "batch"
+    command = [sys.executable, "-m", "workbench", "batch", str(notebook), "--matrix", str(matrix)]
+    process = subprocess.Popen(
+        [*command, "--out", str(out), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(markers.glob("*.pid"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "중단됨" in stderr
+    run_dirs = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith("_")]
+    assert len(run_dirs) == 2  # the runs not started left nothing
+    for run_dir in run_dirs:
+        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["status"] == "failed"
+        assert manifest["error"]["reason"] == "interrupted"
+    index = pd.read_csv(out / "index.csv", encoding="utf-8-sig")
+    assert sorted(index["status"]) == ["failed", "failed", "pending", "pending", "pending"]
+    # The kernels were killed: none of the pids is still running.
+    for marker in markers.glob("*.pid"):
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(marker.read_text()), 0)
