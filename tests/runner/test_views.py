@@ -30,7 +30,7 @@ def test_an_analysis_view_escapes_what_a_notebook_author_wrote(fixture_notebook)
 @pytest.mark.kernel
 def test_a_run_shows_status_parameters_results_and_report(fixture_notebook, tmp_path):
     result = run_analysis(fixture_notebook("ok"), {"rows": 2}, out=tmp_path / "run")
-    html = run_html(result)
+    html = result._repr_html_()  # what JupyterLab shows for a run
     assert "성공" in html
     assert "<code>rows</code>" in html and '<td style="text-align:left">2</td>' in html
     assert "results/table.csv" in html

@@ -52,6 +52,11 @@ class RunResult:
     notebook: Path
     results: list[Path] = field(default_factory=list)
 
+    def _repr_html_(self) -> str:
+        from workbench.runner._views import run_html
+
+        return run_html(self)
+
 
 def default_run_dir(name: str, base: Path | None = None) -> Path:
     """Return a new folder ``runs/<name>-<YYYYmmdd-HHMMSS>`` that does not exist yet."""
