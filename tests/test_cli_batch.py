@@ -30,6 +30,22 @@ def test_a_bad_row_exits_2_naming_the_row(fixture_notebook, tmp_path, kernel_sta
     assert not out.exists() and kernel_starts == []
 
 
+@pytest.mark.kernel
+def test_a_failed_row_is_summarised_with_its_cause_and_the_others_complete(tmp_path):
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("region_code\n11\n99999\n", encoding="utf-8")
+    out = tmp_path / "batch"
+    result = CliRunner().invoke(
+        app, ["batch", "region_summary", "--matrix", str(matrix), "--out", str(out), "-q"]
+    )
+    assert result.exit_code == 1
+    assert "완료 1" in result.output and "실패 1" in result.output
+    assert "실패 2행 99999: cell_error — WorkbenchError: 지역 코드 '99999'" in result.output
+    assert json.loads((out / "11" / "manifest.json").read_text(encoding="utf-8"))["status"] == (
+        "succeeded"
+    )
+
+
 def test_batch_has_help():
     result = CliRunner().invoke(app, ["batch", "--help"])
     assert result.exit_code == 0
