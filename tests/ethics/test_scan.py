@@ -236,3 +236,16 @@ def test_unknown_columns_are_named() -> None:
 
     with pytest.raises(ParameterError, match="'전화'"):
         scan(pd.DataFrame({"연락처": ["010-1234-5678"]}), columns=["전화"])
+
+
+def test_a_displayed_dataframe_is_scanned_column_by_column():
+    import pandas as pd
+
+    from workbench.ethics import scan_output
+
+    people = pd.DataFrame({"성명": ["김민준", "이서연"], "나이": [34, 51]})
+    places = pd.DataFrame({"시군구명": ["종로구", "중구"], "인구": [140000, 120000]})
+    for table, expected in ((people, [("person_name", 2)]), (places, [])):
+        for markup in (table.to_html(), table.set_index(table.columns[0]).to_html()):
+            output = {"output_type": "execute_result", "data": {"text/html": markup}}
+            assert scan_output(output) == expected

@@ -183,3 +183,32 @@ def test_the_report_shows_what_was_approved_and_why(fixture_notebook, tmp_path):
     result = run_analysis(path, out=tmp_path / "b", approvals=approvals)
     html = result.report.read_text(encoding="utf-8")
     assert "공개 전 점검" in html and "승인" in html and "이미 공표된 통계" in html
+
+
+def test_a_displayed_table_of_names_is_held(tmp_path):
+    # Names carry no context of their own ("김민준"); the column heading 성명 says what they
+    # are, so the gate reads displayed DataFrames as tables, not only as text.
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    cell = new_code_cell("n = 3")
+    cell.metadata["tags"] = ["parameters"]
+    code = (
+        "import pandas as pd\n"
+        "pd.DataFrame({'성명': ['김민준', '이서연', '박지호'][:n], '월소득': [210, 340, 180][:n]})"
+    )
+    nb = new_notebook(cells=[cell, new_code_cell(code)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "names.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(ReleaseBlockedError):
+        run_analysis(path, out=tmp_path / "run")
+    m = manifest(tmp_path / "run")
+    assert m["status"] == "blocked"
+    [finding] = [f for f in m["findings"] if f["rule"] == "pii.person_name"]
+    assert finding["location"] == "notebook cell 2, output 1" and finding["count"] == 3
+    assert "김민준" not in json.dumps(m, ensure_ascii=False)

@@ -21,6 +21,8 @@ _LAZY = {
     "scan": "workbench.ethics._scan",
     "ScanResult": "workbench.ethics._scan",
     "scan_text": "workbench.ethics._scan",
+    "scan_output": "workbench.ethics._scan",
+    "html_tables": "workbench.ethics._scan",
     "mask": "workbench.ethics._scan",
     # pseudonymisation and re-identification risk
     "pseudonymise": "workbench.ethics._pseudonymise",

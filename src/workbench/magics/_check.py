@@ -105,17 +105,11 @@ def _as_nodes(raw: list[Any]) -> list[nbformat.NotebookNode]:
 
 def check_output(output: nbformat.NotebookNode) -> list[Any]:
     """Return the findings for one output, as the release gate would find them."""
-    from workbench.ethics import Finding, findings_from_output, output_texts, scan_text
+    from workbench.ethics import Finding, findings_from_output, scan_output
 
     found = list(findings_from_output(output.get("data", {})))
-    seen: dict[str, int] = {}
-    for text in output_texts(output, shown_only=False):
-        # The whole text (context may span lines), then line by line, so that the count is
-        # of values (rows of a table) rather than of outputs.
-        found_in = [*scan_text([text]), *scan_text(text.splitlines())]
-        for kind, count in found_in:
-            seen[kind] = max(seen.get(kind, 0), int(count))
-    for kind, count in seen.items():
+    # stderr and every text form too: in a notebook they are all on screen.
+    for kind, count in scan_output(output, shown_only=False):
         found.append(
             Finding(
                 rule=f"pii.{kind}",

@@ -51,7 +51,7 @@ def _label(kind: str) -> str:
 
 def scan_notebook(path: Path, shown: str | None = None) -> list[FileProblem]:
     """Return the personal information in a notebook's outputs and code, cell by cell."""
-    from workbench.ethics import output_texts
+    from workbench.ethics import scan_output
 
     name = shown or str(path)
     try:
@@ -60,9 +60,11 @@ def scan_notebook(path: Path, shown: str | None = None) -> list[FileProblem]:
         return [FileProblem(name, "", f"노트북으로 읽을 수 없습니다 ({type(exc).__name__}).")]
     problems = []
     for number, cell in enumerate(nb.cells, start=1):
-        outputs = cell.get("outputs", [])
-        texts = [t for output in outputs for t in output_texts(output, shown_only=False)]
-        for kind, count in _kinds(texts):
+        found: dict[str, int] = {}
+        for output in cell.get("outputs", []):
+            for kind, count in scan_output(output, shown_only=False):
+                found[kind] = found.get(kind, 0) + count
+        for kind, count in sorted(found.items()):
             problems.append(
                 FileProblem(
                     name,

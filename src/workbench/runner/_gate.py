@@ -167,7 +167,7 @@ def _unchecked(name: str) -> Any:
 
 
 def _notebook_findings(executed: nbformat.NotebookNode) -> list[Any]:
-    from workbench.ethics import Finding, findings_from_output, output_texts, scan_text
+    from workbench.ethics import Finding, findings_from_output, scan_output
 
     findings: list[Any] = []
     number = 0
@@ -183,10 +183,7 @@ def _notebook_findings(executed: nbformat.NotebookNode) -> list[Any]:
             # A displayed wb.ethics.crosstab / pivot_table / ols carries its own findings.
             shown = findings_from_output(output.get("data", {}))
             findings += [_relocated(f, where) for f in shown]
-            texts = output_texts(output)
-            if not texts:
-                continue
-            for kind, count in scan_text(texts):
+            for kind, count in scan_output(output):
                 findings.append(
                     Finding(
                         rule=f"pii.{kind}",
