@@ -47,6 +47,12 @@ def _batch_progress(title: str, quiet: bool) -> Iterator[Callable[[Any], None] |
             if event.kind == "plan":
                 bar.update(task, total=event.total)
                 return
+            if event.kind == "settle":  # Ctrl-C on Dask: started runs finish on their workers
+                bar.console.print(
+                    "작업자에서 이미 시작된 실행이 끝나기를 기다립니다. 바로 멈추려면 Ctrl-C를 "
+                    "한 번 더 누르세요 (그 실행은 실패(interrupted)로 기록합니다)."
+                )
+                return
             if event.kind == "start":
                 counts["running"] += 1
             elif event.kind == "finish":

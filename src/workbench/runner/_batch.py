@@ -36,7 +36,10 @@ _INDEX_EVERY = 2.0  # seconds between refreshes of the index while runs finish
 
 @dataclass
 class BatchEvent:
-    """A progress event: ``plan`` (once), ``start`` and ``finish`` per row."""
+    """A progress event: ``plan`` (once), ``start`` and ``finish`` per row, ``settle``.
+
+    ``settle``: after Ctrl-C on Dask, the batch waits for runs the workers had started.
+    """
 
     kind: str
     total: int

@@ -6,20 +6,29 @@ dies mid-run loses its task; the scheduler re-runs it on another worker (up to i
 ``distributed.scheduler.allowed-failures``, 3 by default), and the new attempt replaces
 the half-written run directory. A task that exhausts those tries is recorded as failed
 with the reason ``lost_worker``.
+
+Ctrl-C cancels every task, but Dask cannot stop one that a worker is already running:
+that run goes on to completion there. So the batch waits until no run directory says
+``running`` (each ends complete or failed); a second Ctrl-C stops waiting and marks those
+runs failed (interrupted) -- if a worker finishes one later, it becomes complete.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from workbench.exceptions import WorkbenchError
-from workbench.runner._batch_task import RowOutcome, RowSpec, execute_row
+from workbench.runner import _manifest as mf
+from workbench.runner._batch_task import RowOutcome, RowSpec, execute_row, mark_interrupted
 
 __all__ = ["run_on_dask"]
 
 CONNECT_TIMEOUT = "30s"
+SETTLE_POLL = 0.5  # seconds between looks at the run directories after Ctrl-C
 
 
 def _lost(spec: RowSpec, exc: BaseException) -> RowOutcome:
@@ -31,6 +40,36 @@ def _lost(spec: RowSpec, exc: BaseException) -> RowOutcome:
         reason="lost_worker",
         message=f"{type(exc).__name__}: {exc}",
     )
+
+
+def _running(specs: list[RowSpec]) -> list[Path]:
+    """Return the run directories whose manifest says ``running``."""
+    found = []
+    for spec in specs:
+        try:
+            if mf.read_manifest(Path(spec.run_dir)).status == "running":
+                found.append(Path(spec.run_dir))
+        except WorkbenchError:  # not started (no manifest) or being replaced
+            continue
+    return found
+
+
+def settle(
+    specs: list[RowSpec],
+    emit: Callable[[str, RowSpec | None, RowOutcome | None], None],
+    poll: float = SETTLE_POLL,
+) -> None:
+    """After Ctrl-C: wait for runs that workers had started; a second Ctrl-C marks them."""
+    running = _running(specs)
+    if running:
+        emit("settle", None, None)
+    try:
+        while running:
+            time.sleep(poll)
+            running = _running(specs)
+    except KeyboardInterrupt:
+        for run_dir in running:
+            mark_interrupted(run_dir)
 
 
 def run_on_dask(
@@ -79,6 +118,7 @@ def run_on_dask(
                 emit("start", waiting.pop(0), None)
     except KeyboardInterrupt:
         client.cancel(list(futures))
+        settle(specs, emit)
         raise
     finally:
         client.close()
