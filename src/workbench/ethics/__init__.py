@@ -13,7 +13,7 @@ from workbench._lazy import lazy_names
 _LAZY = {
     "Finding": "workbench.ethics._findings",
     "findings_from_output": "workbench.ethics._findings",
-    "output_texts": "workbench.ethics._findings",
+    "output_texts": "workbench.ethics._outputs",
     "KIND_LABELS": "workbench.ethics._rules",
     "EthicsRecord": "workbench.ethics._record",
     "load_ethics_record": "workbench.ethics._record",
@@ -21,8 +21,8 @@ _LAZY = {
     "scan": "workbench.ethics._scan",
     "ScanResult": "workbench.ethics._scan",
     "scan_text": "workbench.ethics._scan",
-    "scan_output": "workbench.ethics._scan",
-    "html_tables": "workbench.ethics._scan",
+    "scan_output": "workbench.ethics._outputs",
+    "html_tables": "workbench.ethics._outputs",
     "mask": "workbench.ethics._scan",
     # pseudonymisation and re-identification risk
     "pseudonymise": "workbench.ethics._pseudonymise",

@@ -6,10 +6,7 @@ The same object renders in the CLI, the notebook, the manifest and the batch ind
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from html import unescape
 from typing import Any, Literal
 
 __all__ = ["FINDINGS_MIME", "Finding", "Severity", "findings_from_output"]
@@ -74,50 +71,3 @@ def findings_from_output(data: dict[str, Any]) -> list[Finding]:
     if not isinstance(payload, list):
         return []
     return [Finding.from_dict(item) for item in payload if isinstance(item, dict)]
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def output_texts(output: Mapping[str, Any], *, shown_only: bool = True) -> list[str]:
-    """Return the texts of one notebook output, for scanning.
-
-    Parameters
-    ----------
-    output : mapping
-        A notebook output (``stream``, ``display_data``, ``execute_result`` or ``error``).
-    shown_only : bool, default True
-        True: what a report shows a reader -- stdout, the HTML form read as text (else the
-        plain one), markdown. False: every text the output holds -- stderr and error
-        tracebacks too, and each text form (HTML as text, plain, JSON, LaTeX...).
-
-    Examples
-    --------
-    >>> output_texts({"output_type": "display_data",
-    ...               "data": {"text/html": "<b>a&amp;b</b>", "text/plain": "x"}})
-    [' a&b ']
-    >>> output_texts({"output_type": "stream", "name": "stderr", "text": "w"})
-    []
-    """
-    kind = output.get("output_type")
-    if kind == "stream":
-        shown = output.get("name") == "stdout" or not shown_only
-        return [str(output.get("text", ""))] if shown else []
-    if kind == "error":
-        traceback = [str(output.get("evalue", "")), *map(str, output.get("traceback", []))]
-        return [] if shown_only else traceback
-    data = output.get("data", {})
-    if not shown_only:
-        return [
-            unescape(_TAG.sub(" ", str(value))) if mime == "text/html" else str(value)
-            for mime, value in data.items()
-            if mime.startswith("text/") or mime == "application/json"
-        ]
-    texts = []
-    if "text/html" in data:
-        texts.append(unescape(_TAG.sub(" ", str(data["text/html"]))))
-    elif "text/plain" in data:
-        texts.append(str(data["text/plain"]))
-    if "text/markdown" in data:
-        texts.append(str(data["text/markdown"]))
-    return texts
