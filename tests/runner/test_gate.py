@@ -18,6 +18,24 @@ def manifest(run_dir):
     return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
+def notebook_with(tmp_path, code: str, parameters: str, name: str):
+    """Write a two-cell notebook (a parameters cell, then ``code``) and return its path."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    cell = new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[cell, new_code_cell(code)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 def everything_written(run_dir) -> str:
     return "\n".join(
         p.read_text(encoding="utf-8", errors="replace") for p in run_dir.rglob("*") if p.is_file()
@@ -110,25 +128,13 @@ def test_approving_an_unknown_finding_is_refused(fixture_notebook, tmp_path):
 
 
 def test_internal_outputs_stay_out_of_the_report_and_the_gate(tmp_path):
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    cell = new_code_cell("visit = 1  # unused")
-    cell.metadata["tags"] = ["parameters"]
     code = (
         "import pandas as pd\n"
         "import workbench as wb\n"
         f"visits = pd.DataFrame({{'성명': ['김민준'], '주민등록번호': ['{RRN}']}})\n"
         "wb.publish(visits, 'visit_list', internal=True)"
     )
-    nb = new_notebook(cells=[cell, new_code_cell(code)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    path = tmp_path / "visits.ipynb"
-    nbformat.write(nb, path)
+    path = notebook_with(tmp_path, code, "visit = 1  # unused", "visits")
     result = run_analysis(path, out=tmp_path / "run")
     assert (result.run_dir / "internal" / "visit_list.csv").exists()
     assert RRN not in result.report.read_text(encoding="utf-8")
@@ -188,23 +194,11 @@ def test_the_report_shows_what_was_approved_and_why(fixture_notebook, tmp_path):
 def test_a_displayed_table_of_names_is_held(tmp_path):
     # Names carry no context of their own ("김민준"); the column heading 성명 says what they
     # are, so the gate reads displayed DataFrames as tables, not only as text.
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    cell = new_code_cell("n = 3")
-    cell.metadata["tags"] = ["parameters"]
     code = (
         "import pandas as pd\n"
         "pd.DataFrame({'성명': ['김민준', '이서연', '박지호'][:n], '월소득': [210, 340, 180][:n]})"
     )
-    nb = new_notebook(cells=[cell, new_code_cell(code)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    path = tmp_path / "names.ipynb"
-    nbformat.write(nb, path)
+    path = notebook_with(tmp_path, code, "n = 3", "names")
     with pytest.raises(ReleaseBlockedError):
         run_analysis(path, out=tmp_path / "run")
     m = manifest(tmp_path / "run")
