@@ -44,6 +44,9 @@ def test_a_failed_row_is_summarised_with_its_cause_and_the_others_complete(tmp_p
     assert json.loads((out / "11" / "manifest.json").read_text(encoding="utf-8"))["status"] == (
         "succeeded"
     )
+    index = pd.read_csv(out / "index.csv", encoding="utf-8-sig", dtype=str).set_index("run_id")
+    assert index.loc["99999", "cause"].startswith("WorkbenchError: 지역 코드 '99999'")
+    assert "원인" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_batch_has_help():

@@ -71,15 +71,9 @@ def _batch_progress(title: str, quiet: bool) -> Iterator[Callable[[Any], None] |
         yield update
 
 
-def _cause(message: str, width: int = 160) -> str:
-    """Return the line of a run's error message that says why (its "원인:" line if any)."""
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    line = next((x for x in lines if x.startswith("원인:")), lines[0] if lines else "")
-    line = line.removeprefix("원인:").strip()
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
 def _print_summary(result: Any) -> None:
+    from workbench.runner import short_cause
+
     done = result.count("succeeded")
     skipped = result.count("skipped")
     failed = result.count("failed")
@@ -92,7 +86,7 @@ def _print_summary(result: Any) -> None:
     for outcome in sorted(result.outcomes.values(), key=lambda o: o.number):
         if outcome.status in ("failed", "blocked"):
             label = "실패" if outcome.status == "failed" else "공개 보류"
-            cause = _cause(outcome.message)
+            cause = short_cause(outcome.message)
             out.print(
                 f"  {label} {outcome.number}행 {outcome.run_id}: {outcome.reason}"
                 + (f" — {cause}" if cause else ""),

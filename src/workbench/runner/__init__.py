@@ -24,6 +24,7 @@ _LAZY = {
     "demo": "workbench.runner._demo",
     "check_run": "workbench.runner._check",
     "load_approvals": "workbench.runner._gate",
+    "short_cause": "workbench.runner._errors",
     "BatchResult": "workbench.runner._batch",
     "run_batch": "workbench.runner._batch",
 }

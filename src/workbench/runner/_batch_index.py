@@ -23,6 +23,7 @@ from workbench._io import write_atomically
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._batch_task import RowOutcome
+from workbench.runner._errors import short_cause
 from workbench.runner._registry import Analysis
 
 __all__ = ["index_rows", "write_index"]
@@ -93,6 +94,9 @@ def _record(
         "reason": (manifest.error.reason if manifest and manifest.error else None)
         or (outcome.reason if outcome and outcome.status == "failed" else None)
         or "",
+        "cause": short_cause(manifest.error.message)
+        if manifest and manifest.error and manifest.status == "failed"
+        else (short_cause(outcome.message) if outcome and outcome.status == "failed" else ""),
         "duration_seconds": manifest.duration_seconds if manifest else None,
         "attempts": outcome.attempts if outcome else 0,
         "gate": _gate(manifest),
@@ -215,6 +219,7 @@ def _html_text(
         "run_id": "실행 ID",
         "status": "상태",
         "reason": "실패 사유",
+        "cause": "원인",
         "duration_seconds": "소요 시간(초)",
         "attempts": "실행 횟수",
         "gate": "공개 점검",

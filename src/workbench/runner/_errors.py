@@ -12,7 +12,7 @@ import nbformat
 from workbench.exceptions import WorkbenchError
 from workbench.runner._registry import INJECTED_TAG, Analysis
 
-__all__ = ["ExecutionFailedError", "describe_failure"]
+__all__ = ["ExecutionFailedError", "describe_failure", "short_cause"]
 
 
 @dataclass
@@ -88,3 +88,25 @@ def describe_failure(
         parts.append("  추적 (마지막 줄):")
         parts.extend("    " + line for line in tail)
     return "\n".join(parts), number
+
+
+def short_cause(message: str, width: int = 160) -> str:
+    r"""Return the line of a run's error message that says why, fit for a list of runs.
+
+    The ``원인:`` line if there is one, else the first line, cut to ``width``. A cause that
+    quotes personal information (an error message can hold a value of the data) is
+    replaced by a pointer to the run's manifest.
+
+    >>> short_cause("분석 실패\n  원인: ValueError: 열 '소득'이 없습니다\n  추적: ...")
+    "ValueError: 열 '소득'이 없습니다"
+    >>> short_cause("원인: ValueError: 잘못된 번호 900101-1234568")
+    '(개인정보가 들어 있어 생략합니다: 실행 폴더의 manifest.json을 보세요)'
+    """
+    from workbench.ethics import scan_text
+
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    line = next((x for x in lines if x.startswith("원인:")), lines[0] if lines else "")
+    line = line.removeprefix("원인:").strip()
+    if line and scan_text([line]):
+        return "(개인정보가 들어 있어 생략합니다: 실행 폴더의 manifest.json을 보세요)"
+    return line if len(line) <= width else line[: width - 1] + "…"
