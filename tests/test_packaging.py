@@ -1,4 +1,4 @@
-"""The built wheel carries the standard notebooks, so `workbench run NAME` works anywhere."""
+"""The built wheel carries the standard notebooks, template, course and page: they work anywhere."""
 
 import json
 import os
@@ -79,3 +79,37 @@ def test_installed_wheel_runs_a_standard_analysis_from_any_folder(tmp_path):
     manifest = json.loads((elsewhere / "run" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "succeeded"
     assert manifest["analysis"]["notebook"].startswith(str(site))
+
+    # The template, the course and the app's page come with the package too.
+    assert "workbench/app/page.ipynb" in names
+    lessons = subprocess.run(
+        [sys.executable, "-c", "from workbench import training; print(training.lessons())"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert lessons.stdout.count(str(site)) == len(
+        list((REPO / "notebooks/training").glob("0*.ipynb"))
+    )
+    new = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "new",
+            "--no-input",
+            "--option",
+            "project_name=복지 분석",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert new.returncode == 0, new.stderr
+    record = json.loads(
+        (elsewhere / "bogji-bunseog" / ".workbench" / "template.json").read_text(encoding="utf-8")
+    )
+    assert record["answers"]["project_name"] == "복지 분석"
