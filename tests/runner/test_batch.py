@@ -14,6 +14,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from workbench import samples
 from workbench.exceptions import ParameterError, RunExistsError
 from workbench.runner import find_analysis, run_analysis, run_batch
 from workbench.runner._batch_matrix import load_matrix, plan_rows
@@ -130,6 +131,18 @@ def test_batch_isolates_runs_and_matches_a_single_run(fixture_notebook, househol
 
     with pytest.raises(RunExistsError, match="--resume"):
         run_batch(notebook, matrix, out=out)
+
+    # --resume keeps runs whose inputs are unchanged, and re-runs them all once the shared
+    # file changes (same path, same parameters, new content).
+    kept = run_batch(notebook, matrix, out=out, workers=2, resume=True)
+    assert kept.count("skipped") == 4
+    samples.write("households", households_csv, encoding="cp949", n=301)
+    redone = run_batch(notebook, matrix, out=out, workers=2, resume=True)
+    assert redone.count("skipped") == 0 and redone.count("succeeded") == 4
+    assert (
+        manifest(out / "row-0001")["shared_inputs"][0]["original_sha256"]
+        != (shared["original_sha256"])
+    )
 
 
 def kill_when_held(marker_dir: Path, label: str, killed: list[int]) -> threading.Thread:

@@ -76,8 +76,33 @@ def _normal(value: Any) -> Any:
     return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
-def _complete(run_dir: Path, analysis: Analysis, row: BatchRow) -> bool:
-    """Tell whether ``resume`` keeps this run directory: complete, same notebook and parameters."""
+def _inputs_unchanged(manifest: mf.Manifest, digests: dict[str, str]) -> bool:
+    """Tell whether every input a run read still has the content it had then.
+
+    An input the batch shared as Parquet is compared through its original file. ``digests``
+    keeps each input's digest, so a file shared by all rows is hashed once.
+    """
+    from workbench.runner._inputs import input_fingerprint
+
+    shared = (manifest.model_extra or {}).get("shared_inputs") or []
+    originals = {s["path"]: (s["original_path"], s["original_sha256"]) for s in shared}
+    for record in manifest.inputs:
+        source, recorded = originals.get(record.path, (record.path, record.sha256))
+        if source not in digests:
+            try:
+                digests[source] = input_fingerprint(source)
+            except WorkbenchError:  # gone: the run cannot be kept as it is
+                digests[source] = ""
+        if digests[source] != recorded:
+            return False
+    return True
+
+
+def _complete(run_dir: Path, analysis: Analysis, row: BatchRow, digests: dict[str, str]) -> bool:
+    """Tell whether ``resume`` keeps this run directory.
+
+    Kept: complete, same notebook, same parameters, and inputs with the same content.
+    """
     try:
         manifest = mf.read_manifest(run_dir)
     except WorkbenchError:
@@ -87,6 +112,7 @@ def _complete(run_dir: Path, analysis: Analysis, row: BatchRow) -> bool:
         manifest.status in COMPLETE
         and manifest.analysis.notebook_sha256 == analysis.sha256
         and _normal(batch.get("parameters")) == _normal(row.params)
+        and _inputs_unchanged(manifest, digests)
     )
 
 
@@ -95,6 +121,7 @@ def _split_resume(
 ) -> tuple[list[BatchRow], list[BatchRow]]:
     """Return (rows to run, rows to skip); refuse folders a batch must not replace."""
     to_run, skipped, taken = [], [], []
+    digests: dict[str, str] = {}
     for row in rows:
         run_dir = out / row.run_id
         occupied = run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir()))
@@ -102,7 +129,7 @@ def _split_resume(
             to_run.append(row)
         elif not resume:
             taken.append(row.run_id)
-        elif _complete(run_dir, analysis, row):
+        elif _complete(run_dir, analysis, row, digests):
             skipped.append(row)
         elif (run_dir / mf.MANIFEST_NAME).is_file():
             to_run.append(row)  # an earlier failed or changed run: replaced
