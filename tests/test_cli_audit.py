@@ -147,3 +147,36 @@ def test_show_names_an_unreadable_line(project):
     result = invoke("audit", "show")
     assert result.exit_code == 1
     assert "line 6" in result.output
+
+
+def rewrite_whole(log: AuditLog, index: int, **changes) -> None:
+    """Edit one entry and recompute every hash after it, and the head: the chain is intact."""
+    from workbench.catalog._audit import GENESIS, entry_hash
+
+    entries = [json.loads(line) for line in log.path.read_text(encoding="utf-8").splitlines()]
+    entries[index].update(changes)
+    previous = GENESIS
+    for entry in entries:
+        entry["prev"] = previous
+        entry["hash"] = previous = entry_hash({k: v for k, v in entry.items() if k != "hash"})
+    lines = [json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries]
+    log.path.write_text("".join(lines), encoding="utf-8")
+    log._write_head(entries[-1])
+
+
+@pytest.mark.kernel
+def test_verify_with_runs_catches_a_log_rewritten_whole(project, fixture_notebook):
+    run = invoke("run", str(fixture_notebook("ok")), "--out", "runs/one", "-q")
+    assert run.exit_code == 0, run.output
+    manifest = json.loads((project.path.parents[1] / "runs/one/manifest.json").read_text("utf-8"))
+    assert manifest["audit_head"]["seq"] == 5
+
+    result = invoke("audit", "verify", "--runs", "runs")
+    assert result.exit_code == 0, result.output
+    assert "실행 기록 1건" in result.output
+
+    rewrite_whole(project, 1, purpose="다른 목적")
+    assert invoke("audit", "verify").exit_code == 0  # the chain alone cannot tell
+    result = invoke("audit", "verify", "--runs", "runs")
+    assert result.exit_code == 1
+    assert "runs/one/manifest.json" in result.output and "rewritten" in result.output

@@ -428,6 +428,11 @@ class AuditLog:
 
     # --- reading ----------------------------------------------------------------------
 
+    def head(self) -> dict[str, Any] | None:
+        """Return the head record (``seq``, ``hash`` of the last entry), or None if none."""
+        head = self._read_head()
+        return {"seq": head["seq"], "hash": head["hash"]} if head and "seq" in head else None
+
     def _read_head(self) -> dict[str, Any] | None:
         try:
             text = self.head_path.read_text(encoding="utf-8")

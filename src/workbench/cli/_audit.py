@@ -42,7 +42,17 @@ def _fail(title: str, exc: Exception) -> typer.Exit:
 
 
 @audit_app.command("verify")
-def verify_command(log: LogOption = None) -> None:
+def verify_command(
+    log: LogOption = None,
+    runs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--runs",
+            help="실행 폴더(또는 일괄 실행 폴더): 실행 기록에 남은 감사 기록 끝과 대조 "
+            "(통째로 다시 쓴 기록을 찾음; 여러 번 사용 가능)",
+        ),
+    ] = None,
+) -> None:
     """감사 기록의 해시 사슬을 검사하여 변조·삭제·삽입된 첫 항목을 알려 줍니다."""
     from workbench.exceptions import AuditError
 
@@ -52,12 +62,25 @@ def verify_command(log: LogOption = None) -> None:
             count = audit.verify()
         except AuditError as exc:
             raise _fail("감사 기록 검증 실패", exc) from None
+        if runs:
+            from workbench.runner._audit_heads import check_runs
+
+            checked, problems = check_runs(audit.path, runs)
+            if problems:
+                err.print(
+                    "[bold red]감사 기록 검증 실패[/]: 실행 기록과 맞지 않습니다", highlight=False
+                )
+                for problem in problems:
+                    err.print(f"  - {escape(problem)}", highlight=False)
+                raise typer.Exit(1)
     if count == 0:
         out.print(Text(f"감사 기록이 없습니다: {audit.path}"))
         return
     out.print(
         f"[green]감사 기록 {count}건: 변조 없음[/] ({escape(str(audit.path))})", highlight=False
     )
+    if runs:
+        out.print(f"  실행 기록 {checked}건의 감사 기록 끝과 일치합니다.", highlight=False)
 
 
 @audit_app.command("show")

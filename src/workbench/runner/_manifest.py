@@ -111,6 +111,8 @@ class Manifest(BaseModel):
     findings: list[dict[str, Any]] = []
     approvals: list[dict[str, Any]] = []
     rerun_of: str | None = None
+    # The access audit log's last entry when the run ended (runner/_audit_heads.py).
+    audit_head: dict[str, Any] | None = None
 
 
 def utc_now() -> str:

@@ -184,7 +184,10 @@ def run(
     executed_path = run_dir / NOTEBOOK_NAME
 
     def finish(status: str) -> None:
+        from workbench.runner._audit_heads import audit_head
+
         manifest.status = status  # type: ignore[assignment]
+        manifest.audit_head = audit_head()
         manifest.finished_at = mf.utc_now()
         manifest.duration_seconds = round(time.monotonic() - started, 3)
         mf.write_manifest(run_dir, manifest)
