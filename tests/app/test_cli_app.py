@@ -3,10 +3,12 @@
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -30,6 +32,29 @@ def test_the_page_is_served_on_loopback_by_this_python(tmp_path):
     assert "--port=8899" in command and "--Voila.ip=127.0.0.1" in command
     assert "--show_tracebacks=False" in command and "--no-browser" in command
     assert "--MappingKernelManager.default_kernel_name=python3" in command
+
+
+def test_the_page_accepts_uploads_of_200_mib():
+    # tornado's own limit (10 MiB) would drop the page's connection on a larger upload.
+    from voila.app import Voila
+
+    command = voila_command(Path.cwd(), 8899, open_browser=False)
+    server = Voila()
+    server.initialize([arg for arg in command[3:] if arg.startswith(("--Voila.config", "/"))])
+    assert server.tornado_settings["websocket_max_message_size"] == 200 * 1024 * 1024
+
+
+def test_a_port_in_use_is_refused_before_anything_starts(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for command in ("app", "lab"):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = str(taken.getsockname()[1])
+            result = CliRunner().invoke(app, [command, "--port", port, "--no-browser"])
+        assert result.exit_code == 2
+        assert f"포트 {port}" in result.output and "--port" in result.output
+        assert "주소:" not in result.output
 
 
 def test_the_page_notebook_only_calls_the_library():

@@ -17,8 +17,11 @@ import typer
 
 from workbench.cli._common import err, out
 
-#: Largest upload the page accepts (bytes); tornado's default would be 10 MiB.
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+#: Voilà's configuration shipped with the page: ``tornado_settings`` with the largest
+#: upload the page accepts (200 MiB; tornado's default would be 10 MiB). A file, because
+#: on the command line the key=value form passes the size as a string and the literal
+#: dict form is deprecated (and warned about) by traitlets.
+VOILA_CONFIG = Path(__file__).resolve().parents[1] / "app" / "voila.json"
 
 
 def _project() -> Path:
@@ -34,8 +37,6 @@ def _server_env(project: Path) -> dict[str, str]:
     env[PROJECT_ENV] = str(project)
     # This environment's kernelspec wins over a stale one in ~/.local/share/jupyter.
     env["JUPYTER_PREFER_ENV_PATH"] = "1"
-    # traitlets warns about the literal-dict form of tornado_settings (see voila_command).
-    env["PYTHONWARNINGS"] = "ignore:--tornado_settings=:DeprecationWarning"
     return env
 
 
@@ -57,8 +58,7 @@ def voila_command(project: Path, port: int, open_browser: bool) -> list[str]:
         "--theme=light",
         # Serve no file of the package folder (the page needs none).
         "--VoilaConfiguration.file_allowlist=^$",
-        # A literal dict: the key=value form would pass the size as a string.
-        f"--Voila.tornado_settings={{'websocket_max_message_size': {MAX_UPLOAD_BYTES}}}",
+        f"--Voila.config_file_paths={VOILA_CONFIG.parent}",
         "--MappingKernelManager.default_kernel_name=python3",
         *([] if open_browser else ["--no-browser"]),
     ]
@@ -96,7 +96,23 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def _serve(command: list[str], project: Path, what: str, url: str) -> None:
+def _check_port(port: int) -> None:
+    """Refuse a port another program holds, before the server prints anything."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            err.print(
+                f"[bold red]오류:[/] 포트 {port}을(를) 이미 다른 프로그램이 쓰고 있습니다. "
+                "--port 로 다른 번호를 고르세요 (예: --port 8870)."
+            )
+            raise typer.Exit(2) from None
+
+
+def _serve(command: list[str], project: Path, what: str, url: str, port: int) -> None:
+    _check_port(port)
     out.print(f"[bold]{what}[/] — 프로젝트: {project}")
     out.print(f"주소: {url}  (이 컴퓨터에서만 열립니다. 끝내려면 Ctrl-C)")
     try:
@@ -129,7 +145,7 @@ def app_command(port: PortOption = 8866, no_browser: NoBrowserOption = False) ->
     """코드 없이 쓰는 자동 분석 페이지를 엽니다 (파일 올리기 → 분석 고르기 → 보고서)."""
     project = _project()
     url = f"http://127.0.0.1:{port}/"
-    _serve(voila_command(project, port, not no_browser), project, "자동 분석 페이지", url)
+    _serve(voila_command(project, port, not no_browser), project, "자동 분석 페이지", url, port)
 
 
 def lab_command_cli(port: PortOption = 8888, no_browser: NoBrowserOption = False) -> None:
@@ -140,7 +156,7 @@ def lab_command_cli(port: PortOption = 8888, no_browser: NoBrowserOption = False
     # A token of our own, so that the printed address is the one that opens.
     token = secrets.token_hex(24)
     url = f"http://127.0.0.1:{port}/lab?token={token}"
-    _serve(lab_command(project, port, not no_browser, token), project, "JupyterLab", url)
+    _serve(lab_command(project, port, not no_browser, token), project, "JupyterLab", url, port)
 
 
 def register(app: typer.Typer) -> None:
