@@ -28,7 +28,9 @@ def _batch_progress(title: str, quiet: bool) -> Iterator[Callable[[Any], None] |
     )
 
     counts = {"done": 0, "failed": 0, "running": 0, "skipped": 0}
-    with Progress(
+    # The bar appears once the matrix is checked ("plan"): a refused matrix shows only
+    # its error.
+    bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -40,35 +42,37 @@ def _batch_progress(title: str, quiet: bool) -> Iterator[Callable[[Any], None] |
         TimeRemainingColumn(),
         console=err,
         transient=False,
-    ) as bar:
-        task = bar.add_task(title, total=None, done=0, failed=0, running=0)
+    )
+    task = bar.add_task(title, total=None, done=0, failed=0, running=0)
 
-        def update(event: Any) -> None:
-            if event.kind == "plan":
-                bar.update(task, total=event.total)
-                return
-            if event.kind == "settle":  # Ctrl-C on Dask: started runs finish on their workers
-                bar.console.print(
-                    "작업자에서 이미 시작된 실행이 끝나기를 기다립니다. 바로 멈추려면 Ctrl-C를 "
-                    "한 번 더 누르세요 (그 실행은 실패(interrupted)로 기록합니다)."
-                )
-                return
-            if event.kind == "start":
-                counts["running"] += 1
-            elif event.kind == "finish":
-                status = event.outcome.status
-                if status == "skipped":
-                    counts["skipped"] += 1
-                else:
-                    counts["running"] = max(counts["running"] - 1, 0)
-                key = "done" if status in ("succeeded", "skipped") else "failed"
-                counts[key] += 1
-                bar.advance(task)
-            bar.update(
-                task, done=counts["done"], failed=counts["failed"], running=counts["running"]
+    def update(event: Any) -> None:
+        if event.kind == "plan":
+            bar.update(task, total=event.total)
+            bar.start()
+            return
+        if event.kind == "settle":  # Ctrl-C on Dask: started runs finish on their workers
+            bar.console.print(
+                "작업자에서 이미 시작된 실행이 끝나기를 기다립니다. 바로 멈추려면 Ctrl-C를 "
+                "한 번 더 누르세요 (그 실행은 실패(interrupted)로 기록합니다)."
             )
+            return
+        if event.kind == "start":
+            counts["running"] += 1
+        elif event.kind == "finish":
+            status = event.outcome.status
+            if status == "skipped":
+                counts["skipped"] += 1
+            else:
+                counts["running"] = max(counts["running"] - 1, 0)
+            key = "done" if status in ("succeeded", "skipped") else "failed"
+            counts[key] += 1
+            bar.advance(task)
+        bar.update(task, done=counts["done"], failed=counts["failed"], running=counts["running"])
 
+    try:
         yield update
+    finally:
+        bar.stop()
 
 
 def _print_summary(result: Any) -> None:
