@@ -23,31 +23,19 @@ Exits 0 whether or not the goals are met; non-zero only when a command fails.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "standard" / "household_income.ipynb"
-BIN = Path(sys.executable).parent
+from _common import BIN, NOTEBOOK, ROOT, compile_workbench, run_cmd
+
 ROWS = 2_000
 LOOP_GOAL = 3.0
 POOL_GOAL = 1.4
-
-
-def check(cmd: list[str], env: dict[str, str] | None = None) -> None:
-    """Run ``cmd``; on failure print its stderr and exit."""
-    try:
-        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
-    except subprocess.CalledProcessError as exc:
-        sys.stderr.write(exc.stderr.decode("utf-8", "replace")[-4000:])
-        sys.exit(f"command failed (exit {exc.returncode}): {' '.join(cmd)}")
 
 
 def setup(work: Path, runs: int) -> tuple[Path, Path]:
@@ -57,9 +45,7 @@ def setup(work: Path, runs: int) -> tuple[Path, Path]:
 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    # An editable checkout's modules are compiled on first import (never, where
-    # PYTHONDONTWRITEBYTECODE is set): compile them as a wheel install would.
-    compileall.compile_dir(str(Path(workbench.__file__).parent), quiet=1)
+    compile_workbench()
     csv = workbench.samples.write("households", work / "households.csv", n=ROWS, seed=0)
     matrix = work / "matrix.csv"
     lines = ["run_id,data_path"] + [f"run-{i:03d},{csv.resolve()}" for i in range(runs)]
@@ -71,13 +57,13 @@ def papermill_once(csv: Path, out: Path) -> None:
     out.mkdir(parents=True)
     env = {**os.environ, "WORKBENCH_RUN_DIR": str(out)}
     cmd = [str(BIN / "papermill"), str(NOTEBOOK), str(out / "notebook.ipynb")]
-    check([*cmd, "-p", "data_path", str(csv), "-k", "python3", "--no-progress-bar"], env)
+    run_cmd([*cmd, "-p", "data_path", str(csv), "-k", "python3", "--no-progress-bar"], env)
 
 
 def way_workbench(work: Path, matrix: Path) -> float:
     start = time.perf_counter()
     cmd = [str(BIN / "workbench"), "batch", "household_income", "--matrix", str(matrix)]
-    check([*cmd, "--out", str(work / "workbench"), "-q"])
+    run_cmd([*cmd, "--out", str(work / "workbench"), "-q"])
     return time.perf_counter() - start
 
 

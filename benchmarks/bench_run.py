@@ -25,33 +25,18 @@ Exits 0 whether or not the goals are met; non-zero only when a command fails.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "standard" / "household_income.ipynb"
-BIN = Path(sys.executable).parent
+from _common import BIN, NOTEBOOK, ROOT, compile_workbench, run_cmd
+
 ROWS = 10_000
 RATIO_GOAL = 0.75
 GAP_GOAL = 1.0
-
-
-def run_cmd(cmd: list[str], env: dict[str, str] | None = None) -> float:
-    """Run ``cmd`` and return its wall time in seconds; on failure print stderr and exit."""
-    start = time.perf_counter()
-    try:
-        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
-    except subprocess.CalledProcessError as exc:
-        sys.stderr.write(exc.stderr.decode("utf-8", "replace"))
-        sys.exit(f"command failed (exit {exc.returncode}): {' '.join(cmd)}")
-    return time.perf_counter() - start
 
 
 def setup(work: Path) -> tuple[Path, Path]:
@@ -64,10 +49,7 @@ def setup(work: Path) -> tuple[Path, Path]:
 
     shutil.rmtree(work / "runs", ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
-    # pip compiles installed packages to .pyc, but an editable checkout's own modules are
-    # compiled on first import - and never, where PYTHONDONTWRITEBYTECODE is set (as on
-    # these machines), which would charge workbench ~0.15 s a run that a user never pays.
-    compileall.compile_dir(str(Path(workbench.__file__).parent), quiet=1)
+    compile_workbench()
     csv = workbench.samples.write("households", work / "households.csv", n=ROWS, seed=0)
     csv = csv.resolve()
     prepared = work / "prepared.ipynb"

@@ -30,3 +30,21 @@ def lazy_names(
         return sorted(set(vars(sys.modules[package])) | set(names))
 
     return __getattr__, __dir__
+
+
+#: Modules our own processes never use but would import at a cost: jsonschema (under
+#: nbformat) imports ``rfc3987_syntax`` when it is installed -- JupyterLab's dependencies
+#: install it -- only to check the "iri" formats that notebook schemas never use, and that
+#: module builds a grammar at import: about 1.7 s on every command.
+UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_unused_imports() -> None:
+    """Make importing :data:`UNUSED_IMPORTS` fail fast in this process (only in ours).
+
+    Called by the ``workbench`` command and the app's page kernel, never on import of
+    ``workbench``: an analyst's own kernel keeps every module it may want. jsonschema
+    imports the module inside ``suppress(ImportError)``, so its other checks are kept.
+    """
+    for name in UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]

@@ -317,8 +317,10 @@ def show_page(project: str | os.PathLike[str] | None = None) -> Page | None:
     """
     from IPython.display import display
 
+    from workbench._lazy import skip_unused_imports
     from workbench.config import find_project
 
+    skip_unused_imports()  # this kernel is the page's own (see workbench._lazy)
     root = Path(project or os.environ.get(PROJECT_ENV) or find_project() or Path.cwd())
     os.chdir(root)
     # A skipped notebook or a library warning goes to the log, not onto the page.

@@ -249,6 +249,9 @@ def main(args: list[str] | None = None) -> None:
     its output is flushed: every file is closed and every kernel reaped by then, and
     interpreter teardown of pandas, matplotlib and friends costs about 0.2 s a command.
     """
+    from workbench._lazy import skip_unused_imports
+
+    skip_unused_imports()
     argv = join_param_pairs(list(sys.argv[1:] if args is None else args))
     code: int = 0
     try:
