@@ -8,7 +8,6 @@ matter. :func:`read_table` hides those differences and keeps identifiers as text
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import json
 import os
@@ -22,6 +21,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from workbench import samples
+from workbench.catalog._headers import _BOM, _SNIFF_CHARS, _sniff_delimiter
 from workbench.catalog._sources import existing_file, is_sample_uri, parse_sample_uri
 from workbench.catalog._transcode import _mostly_hangul
 from workbench.exceptions import DataReadError, ParameterError
@@ -30,9 +30,6 @@ __all__ = ["read_table"]
 
 # Tried in order when no encoding is given; charset-normalizer's guess comes last.
 _ENCODINGS_TRIED = ("utf-8", "cp949")
-_DELIMITERS = (",", "\t", ";", "|")
-_SNIFF_CHARS = 64 * 1024
-_BOM = "\ufeff"
 _T = TypeVar("_T")
 
 # Column names that mark identifiers: 법정동코드, 주민등록번호, 가구ID, user_id, userId,
@@ -271,27 +268,6 @@ def _read_delimited(path: Path, *, sheet: object, encoding: str | None) -> pd.Da
     return frame
 
 
-def _sniff_delimiter(sample: str, default: str) -> str:
-    """Pick the delimiter that splits the sample's lines into the most consistent fields."""
-    lines = sample.splitlines()
-    if len(sample) == _SNIFF_CHARS and len(lines) > 1:
-        lines = lines[:-1]  # the last line may be cut off
-    lines = [line for line in lines if line.strip()][:50]
-    best, best_score = default, (0.0, 1)
-    for delimiter in _DELIMITERS:
-        try:
-            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        except csv.Error:
-            continue
-        if not widths or widths[0] < 2:
-            continue
-        # Share of rows as wide as the header first, then the header's width.
-        score = (sum(w == widths[0] for w in widths) / len(widths), widths[0])
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
 def _read_excel(
     path: Path, *, sheet: str | int | None, encoding: str | None, header_rows: int | None
 ) -> pd.DataFrame:
@@ -528,28 +504,3 @@ _READERS: dict[str, Callable[..., pd.DataFrame]] = {
     ".json": _read_json,
     ".jsonl": _read_json,
 }
-
-
-def column_names(path: str | os.PathLike[str]) -> list[str]:
-    """Return a file's column names, reading as little as the format allows.
-
-    A CSV/TSV is read only up to its header line (encoding detected on its first
-    megabyte); Parquet only its schema; Excel and JSON are read whole.
-    """
-    from workbench.catalog._transcode import detect_encoding
-
-    file = existing_file(path)
-    suffix = file.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        encoding = detect_encoding(file)
-        with file.open(encoding=encoding, errors="replace", newline="") as stream:
-            sample = stream.read(_SNIFF_CHARS)
-        default = "\t" if suffix == ".tsv" else ","
-        delimiter = _sniff_delimiter(sample, default)
-        header = next(csv.reader(sample.splitlines()[:1], delimiter=delimiter), [])
-        return [name.strip().lstrip(_BOM) for name in header]
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        return list(pq.read_schema(file).names)
-    return [str(c) for c in read_table(file).columns]

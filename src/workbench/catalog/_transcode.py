@@ -157,7 +157,8 @@ def text_layout(
     flattened as Excel's (``2024`` over ``인구`` -> ``2024_인구``), a filled cell followed by
     blank ones counting as one merged cell.
     """
-    from workbench.catalog._readers import _flatten_header, _sniff_delimiter, _unique
+    from workbench.catalog._headers import _sniff_delimiter
+    from workbench.catalog._readers import _flatten_header, _unique
 
     with path.open("rb") as stream:
         raw = stream.read(64 * 1024)

@@ -79,7 +79,7 @@ def _available_columns(value: str) -> list[str] | None:
     if is_catalog_uri(value):
         entry = _catalog()[value[len(CATALOG_SCHEME) :]]
         return list(entry.columns) or None
-    from workbench.catalog._readers import column_names
+    from workbench.catalog._headers import column_names
 
     return column_names(value)
 
