@@ -199,6 +199,16 @@ def _notebook_findings(executed: nbformat.NotebookNode) -> list[Any]:
     return findings
 
 
+def warm_up() -> None:
+    """Import and compile what the gate uses (pandas, scanner, table reader) ahead of it."""
+    import pandas  # noqa: F401 - published tables are read with it
+
+    from workbench.ethics import scan_output
+
+    table = "<table><thead><tr><th>성명</th></tr></thead><tr><td>김민준</td></tr></table>"
+    scan_output({"output_type": "display_data", "data": {"text/html": table}})
+
+
 def check_outputs(
     run_dir: Path, executed: nbformat.NotebookNode, approvals: list[Approval] | None = None
 ) -> GateReport:

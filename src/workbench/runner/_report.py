@@ -8,10 +8,12 @@ cells tagged ``remove-cell``) removed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
 import threading
+from collections.abc import Callable
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -180,8 +182,15 @@ def _warm_up() -> None:
         pass
 
 
-def start_warm_up() -> threading.Thread:
-    """Prepare the report exporter in a background thread while a notebook runs."""
-    thread = threading.Thread(target=_warm_up, name="workbench-report-warm-up", daemon=True)
+def start_warm_up(*more: Callable[[], None]) -> threading.Thread:
+    """Prepare the report exporter, then ``more``, in a background thread while a notebook runs."""
+
+    def warm_up() -> None:
+        _warm_up()
+        for step in more:
+            with contextlib.suppress(Exception):  # the real step reports any problem
+                step()
+
+    thread = threading.Thread(target=warm_up, name="workbench-report-warm-up", daemon=True)
     thread.start()
     return thread

@@ -199,11 +199,13 @@ def run(
     try:
         from workbench.runner._engine import execute
         from workbench.runner._gate import blocked_message, check_outputs, hold_results
+        from workbench.runner._gate import warm_up as warm_up_gate
         from workbench.runner._report import start_warm_up, write_report
 
-        # nbconvert's first export pays for imports and template compilation; do that
-        # while the kernel computes (this process only waits on it meanwhile).
-        start_warm_up()
+        # nbconvert's first export and the gate's first check pay for imports (pandas
+        # among them) and for compiling templates and patterns; do that while the kernel
+        # computes (this process only waits on it meanwhile).
+        start_warm_up(warm_up_gate)
         executed = execute(
             notebook if notebook is not None else analysis.path,
             executed_path,
