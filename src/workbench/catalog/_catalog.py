@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench import config
-from workbench.catalog._filters import Filter, normalize_where
+from workbench.catalog._filters import Filter, normalize_aggregations, normalize_where
 from workbench.catalog._model import (
     CatalogFile,
     Connection,
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["Catalog", "open_catalog"]
 
 SAMPLE_CATALOG = Path(__file__).resolve().parent.parent / "samples" / "catalog.yml"
-_AGGREGATES = ("count", "sum", "mean", "min", "max", "median", "std", "nunique")
 _SENSITIVITY_KO = {
     "public": "공개",
     "internal": "내부",
@@ -215,15 +214,7 @@ class Catalog(Mapping[str, DatasetEntry]):
         >>> cat.aggregate("population", ["연도"], {"인구": ["sum", "mean"]}).columns.tolist()
         ['연도', '인구_sum', '인구_mean']
         """
-        aggs = {c: [v] if isinstance(v, str) else list(v) for c, v in values.items()}
-        for column, functions in aggs.items():
-            for function in functions:
-                if function not in _AGGREGATES:
-                    raise ParameterError(
-                        f"Unknown aggregate '{function}' for '{column}'. "
-                        f"Use one of: {', '.join(_AGGREGATES)}.",
-                        parameter="values",
-                    )
+        aggs = normalize_aggregations(values, "values")
         used = [*by, *aggs]
         entry, granted, filters = self._prepare(name, purpose, used, where)
         frame = self._engine(entry).aggregate(

@@ -13,9 +13,19 @@ from typing import Any
 
 from workbench.exceptions import ParameterError
 
-__all__ = ["OPERATORS", "Filter", "normalize_where", "quote_identifier", "to_sql"]
+__all__ = [
+    "AGGREGATES",
+    "OPERATORS",
+    "Filter",
+    "normalize_aggregations",
+    "normalize_where",
+    "quote_identifier",
+    "to_sql",
+]
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "between", "is null", "is not null")
+#: Aggregates that ``Catalog.aggregate`` and ``roll_up`` accept, by name.
+AGGREGATES = ("count", "sum", "mean", "min", "max", "median", "std", "nunique")
 _SQL = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
@@ -116,3 +126,23 @@ def to_sql(filters: list[Filter], placeholder: str = "?") -> tuple[str, list[Any
         else:
             parts.append(f"{col} {f.op.upper()}")
     return " AND ".join(parts) or "TRUE", params
+
+
+def normalize_aggregations(
+    values: Mapping[str, str | Iterable[str]], parameter: str
+) -> dict[str, list[str]]:
+    """Return ``column -> [aggregate, ...]``; raise naming an unknown aggregate.
+
+    >>> normalize_aggregations({"인구": "sum", "가구": ["mean", "max"]}, "values")
+    {'인구': ['sum'], '가구': ['mean', 'max']}
+    """
+    aggs = {c: [v] if isinstance(v, str) else list(v) for c, v in values.items()}
+    for column, functions in aggs.items():
+        for function in functions:
+            if function not in AGGREGATES:
+                raise ParameterError(
+                    f"Unknown aggregate '{function}' for '{column}'. "
+                    f"Use one of: {', '.join(AGGREGATES)}.",
+                    parameter=parameter,
+                )
+    return aggs

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import samples
+from workbench.catalog._filters import normalize_aggregations
 from workbench.exceptions import ParameterError, SchemaError
 
 __all__ = [
@@ -51,7 +52,6 @@ FORMER_CODES = {
     "45": ("52", "전라북도 became 전북특별자치도 on 2024-01-18"),
     "47720": ("27720", "군위군 moved from 경상북도 to 대구광역시 on 2023-07-01"),
 }
-_AGGREGATES = ("count", "sum", "mean", "min", "max", "median", "std", "nunique")
 _SEPARATORS = r"[\s\-_./]"
 _WHAT = {
     "sido": "2-digit 시도 codes",
@@ -364,16 +364,8 @@ def roll_up(
     >>> roll_up(df, "법정동코드", "local", {"인구": "sum"}).values.tolist()
     [['27720', '대구광역시', '군위군', 1, 5], ['41110', '경기도', '수원시', 2, 30]]
     """
-    aggs = {c: [v] if isinstance(v, str) else list(v) for c, v in (aggregations or {}).items()}
-    _require(frame, [code_column, *aggs], "frame")
-    for column, functions in aggs.items():
-        for function in functions:
-            if function not in _AGGREGATES:
-                raise ParameterError(
-                    f"Unknown aggregate '{function}' for '{column}'. "
-                    f"Use one of: {', '.join(_AGGREGATES)}.",
-                    parameter="aggregations",
-                )
+    _require(frame, [code_column, *(aggregations or {})], "frame")
+    aggs = normalize_aggregations(aggregations or {}, "aggregations")
     lengths = {"sido": [2, 5, 10], "sigungu": [5, 10], "local": [5, 10]}
     for parameter, value, choices in (("level", level, lengths), ("unknown", unknown, _UNKNOWN)):
         if value not in choices:
