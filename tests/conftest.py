@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +26,46 @@ def fixture_notebook(tmp_path: Path):
         return target
 
     return copy
+
+
+@pytest.fixture
+def held_batch(tmp_path: Path, fixture_notebook):
+    """Start `workbench batch` in a subprocess on rows whose runs hold (sleep 60 s).
+
+    ``start(rows, running, *options, out=...)`` returns ``(process, markers)`` once
+    ``running`` kernels have written their pid into ``markers``. Teardown kills the batch
+    if it is still alive, and any held kernel left behind.
+    """
+    started: list[tuple[subprocess.Popen[str], Path]] = []
+
+    def start(rows: int, running: int, *options: str, out: Path):
+        markers = tmp_path / "markers"
+        markers.mkdir()
+        lines = "".join(f"r{i},r{i},true,{markers}\n" for i in range(rows))
+        matrix = tmp_path / "m.csv"
+        matrix.write_text("run_id,label,hold,marker_dir\n" + lines, encoding="utf-8")
+        notebook = str(fixture_notebook("batch_probe"))
+        command = [sys.executable, "-m", "workbench", "batch", notebook, "--matrix", str(matrix)]
+        process = subprocess.Popen(
+            [*command, "--out", str(out), *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append((process, markers))
+        deadline = time.monotonic() + 120
+        while len(list(markers.glob("*.pid"))) < running and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return process, markers
+
+    yield start
+    for process, markers in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for marker in markers.glob("*.pid"):  # a held kernel would sleep on
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(marker.read_text()), signal.SIGKILL)
 
 
 @pytest.fixture

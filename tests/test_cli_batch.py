@@ -6,9 +6,6 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
-import time
 
 import pandas as pd
 import pytest
@@ -95,30 +92,11 @@ def test_all_243_local_governments_run_and_are_listed_with_working_links(tmp_pat
 
 
 @pytest.mark.kernel
-def test_ctrl_c_leaves_every_run_complete_or_marked_failed(fixture_notebook, tmp_path):
-    notebook = fixture_notebook("batch_probe")
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    rows = "".join(f"r{i},r{i},true,{markers}\n" for i in range(5))
-    matrix = tmp_path / "m.csv"
-    matrix.write_text("run_id,label,hold,marker_dir\n" + rows, encoding="utf-8")
+def test_ctrl_c_leaves_every_run_complete_or_marked_failed(held_batch, tmp_path):
     out = tmp_path / "batch"
-    command = [sys.executable, "-m", "workbench", "batch", str(notebook), "--matrix", str(matrix)]
-    process = subprocess.Popen(
-        [*command, "--out", str(out), "--workers", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while len(list(markers.glob("*.pid"))) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        process.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    process, markers = held_batch(5, 2, "--workers", "2", out=out)
+    process.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends
+    _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "중단됨" in stderr
     run_dirs = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith("_")]

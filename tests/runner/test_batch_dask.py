@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -132,37 +131,15 @@ def test_an_unreachable_scheduler_is_one_clear_error(fixture_notebook, tmp_path,
 
 
 @pytest.mark.kernel
-def test_ctrl_c_on_dask_leaves_no_run_marked_running(cluster, fixture_notebook, tmp_path):
+def test_ctrl_c_on_dask_leaves_no_run_marked_running(cluster, held_batch, tmp_path):
     address, _workers = cluster
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    rows = "".join(f"r{i},r{i},true,{markers}\n" for i in range(4))
-    matrix = tmp_path / "m.csv"
-    matrix.write_text("run_id,label,hold,marker_dir\n" + rows, encoding="utf-8")
     out = tmp_path / "shared-storage" / "batch"
-    notebook = str(fixture_notebook("batch_probe"))
-    command = [sys.executable, "-m", "workbench", "batch", notebook, "--matrix", str(matrix)]
-    process = subprocess.Popen(
-        [*command, "--out", str(out), "--scheduler", address],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while len(list(markers.glob("*.pid"))) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        process.send_signal(signal.SIGINT)  # the workers' runs go on: the batch waits...
-        time.sleep(3)
-        waited = process.poll() is None
-        process.send_signal(signal.SIGINT)  # ...until a second Ctrl-C
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        for marker in markers.glob("*.pid"):  # the held kernels would sleep on
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(marker.read_text()), signal.SIGKILL)
+    process, _markers = held_batch(4, 2, "--scheduler", address, out=out)
+    process.send_signal(signal.SIGINT)  # the workers' runs go on: the batch waits...
+    time.sleep(3)
+    waited = process.poll() is None
+    process.send_signal(signal.SIGINT)  # ...until a second Ctrl-C
+    _, stderr = process.communicate(timeout=60)
     assert waited and process.returncode == 130, stderr
     assert "한 번 더 누르세요" in stderr
     run_dirs = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith("_")]
