@@ -15,6 +15,7 @@ __all__ = [
     "audit_log_path",
     "cache_dir",
     "catalog_files",
+    "current_user",
     "ethics_file",
     "find_project",
     "local_catalog_file",
@@ -67,3 +68,13 @@ def cache_dir(project: Path | None = None) -> Path:
     """Return where transcoded inputs are cached (``$WORKBENCH_CACHE_DIR`` wins)."""
     override = os.environ.get(CACHE_DIR_ENV)
     return Path(override) if override else _root(project) / STATE_DIR / "cache"
+
+
+def current_user() -> str:
+    """Return who is running workbench (recorded in the audit log and in approvals)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return os.environ.get("USER", "unknown")

@@ -8,7 +8,6 @@ access rules from the project's ethics record, and an audit log of every access.
 from __future__ import annotations
 
 import difflib
-import getpass
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html import escape
@@ -24,6 +23,7 @@ from workbench.catalog._model import (
     load_catalog_file,
     merge_catalogs,
 )
+from workbench.config import current_user
 from workbench.exceptions import CatalogError, ParameterError
 
 if TYPE_CHECKING:
@@ -302,20 +302,13 @@ class Catalog(Mapping[str, DatasetEntry]):
         from workbench.catalog._audit import AuditLog, frame_sha256
 
         AuditLog(config.audit_log_path(self.project)).append(
-            user=self.user or _user(),
+            user=self.user or current_user(),
             dataset=entry.name,
             purpose=purpose or "",
             columns=list(columns) if columns is not None else [str(c) for c in frame.columns],
             rows=len(frame),
             sha256=frame_sha256(frame),
         )
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return os.environ.get("USER", "unknown")
 
 
 def open_catalog(

@@ -9,7 +9,6 @@ approves it, with a reason; approvals are recorded in the manifest.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 import nbformat
 
 from workbench._io import read_yaml
+from workbench.config import current_user
 from workbench.exceptions import ParameterError
 from workbench.runner._manifest import utc_now
 from workbench.runner.results import PUBLISHED_INDEX
@@ -61,13 +61,6 @@ class GateReport:
         return [{**f.to_dict(), "approved": f.id in self.approvals} for f in self.findings]
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return os.environ.get("USER", "unknown")
-
-
 def load_approvals(
     ids: list[str] | None = None,
     reason: str | None = None,
@@ -81,7 +74,7 @@ def load_approvals(
     if ids:
         if not reason or not reason.strip():
             raise ParameterError("--approve needs --reason: say why the finding may be released.")
-        found += [Approval(i, reason.strip(), _user(), utc_now()) for i in ids]
+        found += [Approval(i, reason.strip(), current_user(), utc_now()) for i in ids]
     if approvals_file is not None:
         path = Path(approvals_file)
         data = read_yaml(path, ParameterError) or []
@@ -90,7 +83,7 @@ def load_approvals(
         for n, item in enumerate(data, start=1):
             if not isinstance(item, dict) or not item.get("id") or not item.get("reason"):
                 raise ParameterError(f"{path}: entry {n} needs both 'id' and 'reason'.")
-            by = str(item.get("by") or _user())
+            by = str(item.get("by") or current_user())
             found.append(Approval(str(item["id"]), str(item["reason"]), by, utc_now()))
     return found
 
