@@ -90,7 +90,7 @@ def test_existing_run_directory_is_not_overwritten(kernel_starts, tmp_path):
     (out / "manifest.json").write_text("{}", encoding="utf-8")
     result = invoke("run", "profile", "--out", str(out))
     assert result.exit_code == 2
-    assert "already exists" in result.output and "--force" in result.output
+    assert "이미 파일이 들어 있습니다" in result.output and "--force" in result.output
     assert (out / "manifest.json").read_text(encoding="utf-8") == "{}"
 
 
@@ -100,7 +100,7 @@ def test_force_never_deletes_a_folder_that_is_not_a_run(kernel_starts, tmp_path)
     (out / "notes.txt").write_text("소중한 메모", encoding="utf-8")
     result = invoke("run", "profile", "--out", str(out), "--force")
     assert result.exit_code == 2
-    assert "not a run directory" in result.output
+    assert "workbench가 만든 실행 폴더가 아닙니다" in result.output
     assert (out / "notes.txt").read_text(encoding="utf-8") == "소중한 메모"
 
 

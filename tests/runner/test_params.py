@@ -77,7 +77,7 @@ def test_params_file_errors_name_the_file_and_line(ok, tmp_path):
     listing.write_text("- 1\n- 2\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="mapping"):
         resolve_parameters(ok, params_file=listing)
-    with pytest.raises(ParameterError, match="not found"):
+    with pytest.raises(ParameterError, match="찾을 수 없습니다"):
         resolve_parameters(ok, params_file=tmp_path / "missing.yaml")
     wrong_type = tmp_path / "wrong.yaml"
     wrong_type.write_text("rows: many\n", encoding="utf-8")

@@ -19,7 +19,15 @@ from workbench import __version__
 from workbench.cli import _app, _batch, _project
 from workbench.cli._audit import audit_app
 from workbench.cli._catalog import catalog_app
-from workbench.cli._common import app, err, handle_errors, out, progress_bar, state
+from workbench.cli._common import (
+    app,
+    err,
+    handle_errors,
+    out,
+    progress_bar,
+    secret_prompt,
+    state,
+)
 from workbench.cli._scan import scan_command
 
 app.add_typer(catalog_app, name="catalog")
@@ -109,6 +117,16 @@ ApproveOption = Annotated[
     typer.Option("--approve", help="공개를 승인할 점검 항목 ID (여러 번 사용 가능; --reason 필요)"),
 ]
 ReasonOption = Annotated[str | None, typer.Option("--reason", help="승인 사유")]
+SecretOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--secret",
+        "-s",
+        metavar="NAME",
+        help="비밀 매개변수 NAME의 값을 환경변수 $NAME에서 읽음 (없으면 터미널에서 물어봄; "
+        "여러 번 사용 가능). 값은 어떤 파일에도 남지 않습니다.",
+    ),
+]
 ApprovalsFileOption = Annotated[
     Path | None, typer.Option("--approvals", help="승인 목록 YAML 파일 (id, reason)")
 ]
@@ -150,13 +168,14 @@ def run_command(
     ] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="실행 폴더")] = None,
     timeout: Annotated[
-        float | None, typer.Option("--timeout", min=0.1, help="실행 전체 제한 시간(초)")
+        float | None, typer.Option("--timeout", help="실행 전체 제한 시간(초)")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="기존 실행 폴더를 덮어씀")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
     approve: ApproveOption = None,
     reason: ReasonOption = None,
     approvals_file: ApprovalsFileOption = None,
+    secret: SecretOption = None,
 ) -> None:
     """표준 분석을 실행하여 보고서(report.html), 결과 표, 실행 기록(manifest.json)을 만듭니다."""
     from workbench.runner import load_approvals, run_analysis
@@ -172,6 +191,8 @@ def run_command(
             timeout=timeout,
             progress=progress,
             approvals=approvals,
+            secret_names=secret or (),
+            prompt=secret_prompt,
         )
     _print_run(result)
 
@@ -201,17 +222,25 @@ def rerun_command(
     ] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="새 실행 폴더")] = None,
     timeout: Annotated[
-        float | None, typer.Option("--timeout", min=0.1, help="제한 시간(초)")
+        float | None, typer.Option("--timeout", help="제한 시간(초)")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="기존 실행 폴더를 덮어씀")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
+    secret: SecretOption = None,
 ) -> None:
     """기록된 노트북 버전, 매개변수, 입력으로 다시 실행하고 (--verify) 결과를 대조합니다."""
     from workbench.runner import rerun
 
     with handle_errors(), progress_bar("재실행", quiet) as progress:
         result = rerun(
-            manifest, out=out_dir, force=force, verify=verify, timeout=timeout, progress=progress
+            manifest,
+            out=out_dir,
+            force=force,
+            verify=verify,
+            timeout=timeout,
+            progress=progress,
+            secret_names=secret or (),
+            prompt=secret_prompt,
         )
     _print_run(result.run)
     if not verify:

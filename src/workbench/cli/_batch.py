@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from workbench.cli._common import err, handle_errors, out
+from workbench.cli._common import err, handle_errors, out, secret_prompt
 
 
 @contextlib.contextmanager
@@ -114,7 +114,7 @@ def batch_command(
     ] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="일괄 실행 폴더")] = None,
     timeout: Annotated[
-        float | None, typer.Option("--timeout", min=0.1, help="실행 하나의 제한 시간(초)")
+        float | None, typer.Option("--timeout", help="실행 하나의 제한 시간(초)")
     ] = None,
     retries: Annotated[
         int,
@@ -124,6 +124,16 @@ def batch_command(
         bool, typer.Option("--resume", help="완료된 실행은 건너뛰고 나머지만 실행")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
+    secret: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--secret",
+            "-s",
+            metavar="NAME",
+            help="비밀 매개변수 NAME을 환경변수 $NAME에서 읽음 (Dask에서는 각 작업 노드의 "
+            "환경변수). 값은 어떤 파일에도 남지 않습니다.",
+        ),
+    ] = None,
 ) -> None:
     """표준 분석을 매개변수 표의 행마다 실행하고, 전체 목록(index.html, index.csv)을 만듭니다."""
     from workbench.runner import run_batch
@@ -140,6 +150,8 @@ def batch_command(
                 retries=retries,
                 resume=resume,
                 progress=progress,
+                secret_names=secret or (),
+                prompt=secret_prompt,
             )
     except KeyboardInterrupt:
         err.print(

@@ -67,6 +67,21 @@ def handle_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def secret_prompt(name: str) -> str:
+    """Ask for a secret parameter's value on the terminal (never echoed); refuse otherwise."""
+    import sys
+
+    from workbench.exceptions import ParameterError
+
+    if not sys.stdin.isatty():
+        raise ParameterError(
+            f"-s {name}: 환경변수 {name}이(가) 설정되어 있지 않고, 입력을 물어볼 터미널도 "
+            f"없습니다. export {name}='…' 후 다시 실행하세요.",
+            parameter=name,
+        )
+    return str(typer.prompt(f"비밀 매개변수 {name}", hide_input=True, err=True))
+
+
 @contextlib.contextmanager
 def progress_bar(title: str, quiet: bool) -> Iterator[Any]:
     """Show a Rich progress bar over the notebook's cells, on stderr."""

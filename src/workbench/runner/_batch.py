@@ -13,7 +13,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -216,10 +216,11 @@ def _run_local(
     out: Path,
     emit: Callable[[str, RowSpec, RowOutcome | None], None],
     index: _Index,
+    secrets: dict[str, str] | None = None,
 ) -> None:
     """Run rows on this machine: ``workers`` threads, each driving one kernel at a time."""
     from workbench.runner._batch_pool import STANDARD_LIBRARIES, KernelPool, notebook_imports
-    from workbench.runner._run import KERNEL_LOG_NAME
+    from workbench.runner._rundir import KERNEL_LOG
 
     preload = list(dict.fromkeys([*notebook_imports(analysis), *STANDARD_LIBRARIES]))
     pool = KernelPool(workers + 1, preload, out / "_kernels", len(specs))
@@ -228,16 +229,16 @@ def _run_local(
     def task(spec: RowSpec) -> RowOutcome:
         claimed: list[Any] = []
 
-        def factory(run_dir: Path) -> Any:
+        def factory(run_dir: Path, env: Mapping[str, str]) -> Any:
             if cancelled.is_set():
                 raise RuntimeError("the batch was interrupted")
-            kernel = pool.claim(run_dir, KERNEL_LOG_NAME)
+            kernel = pool.claim(run_dir, KERNEL_LOG, env)
             claimed.append(kernel)
             return kernel
 
         emit("start", spec, None)
         try:
-            return execute_row(spec, factory, cancelled)
+            return execute_row(spec, factory, cancelled, secrets)
         finally:
             for kernel in claimed:
                 pool.release(kernel)
@@ -285,6 +286,9 @@ def run_batch(
     retries: int = 0,
     resume: bool = False,
     progress: Callable[[BatchEvent], None] | None = None,
+    secret_names: Iterable[str] = (),
+    secrets: Mapping[str, str] | None = None,
+    prompt: Callable[[str], str] | None = None,
 ) -> BatchResult:
     """Run a standard analysis once per row of ``matrix``; write runs and an index.
 
@@ -316,6 +320,9 @@ def run_batch(
         run the others.
     progress : callable, optional
         Called with a :class:`BatchEvent` as rows start and finish.
+    secret_names, secrets, prompt
+        Secret parameters, as for :func:`workbench.runner.run_analysis`. On a Dask cluster
+        each worker reads them from its own environment (they never travel to it).
 
     Returns
     -------
@@ -330,8 +337,13 @@ def run_batch(
     KeyboardInterrupt
         After marking every started run failed (interrupted) and writing the index.
     """
+    from workbench.runner._limits import check_timeout
+    from workbench.runner._secrets import resolve_secrets
+
     analysis = find_analysis(name_or_path)
+    timeout = check_timeout(timeout)
     rows = plan_rows(analysis, load_matrix(matrix), os.fspath(matrix))
+    secret_values = resolve_secrets(analysis, secret_names, secrets, prompt=prompt)
     base = Path(out).expanduser().resolve() if out is not None else _default_out(analysis.name)
     to_run, skipped = _split_resume(analysis, rows, base, resume)
     base.mkdir(parents=True, exist_ok=True)
@@ -340,6 +352,8 @@ def run_batch(
 
     shared = share_inputs(analysis, to_run, base) if to_run else []
     specs = _specs(analysis, to_run, given, shared, base, timeout, retries)
+    for spec in specs:
+        spec.secrets = sorted(secret_values)
     index = _Index(analysis, rows, base)
     by_id = {row.run_id: row for row in rows}
 
@@ -361,7 +375,8 @@ def run_batch(
 
             run_on_dask(scheduler, specs, emit, index.add)
         elif specs:
-            _run_local(analysis, specs, workers or os.cpu_count() or 1, base, emit, index)
+            cores = workers or os.cpu_count() or 1
+            _run_local(analysis, specs, cores, base, emit, index, secret_values)
     finally:
         index.write(final=True)
     return BatchResult(base, rows, index.outcomes)

@@ -21,6 +21,7 @@ from typing import Any
 from workbench._io import read_yaml
 from workbench.exceptions import ParameterError, WorkbenchError
 from workbench.runner._inputs import resolve_inputs
+from workbench.runner._limits import CONFIG_LIMIT, regular_file
 from workbench.runner._params import resolve_parameters
 from workbench.runner._registry import Analysis
 
@@ -107,9 +108,7 @@ def load_matrix(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     ParameterError
         For a missing, unreadable or empty file, or an unsupported suffix.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"Matrix file not found: {path.resolve()}")
+    path = regular_file(Path(path), "실행 목록(matrix) 파일", limit=CONFIG_LIMIT, option="--matrix")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(path)

@@ -20,7 +20,7 @@ import os
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +39,10 @@ READY_TIMEOUT = 120.0
 
 
 def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Return a pooled kernel's environment: the one ``_run`` gives, less the run dir."""
-    env = dict(os.environ if base is None else base)
-    env.pop(RUN_DIR_ENV, None)
-    env["PYTHONHASHSEED"] = "0"  # as in _run._kernel_env: reproducible ordering
-    env.setdefault("SOURCE_DATE_EPOCH", "0")
-    env.pop("MPLBACKEND", None)
-    return env
+    """Return a pooled kernel's environment: a run's, without its folder (set on claim)."""
+    from workbench.runner._kernel import kernel_env as run_kernel_env
+
+    return run_kernel_env(None, base=base)
 
 
 def notebook_imports(analysis: Analysis) -> list[str]:
@@ -156,16 +153,20 @@ class WarmKernel(Kernel):
         finally:
             self.ready.set()
 
-    def adopt(self, run_dir: Path, log_name: str) -> None:
-        """Bind the kernel to ``run_dir``: its log and ``WORKBENCH_RUN_DIR``."""
+    def adopt(self, run_dir: Path, log_name: str, env: Mapping[str, str] | None = None) -> None:
+        """Bind the kernel to ``run_dir``: its log, ``WORKBENCH_RUN_DIR`` and ``env``.
+
+        ``env`` (the run's secrets) is sent as code that is executed silently: never stored
+        in the kernel's history, never in a notebook.
+        """
         # A rename keeps the kernel's open log handle valid (same file system: both
         # live under the batch's output folder).
         with contextlib.suppress(OSError):
             os.replace(self.log_path, run_dir / log_name)
         self.ready.wait(READY_TIMEOUT)
-        code = (
-            f"import os as _wb_os\n_wb_os.environ[{RUN_DIR_ENV!r}] = {str(run_dir)!r}\ndel _wb_os"
-        )
+        values = {RUN_DIR_ENV: str(run_dir), **dict(env or {})}
+        sets = "".join(f"_wb_os.environ[{k!r}] = {v!r}\n" for k, v in values.items())
+        code = f"import os as _wb_os\n{sets}del _wb_os"
         if not _Client(self).run_silently(code, READY_TIMEOUT):
             raise RuntimeError("the pre-started kernel did not answer")
 
@@ -273,7 +274,7 @@ class KernelPool:
                     self.budget = 0
             self._wanted.notify_all()
 
-    def claim(self, run_dir: Path, log_name: str) -> Kernel:
+    def claim(self, run_dir: Path, log_name: str, env: Mapping[str, str] | None = None) -> Kernel:
         """Return a kernel bound to ``run_dir``, waiting for a pre-started one if any."""
         with self._wanted:
             while not self._ready and self.budget > 0 and not self._closed:
@@ -286,7 +287,7 @@ class KernelPool:
             kernel = self._start()
             kernel.warm()
         try:
-            kernel.adopt(run_dir, log_name)
+            kernel.adopt(run_dir, log_name, env)
         except BaseException:
             self.release(kernel)
             raise

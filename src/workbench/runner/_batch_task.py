@@ -7,7 +7,7 @@ the batch records the reason and goes on with the other rows.
 
 from __future__ import annotations
 
-import shutil
+import contextlib
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -16,6 +16,7 @@ from typing import Any
 
 from workbench.exceptions import ReleaseBlockedError, RunFailedError, WorkbenchError
 from workbench.runner import _manifest as mf
+from workbench.runner._rundir import RunDir
 
 __all__ = ["TRANSIENT_REASONS", "RowOutcome", "RowSpec", "execute_row"]
 
@@ -41,6 +42,9 @@ class RowSpec:
     timeout: float | None = None
     retries: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # Names of secret parameters; their values never travel in a spec: they come from
+    # the running process (this machine) or the worker's own environment (Dask).
+    secrets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -69,14 +73,14 @@ def log_line(spec: RowSpec, text: str) -> None:
 
 
 def _clear_unstarted(run_dir: Path) -> None:
-    """Remove a run directory that never got a manifest (the run did not start)."""
-    if run_dir.is_dir() and not (run_dir / mf.MANIFEST_NAME).exists():
-        shutil.rmtree(run_dir, ignore_errors=True)
+    """Remove a run folder left empty (its run never claimed it); never a full one."""
+    with contextlib.suppress(OSError):
+        run_dir.rmdir()
 
 
 def _replace_earlier(run_dir: Path) -> bool:
     """Tell whether ``run_dir`` holds an earlier attempt to replace (waiting on orphans)."""
-    manifest = run_dir / mf.MANIFEST_NAME
+    manifest = RunDir(run_dir).manifest
     if not manifest.is_file():
         _clear_unstarted(run_dir)
         return False
@@ -91,44 +95,60 @@ def _replace_earlier(run_dir: Path) -> bool:
 
 def mark_interrupted(run_dir: Path) -> None:
     """Rewrite a failed manifest's reason as ``interrupted`` (the batch was stopped)."""
+    folder = RunDir(run_dir)
     try:
-        manifest = mf.read_manifest(run_dir)
+        manifest = folder.read_manifest()
     except WorkbenchError:
         return
     if manifest.status in ("failed", "running"):
-        manifest.status = "failed"
-        manifest.finished_at = manifest.finished_at or mf.utc_now()
-        manifest.error = mf.ErrorRecord(
+        error = mf.ErrorRecord(
             reason="interrupted",
             error_name="KeyboardInterrupt",
             error_value="일괄 실행이 중단됨",
-            message="The batch was interrupted (Ctrl-C) while this run was in progress.",
+            message="일괄 실행이 중단되어(Ctrl-C) 이 실행을 끝내지 못했습니다.",
         )
-        mf.write_manifest(run_dir, manifest)
+        folder.finish(manifest, "failed", error)
 
 
 def _mark_failed(run_dir: Path, exc: BaseException) -> None:
     """Make sure a run that stopped on an unexpected error does not say ``running``."""
+    folder = RunDir(run_dir)
     try:
-        manifest = mf.read_manifest(run_dir)
+        manifest = folder.read_manifest()
     except WorkbenchError:
         return
     if manifest.status != "running":
         return
-    manifest.status = "failed"
-    manifest.finished_at = mf.utc_now()
-    manifest.report = None
-    (run_dir / "report.html").unlink(missing_ok=True)
-    manifest.error = mf.ErrorRecord(
+    from workbench.runner._errors import masked, outside_failure
+
+    error = mf.ErrorRecord(
         reason="error",
         error_name=type(exc).__name__,
-        error_value=str(exc),
-        message=f"The run stopped outside the notebook: {type(exc).__name__}: {exc}",
+        error_value=masked(str(exc)),
+        message=masked(outside_failure(exc)),
     )
-    mf.write_manifest(run_dir, manifest)
+    folder.finish(manifest, "failed", error)
 
 
-def _attempt(spec: RowSpec, kernel_factory: Any) -> RowOutcome:
+def _secret_values(spec: RowSpec, given: dict[str, str] | None) -> dict[str, str]:
+    """Return the row's secret values: given by the batch's process, else from this env."""
+    import os
+
+    values = {}
+    for name in spec.secrets:
+        value = (given or {}).get(name, os.environ.get(name))
+        if value is None:
+            raise WorkbenchError(
+                f"비밀 매개변수 '{name}': 이 작업 노드에 환경변수 {name}이(가) 없습니다. 각 작업 "
+                f"노드(dask worker)를 시작할 때 환경변수 {name}을(를) 설정하세요."
+            )
+        values[name] = value
+    return values
+
+
+def _attempt(
+    spec: RowSpec, kernel_factory: Any, secrets: dict[str, str] | None = None
+) -> RowOutcome:
     from workbench.runner._registry import find_analysis
     from workbench.runner._run import run
 
@@ -145,6 +165,7 @@ def _attempt(spec: RowSpec, kernel_factory: Any) -> RowOutcome:
         )
     force = _replace_earlier(run_dir)
     try:
+        values = _secret_values(spec, secrets)
         result = run(
             analysis,
             dict(spec.params),
@@ -153,6 +174,7 @@ def _attempt(spec: RowSpec, kernel_factory: Any) -> RowOutcome:
             timeout=spec.timeout,
             kernel_factory=kernel_factory,
             extra=spec.extra,
+            secrets=values,
         )
     except ReleaseBlockedError as exc:
         manifest = mf.read_manifest(run_dir)
@@ -167,7 +189,7 @@ def _attempt(spec: RowSpec, kernel_factory: Any) -> RowOutcome:
         )
     except RunFailedError as exc:
         duration = None
-        if (run_dir / mf.MANIFEST_NAME).is_file():
+        if RunDir(run_dir).manifest.is_file():
             duration = mf.read_manifest(run_dir).duration_seconds
         return RowOutcome(
             spec.number,
@@ -186,7 +208,7 @@ def _attempt(spec: RowSpec, kernel_factory: Any) -> RowOutcome:
     except Exception as exc:
         # Before a manifest: the kernel did not start or answer (worth another try).
         # After: the run itself marked it failed (an export error, a full disk).
-        started = (run_dir / mf.MANIFEST_NAME).is_file()
+        started = RunDir(run_dir).manifest.is_file()
         if started:
             _mark_failed(run_dir, exc)
         else:
@@ -212,6 +234,7 @@ def execute_row(
     spec: RowSpec,
     kernel_factory: Any = None,
     cancelled: threading.Event | None = None,
+    secrets: dict[str, str] | None = None,
 ) -> RowOutcome:
     """Run one row, with up to ``spec.retries`` more tries for transient failures.
 
@@ -223,6 +246,9 @@ def execute_row(
         ``run_dir -> Kernel`` (a pool of pre-started kernels); default: start one.
     cancelled : threading.Event, optional
         Set when the batch is interrupted: no retry, and the run is marked interrupted.
+    secrets : dict, optional
+        Values of the row's secret parameters (on this machine); default: read each from
+        this process's environment (a Dask worker's own).
 
     Returns
     -------
@@ -233,7 +259,7 @@ def execute_row(
     while True:
         attempts += 1
         log_line(spec, f"attempt {attempts}: start ({spec.run_dir})")
-        outcome = _attempt(spec, kernel_factory)
+        outcome = _attempt(spec, kernel_factory, secrets)
         outcome.attempts = attempts
         stopped = cancelled is not None and cancelled.is_set()
         log_line(spec, f"attempt {attempts}: {outcome.status} {outcome.reason or ''}".rstrip())

@@ -15,17 +15,9 @@ import nbformat
 
 from workbench.exceptions import ReleaseBlockedError, WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._gate import (
-    HELD_DIR,
-    Approval,
-    GateReport,
-    blocked_message,
-    check_outputs,
-    hold_results,
-    release_results,
-)
+from workbench.runner._gate import Approval, GateReport, blocked_message, check_outputs
 from workbench.runner._report import write_report
-from workbench.runner._run import NOTEBOOK_NAME, REPORT_NAME
+from workbench.runner._rundir import require_run_dir
 
 __all__ = ["check_run"]
 
@@ -40,35 +32,32 @@ def check_run(
     ReleaseBlockedError
         When findings still need approval; the manifest says ``blocked``.
     """
-    folder = Path(run_dir).resolve()
-    manifest = mf.read_manifest(folder)
+    folder = require_run_dir(Path(run_dir).resolve())
+    manifest = folder.read_manifest()
     if manifest.status in ("running", "failed"):
+        state = "아직 실행 중" if manifest.status == "running" else "실패한 실행"
         raise WorkbenchError(
-            f"{folder} did not finish executing (status: {manifest.status}); re-run it first."
+            f"{folder.path}은(는) {state}입니다 (status: {manifest.status}). 실패한 실행의 결과는 "
+            "공개할 수 없습니다: 원인을 고쳐 다시 실행하세요."
         )
-    executed = nbformat.read(folder / NOTEBOOK_NAME, as_version=4)
+    executed = nbformat.read(folder.notebook, as_version=4)
     earlier = [Approval(**a) for a in manifest.approvals]
     new_ids = {a.id for a in approvals or []}
     combined = [a for a in earlier if a.id not in new_ids] + list(approvals or [])
-    report = check_outputs(folder, executed, combined)
+    report = check_outputs(folder.path, executed, combined)
     manifest.findings = report.manifest_findings()
     manifest.approvals = [a.to_dict() for a in report.approvals.values()]
     if report.blocking:
-        (folder / REPORT_NAME).unlink(missing_ok=True)
-        hold_results(folder)
-        message = blocked_message(folder, report)
-        manifest.status, manifest.report = "blocked", None
-        manifest.error = mf.ErrorRecord(
+        message = blocked_message(folder.path, report)
+        error = mf.ErrorRecord(
             reason="gate",
             error_name="ReleaseBlocked",
             error_value=f"{len(report.blocking)} finding(s) need approval",
             message=message,
         )
-        mf.write_manifest(folder, manifest)
-        raise ReleaseBlockedError(message, run_dir=folder, findings=report.blocking)
-    release_results(folder)
-    manifest.status, manifest.error, manifest.report = "succeeded", None, REPORT_NAME
-    write_report(executed, manifest, folder / REPORT_NAME)
-    mf.write_manifest(folder, manifest)
-    assert not (folder / HELD_DIR).exists()
+        folder.finish(manifest, "blocked", error)
+        raise ReleaseBlockedError(message, run_dir=folder.path, findings=report.blocking)
+    folder.release()
+    write_report(executed, manifest, folder.report)
+    folder.finish(manifest, "succeeded", report=True)
     return report

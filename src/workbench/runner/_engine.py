@@ -25,6 +25,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from workbench.runner._errors import ExecutionFailedError
 from workbench.runner._kernel import KERNEL_NAME, Kernel
+from workbench.runner._registry import SETUP_TAG
 
 __all__ = ["ENGINE_NAME", "execute"]
 
@@ -34,12 +35,59 @@ ENGINE_NAME = "workbench"
 CellCallback = Callable[[int, int, nbformat.NotebookNode], None]
 
 
-class _Tracker:
-    """Remember which cell runs now, and tell the caller."""
+class OutputLimitError(Exception):
+    """The notebook's outputs grew past the cap (:func:`workbench.runner._limits.output_limit`)."""
 
-    def __init__(self, on_cell: CellCallback | None) -> None:
+
+class _Tracker:
+    """Remember which cell runs now and the notebook being executed; tell the caller.
+
+    It also writes the executed notebook as it progresses (papermill is given no output
+    path), through ``save``: so that what reaches the disk is redacted first.
+    """
+
+    def __init__(
+        self,
+        on_cell: CellCallback | None,
+        save: Callable[[nbformat.NotebookNode], None] | None = None,
+        output_limit: int | None = None,
+    ) -> None:
         self.on_cell = on_cell
+        self.save = save
+        self.output_limit = output_limit
+        self.output_bytes = 0
+        self.over_limit = False
+        #: Kills the kernel: a cell printing in a loop never sends its reply.
+        self.kill: Callable[[], None] | None = None
         self.current: int | None = None
+        self.nb: nbformat.NotebookNode | None = None
+
+
+def _message_size(msg: Mapping[str, Any]) -> int:
+    content = msg.get("content", {})
+    if msg.get("msg_type") == "stream":
+        return len(str(content.get("text", "")))
+    data = content.get("data") or {}
+    return sum(len(v) if isinstance(v, str) else len(str(v)) for v in data.values())
+
+
+class _LimitedClient(PapermillNotebookClient):
+    """nbclient that stops a run whose outputs grow past the tracker's cap."""
+
+    tracker: _Tracker | None = None
+
+    def output(self, outs: Any, msg: Any, display_id: Any, cell_index: int) -> Any:
+        tracker = self.tracker
+        if tracker is not None and tracker.output_limit is not None:
+            if tracker.over_limit:
+                return None  # the kernel is being killed: keep nothing more
+            tracker.output_bytes += _message_size(msg)
+            if tracker.output_bytes > tracker.output_limit:
+                tracker.over_limit = True
+                if tracker.kill is not None:
+                    tracker.kill()
+                raise OutputLimitError(tracker.output_bytes)
+        return super().output(outs, msg, display_id, cell_index)
 
 
 class WorkbenchEngine(NBClientEngine):
@@ -57,7 +105,16 @@ class WorkbenchEngine(NBClientEngine):
         tracker: _Tracker | None = None,
         **kwargs: Any,
     ) -> nbformat.NotebookNode:
+        if tracker is not None and tracker.save is not None:
+            save_to = tracker.save
+
+            def save(**kw: Any) -> None:
+                save_to(nb_man.nb)
+                nb_man.last_save_time = nb_man.now()
+
+            nb_man.save = save
         if tracker is not None:
+            tracker.nb = nb_man.nb
             total = len(nb_man.nb.cells)
             cell_start = nb_man.cell_start
 
@@ -75,7 +132,7 @@ class WorkbenchEngine(NBClientEngine):
             # nbclient treats 0 as "no timeout": never return it.
             return max(deadline - time.monotonic(), 0.001)
 
-        client = PapermillNotebookClient(
+        client = _LimitedClient(
             nb_man,
             kernel_name=kernel_name,
             log_output=log_output,
@@ -87,6 +144,7 @@ class WorkbenchEngine(NBClientEngine):
                 if k not in ("input_path", "stdout_file", "stderr_file")
             },
         )
+        client.tracker = tracker
         # The caller owns the kernel (nbclient leaves a kernel it did not start alone).
         return client.execute()
 
@@ -108,25 +166,40 @@ def execute(
     started: float | None = None,
     on_cell: CellCallback | None = None,
     cwd: str | os.PathLike[str] | None = None,
+    setup_cells: list[nbformat.NotebookNode] | None = None,
+    redact: Callable[[nbformat.NotebookNode], nbformat.NotebookNode] | None = None,
+    output_limit: int | None = None,
 ) -> nbformat.NotebookNode:
     """Run ``notebook`` with ``parameters`` on ``kernel``; write it to ``output_path``.
 
     ``timeout`` counts seconds from ``started`` (a ``time.monotonic()`` value; default
-    now), so that a caller can include the kernel's start-up in it.
+    now), so that a caller can include the kernel's start-up in it. ``setup_cells`` (hidden
+    cells tagged ``workbench-setup``) run right after the parameters; ``redact`` is applied
+    to a copy of the notebook before each write (secrets); ``output_limit`` caps the bytes
+    of output the notebook may produce.
 
     Raises
     ------
     ExecutionFailedError
-        For a cell error, a dead kernel, a timeout or Ctrl-C. The executed notebook is
-        saved either way.
+        For a cell error, a dead kernel, a timeout, an output over the cap, or Ctrl-C.
+        The executed notebook is saved either way.
     """
-    tracker = _Tracker(on_cell)
+
+    def save(nb: nbformat.NotebookNode) -> None:
+        copy = redact(copy_node(nb)) if redact is not None else nb
+        write_notebook(copy, output_path)
+
+    tracker = _Tracker(on_cell, save, output_limit)
+    tracker.kill = kernel.kill
     deadline = (started or time.monotonic()) + timeout if timeout else None
-    source = notebook if isinstance(notebook, nbformat.NotebookNode) else os.fspath(notebook)
+    source = notebook if isinstance(notebook, nbformat.NotebookNode) else read_notebook(notebook)
+    if setup_cells:
+        source = with_setup_cells(source, setup_cells)
+    failure: ExecutionFailedError | None = None
     try:
-        return papermill.execute_notebook(
+        executed = papermill.execute_notebook(
             source,
-            str(output_path),
+            None,  # the tracker writes the notebook, redacted (see save above)
             parameters=dict(parameters),
             engine_name=ENGINE_NAME,
             kernel_name=KERNEL_NAME,
@@ -138,26 +211,108 @@ def execute(
             tracker=tracker,
         )
     except PapermillExecutionError as exc:
-        raise ExecutionFailedError(
+        failure = ExecutionFailedError(
             "cell_error", exc.cell_index, exc.ename, exc.evalue, _text(exc.traceback)
-        ) from None
+        )
     except CellTimeoutError as exc:
-        raise ExecutionFailedError(
+        failure = ExecutionFailedError(
             "timeout",
             tracker.current,
             "Timeout",
             f"the run did not finish within {timeout:g} s" if timeout else str(exc),
-        ) from None
-    except DeadKernelError as exc:
-        raise ExecutionFailedError(
-            "dead_kernel", tracker.current, "DeadKernelError", str(exc) or "the kernel died"
-        ) from None
+        )
+    except (DeadKernelError, OutputLimitError) as exc:
+        if tracker.over_limit:  # killed by the cap: say that, not "the kernel died"
+            failure = ExecutionFailedError(
+                "output_limit",
+                tracker.current,
+                "OutputLimit",
+                f"outputs exceeded {output_limit or 0:,} bytes",
+            )
+        else:
+            failure = ExecutionFailedError(
+                "dead_kernel", tracker.current, "DeadKernelError", str(exc) or "the kernel died"
+            )
     except KeyboardInterrupt:
-        raise ExecutionFailedError(
+        failure = ExecutionFailedError(
             "interrupted", tracker.current, "KeyboardInterrupt", "interrupted by the user"
-        ) from None
+        )
     except RuntimeError as exc:
         # nbclient reports a kernel that dies at start-up as a plain RuntimeError.
-        raise ExecutionFailedError(
-            "dead_kernel", tracker.current, type(exc).__name__, str(exc)
-        ) from None
+        failure = ExecutionFailedError("dead_kernel", tracker.current, type(exc).__name__, str(exc))
+    if failure is not None:
+        if tracker.nb is not None:
+            save(tracker.nb)
+        raise failure from None
+    save(executed)
+    stopped = first_unfinished(executed)
+    if stopped is not None:
+        index, name, value = stopped
+        raise ExecutionFailedError("stopped", index, name, value)
+    return executed
+
+
+def read_notebook(path: str | os.PathLike[str]) -> nbformat.NotebookNode:
+    """Read a notebook file (as papermill would, without its I/O layer)."""
+    return nbformat.read(os.fspath(path), as_version=4)
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook atomically, so that a crash never leaves half a notebook."""
+    from workbench.runner._rundir import write_text_atomic
+
+    write_text_atomic(path, nbformat.writes(nb))
+
+
+def copy_node(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    import copy
+
+    return copy.deepcopy(nb)
+
+
+def with_setup_cells(
+    nb: nbformat.NotebookNode, cells: list[nbformat.NotebookNode]
+) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` with ``cells`` right after its parameters cell (or first).
+
+    papermill puts its injected-parameters cell right after the parameters cell too, so
+    the setup cells run after the parameters are set.
+    """
+    nb = copy_node(nb)
+    tags = [c.get("metadata", {}).get("tags", []) for c in nb.cells]
+    at = next((i + 1 for i, t in enumerate(tags) if "parameters" in t), 0)
+    nb.cells[at:at] = cells
+    return nb
+
+
+def setup_cell(source: str, cell_id: str) -> nbformat.NotebookNode:
+    """Return a hidden code cell (``workbench-setup``): skipped by report, gate, rerun."""
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = cell_id
+    cell.metadata["tags"] = [SETUP_TAG]
+    return cell
+
+
+def first_unfinished(nb: nbformat.NotebookNode) -> tuple[int, str, str] | None:
+    """Return (index, error name, message) of the cell where execution stopped early.
+
+    papermill accepts a ``sys.exit(0)`` half-way as success (it is its documented way to
+    end a notebook early); for a standard analysis it is a run that did not do what the
+    report would claim. A cell that was never executed after one that was means the
+    kernel stopped between them.
+    """
+    last_run: int | None = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "skip-execution" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") == "SystemExit":
+                code = output.get("evalue", "") or "0"
+                return index, "SystemExit", f"the notebook called sys.exit({code}) in this cell"
+        if cell.get("execution_count") is not None:
+            last_run = index
+        elif cell.source.strip() and last_run is not None:
+            return last_run, "KernelStopped", "the kernel stopped after this cell"
+        elif cell.source.strip():
+            return index, "KernelStopped", "the kernel stopped before this cell"
+    return None

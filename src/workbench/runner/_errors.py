@@ -10,9 +10,15 @@ from typing import Any
 import nbformat
 
 from workbench.exceptions import WorkbenchError
-from workbench.runner._registry import INJECTED_TAG, Analysis
+from workbench.runner._registry import RUNNER_TAGS, Analysis
 
-__all__ = ["ExecutionFailedError", "describe_failure", "short_cause"]
+__all__ = [
+    "ExecutionFailedError",
+    "describe_failure",
+    "masked",
+    "outside_failure",
+    "short_cause",
+]
 
 
 @dataclass
@@ -35,8 +41,11 @@ _REASONS = {
     "dead_kernel": "커널이 종료됨 (프로세스가 죽음: 메모리 부족, os._exit, 충돌 등)",
     "timeout": "시간 초과",
     "interrupted": "사용자가 중단함",
+    "stopped": "노트북이 마지막 셀 전에 멈춤 (sys.exit, exit() 또는 커널 종료)",
+    "output_limit": "출력이 너무 큼 (끝없이 출력하는 셀): 출력을 줄이거나 파일로 쓰세요",
 }
 _TRACEBACK_LINES = 8
+_ERROR_TAG = "papermill-error-cell-tag"
 
 
 def _source_cell_number(executed: nbformat.NotebookNode | None, index: int | None) -> int | None:
@@ -48,8 +57,7 @@ def _source_cell_number(executed: nbformat.NotebookNode | None, index: int | Non
     skipped = sum(
         1
         for cell in executed.cells[: index + 1]
-        if INJECTED_TAG in cell.get("metadata", {}).get("tags", [])
-        or "papermill-error-cell-tag" in cell.get("metadata", {}).get("tags", [])
+        if set(cell.get("metadata", {}).get("tags", [])) & (RUNNER_TAGS | {_ERROR_TAG})
     )
     return index + 1 - skipped
 
@@ -110,3 +118,33 @@ def short_cause(message: str, width: int = 160) -> str:
     if line and scan_text([line]):
         return "(개인정보가 들어 있어 생략합니다: 실행 폴더의 manifest.json을 보세요)"
     return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def masked(text: str) -> str:
+    """Return ``text`` with personal information masked (before a manifest or terminal).
+
+    An error message can quote a value of the data (``ValueError: 잘못된 번호 900101-…``).
+    """
+    if not text:
+        return text
+    try:  # TEMP-HACK until the scanner's mask_text lands
+        from workbench.ethics import mask_text
+    except ImportError:
+        return text
+    return str(mask_text(text))
+
+
+def outside_failure(exc: BaseException) -> str:
+    """Say in one line, in Korean, why a run stopped outside the notebook."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return (
+            f"디스크 공간이 부족하여 실행을 끝내지 못했습니다{where}. 공간을 확보한 뒤 다시 "
+            "실행하세요 (결과는 공개되지 않았습니다)."
+        )
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}:" if exc.filename else ""
+        return f"파일을 쓰거나 읽지 못해 실행이 멈췄습니다:{where} {exc.strerror or exc}."
+    return f"노트북 밖에서 실행이 멈췄습니다: {type(exc).__name__}: {exc}"

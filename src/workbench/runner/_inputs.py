@@ -15,6 +15,7 @@ from typing import Any
 from workbench.catalog import CATALOG_SCHEME, fingerprint, is_catalog_uri, is_sample_uri
 from workbench.exceptions import ParameterError, WorkbenchError
 from workbench.runner import _manifest as mf
+from workbench.runner._limits import regular_file
 from workbench.runner._registry import Analysis
 
 __all__ = ["input_fingerprint", "input_missing", "resolve_inputs"]
@@ -51,8 +52,10 @@ def _resolve(name: str, value: str) -> str:
         dataset = value[len(CATALOG_SCHEME) :]
     else:
         path = Path(value).expanduser().resolve()
-        if path.is_file():
-            return str(path)
+        if path.exists():
+            # A FIFO or a device would block or never end the hashing and the read.
+            where = f"입력 매개변수 '{name}':"
+            return str(regular_file(path, "입력 파일", option=where, parameter=name))
         looks_like_path = "/" in value or "\\" in value or bool(Path(value).suffix)
         if looks_like_path:
             raise ParameterError(f"Input parameter '{name}': file not found: {path}", name)

@@ -7,13 +7,40 @@ writes the manifest. Only jupyter_client is imported here, and only when a kerne
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KERNEL_NAME", "Kernel"]
+__all__ = ["KERNEL_NAME", "Kernel", "kernel_env", "kill_tree"]
 
 KERNEL_NAME = "python3"
+#: Set in the kernel's environment: the run directory being written (see results.py).
+RUN_DIR_ENV = "WORKBENCH_RUN_DIR"
+
+
+def kernel_env(
+    run_dir: Path | None = None,
+    extra: Mapping[str, str] | None = None,
+    base: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Return a kernel's whole environment: ours, plus the run's folder and ``extra``.
+
+    ``run_dir`` None: a kernel started ahead of its run (the batch's pool), told its folder
+    when it is claimed.
+    """
+    env = dict(os.environ if base is None else base)
+    env.pop(RUN_DIR_ENV, None)
+    if run_dir is not None:
+        env[RUN_DIR_ENV] = str(run_dir)
+    # Reproducible set/dict-of-str ordering and file timestamps inside the kernel.
+    env["PYTHONHASHSEED"] = "0"
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    env.pop("MPLBACKEND", None)  # let ipykernel choose its inline backend
+    env.update(extra or {})
+    return env
 
 
 class Kernel:
@@ -50,10 +77,20 @@ class Kernel:
             raise
 
     def kill(self) -> None:
-        """Kill the process now without waiting for it (its work is done)."""
-        process = getattr(self.manager.provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
+        """Kill the kernel now, with every process it started, without waiting for it.
+
+        The kernel leads its own process group; a child that left the group (``setsid``,
+        a daemonising ``nohup … &``) is found among its descendants first, so that nothing
+        a run started outlives it.
+        """
+        provisioner = self.manager.provisioner
+        process = getattr(provisioner, "process", None)
+        if process is None:
+            return
+        kill_tree(process.pid, getattr(provisioner, "pgid", None))
+        if process.poll() is None:
+            with contextlib.suppress(OSError):
+                process.kill()
 
     def close(self) -> None:
         """Reap the process and remove its connection file; safe to call twice."""
@@ -62,3 +99,19 @@ class Kernel:
                 self._run_sync(self.manager.shutdown_kernel)(now=True)
         finally:
             self._log.close()
+
+
+def kill_tree(pid: int, pgid: int | None = None) -> None:
+    """SIGKILL process ``pid``, its descendants, and its process group ``pgid``."""
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        children = []
+    if pgid and pgid > 1 and pgid != os.getpgrp():
+        with contextlib.suppress(OSError):
+            os.killpg(pgid, signal.SIGKILL)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()

@@ -13,7 +13,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -35,7 +34,7 @@ __all__ = [
 ]
 
 MANIFEST_NAME = "manifest.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _PACKAGES = (
     "workbench",
     "papermill",
@@ -96,8 +95,15 @@ class Manifest(BaseModel):
 
     schema_version: int = SCHEMA_VERSION
     status: Literal["running", "succeeded", "failed", "blocked"]
+    # Made by RunDir for this folder (runner/_rundir.py): lets --force tell our run
+    # folders from folders that merely hold a file called manifest.json.
+    run_id: str | None = None
     analysis: AnalysisRecord
     parameters: dict[str, Any]
+    # Names of secret parameters: their values are never recorded (shown as ••••).
+    secrets: list[str] = []
+    # Files in which a secret's value was found and redacted ("path: redacted|removed").
+    redacted: list[str] = []
     inputs: list[InputRecord] = []
     results: list[FileRecord] = []
     report: str | None = None
@@ -166,13 +172,9 @@ def git_state(path: str | os.PathLike[str]) -> dict[str, Any] | None:
 
 def write_manifest(run_dir: Path, manifest: Manifest) -> Path:
     """Write ``manifest.json`` atomically (a reader never sees half a file)."""
-    path = run_dir / MANIFEST_NAME
-    text = json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=run_dir, prefix=".manifest-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-    return path
+    from workbench.runner._rundir import RunDir
+
+    return RunDir(run_dir).write_manifest(manifest)
 
 
 def read_manifest(path: str | os.PathLike[str]) -> Manifest:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from workbench._io import read_yaml
 from workbench.exceptions import ParameterError
+from workbench.runner._limits import CONFIG_LIMIT, regular_file
 from workbench.runner._registry import Analysis
+from workbench.runner._secrets import refuse_given_secrets
 
-__all__ = ["load_params_file", "resolve_parameters"]
+__all__ = ["check_plain_value", "load_params_file", "resolve_parameters"]
 
 _TRUE = {"true", "yes", "y", "on", "1", "예", "참"}
 _FALSE = {"false", "no", "n", "off", "0", "아니오", "거짓"}
@@ -28,7 +30,7 @@ def load_params_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     ParameterError
         Naming the file and, for a syntax error, the line.
     """
-    path = Path(path)
+    path = regular_file(path, "매개변수 파일", limit=CONFIG_LIMIT, option="--params-file")
     data = read_yaml(path, ParameterError)
     if data is None:
         return {}
@@ -137,9 +139,11 @@ def resolve_parameters(
     effective = analysis.defaults()
     for origin, mapping in sources:
         _check_known(analysis, mapping, origin)
+        refuse_given_secrets(analysis, mapping, origin)
         for name, raw in mapping.items():
             param = analysis.parameter(name)
             assert param is not None  # checked above
+            check_plain_value(name, raw, origin)  # e.g. a YAML date, before it is coerced
             try:
                 effective[name] = _coerce(raw, param.type_name)
             except (ValueError, TypeError, yaml.YAMLError):
@@ -148,4 +152,53 @@ def resolve_parameters(
                     f"{param.type_name} (default {param.default!r}); got {raw!r}.",
                     parameter=name,
                 ) from None
+            check_plain_value(name, effective[name], origin)
     return effective
+
+
+_PLAIN = (str, int, float, bool, type(None))
+_TYPE_WORDS = {"date": "날짜", "datetime": "날짜·시각", "set": "집합", "bytes": "바이트열"}
+
+
+def check_plain_value(name: str, value: Any, origin: str = "") -> None:
+    """Refuse a value that a notebook cell and the manifest (JSON) cannot hold exactly.
+
+    YAML reads ``2024-01-01`` as a date and ``!!set`` as a set; papermill would write them
+    into the notebook as code that means something else, and JSON has no NaN.
+
+    >>> check_plain_value("start", "2024-01-01")
+    >>> import datetime
+    >>> check_plain_value("start", datetime.date(2024, 1, 1))
+    Traceback (most recent call last):
+    ...
+    workbench.exceptions.ParameterError: 매개변수 'start'의 값 2024-01-01이(가) 날짜(date)로 ...
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(
+            f"매개변수 '{name}'{origin}의 값 {value!r}은(는) 유한한 수가 아닙니다. "
+            "실제 숫자를 주세요.",
+            parameter=name,
+        )
+    if isinstance(value, _PLAIN):
+        return
+    if isinstance(value, list | tuple):
+        for item in value:
+            check_plain_value(name, item, origin)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ParameterError(
+                    f"매개변수 '{name}'{origin}의 키 {key!r}는 문자열이어야 합니다 "
+                    "(따옴표로 감싸세요).",
+                    parameter=name,
+                )
+            check_plain_value(name, item, origin)
+        return
+    kind = type(value).__name__
+    word = _TYPE_WORDS.get(kind, kind)
+    raise ParameterError(
+        f"매개변수 '{name}'{origin}의 값 {value}이(가) {word}({kind})로 읽혔습니다. 노트북과 "
+        f"실행 기록에 그대로 옮길 수 없습니다: 따옴표로 감싸 문자열로 주세요 (예: '{value}').",
+        parameter=name,
+    )

@@ -23,6 +23,7 @@ import nbformat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbench.exceptions import AnalysisNotFoundError, NotebookContractError
+from workbench.runner._secrets import is_secret_name, secret_comment
 
 __all__ = [
     "Analysis",
@@ -37,6 +38,10 @@ __all__ = [
 #: Environment variable with extra folders (``os.pathsep``-separated) of standard notebooks.
 PATH_ENV = "WORKBENCH_NOTEBOOK_PATH"
 INJECTED_TAG = "injected-parameters"
+#: Hidden cells the runner adds (secrets, kernel hooks): never shown, hashed or re-run.
+SETUP_TAG = "workbench-setup"
+#: Cells that are the runner's, not the notebook author's.
+RUNNER_TAGS = frozenset({INJECTED_TAG, SETUP_TAG})
 
 
 class InputSpec(BaseModel):
@@ -64,6 +69,9 @@ class AnalysisMeta(BaseModel):
     level: Literal["auto", "standard", "advanced"] = "standard"
     inputs: dict[str, InputSpec] = {}
     outputs: list[str] = []
+    # Parameters whose values are secret (API keys, passwords): passed only through the
+    # environment or a prompt, never written to the run folder (runner/_secrets.py).
+    secrets: list[str] = []
     # Results the batch index shows per run: {"name", "table", "column"}, the value in
     # the first row of that published table's column (see runner/_batch_index.py).
     key_results: list[dict[str, str]] = []
@@ -84,12 +92,16 @@ class Parameter:
         when the default is not a literal.
     help : str
         The comment that documents the parameter (its meaning and unit).
+    secret : bool
+        Its value is secret (marked ``# secret: ...``, listed in the metadata's
+        ``secrets``, or named like one: see :func:`workbench.runner._secrets.is_secret_name`).
     """
 
     name: str
     default: Any
     type_name: str
     help: str
+    secret: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,8 +127,13 @@ class Analysis:
         return next((p for p in self.parameters if p.name == name), None)
 
     def defaults(self) -> dict[str, Any]:
-        """Return every parameter's default value."""
-        return {p.name: p.default for p in self.parameters}
+        """Return every parameter's default value (secrets left out)."""
+        return {p.name: p.default for p in self.parameters if not p.secret}
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The names of the secret parameters."""
+        return tuple(p.name for p in self.parameters if p.secret)
 
     def _repr_html_(self) -> str:
         from workbench.runner._views import analysis_html
@@ -133,7 +150,7 @@ def notebook_sha256(nb: nbformat.NotebookNode) -> str:
     cells = [
         {"cell_type": c.cell_type, "source": c.source}
         for c in nb.cells
-        if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])
+        if not RUNNER_TAGS & set(c.get("metadata", {}).get("tags", []))
     ]
     payload = {"cells": cells, "workbench": nb.metadata.get("workbench", {})}
     data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -173,7 +190,11 @@ def _trailing_comments(source: str) -> dict[int, str]:
     return comments
 
 
-def _read_parameters(nb: nbformat.NotebookNode) -> tuple[Parameter, ...]:
+def _read_parameters(
+    nb: nbformat.NotebookNode,
+    declared: frozenset[str] = frozenset(),
+    inputs: frozenset[str] = frozenset(),
+) -> tuple[Parameter, ...]:
     """Read ``name = literal  # meaning (unit)`` lines of the cell tagged ``parameters``.
 
     The same contract papermill's inspection reads, parsed with :mod:`ast` so that
@@ -207,7 +228,11 @@ def _read_parameters(nb: nbformat.NotebookNode) -> tuple[Parameter, ...]:
             type_name = annotation.id
         end = node.end_lineno or node.lineno
         help_text = comments.get(end) or comments.get(node.lineno, "")
-        params.append(Parameter(target.id, default, type_name, help_text))
+        marked, help_text = secret_comment(help_text)
+        # An input is a path that is recorded and hashed: never secret by its name alone.
+        by_name = is_secret_name(target.id) and target.id not in inputs
+        secret = marked or target.id in declared or by_name
+        params.append(Parameter(target.id, default, type_name, help_text, secret))
     return tuple(params)
 
 
@@ -236,8 +261,18 @@ def _load(path: Path, *, require_meta: bool) -> Analysis:
         raise NotebookContractError(
             f"{path}: invalid 'workbench' notebook metadata: {problems}"
         ) from None
-    parameters = _read_parameters(nb)
+    parameters = _read_parameters(nb, frozenset(meta.secrets), frozenset(meta.inputs))
     names = {p.name for p in parameters}
+    undeclared = [name for name in meta.secrets if name not in names]
+    if undeclared:
+        raise NotebookContractError(
+            f"{path}: metadata declares secrets {undeclared} that are not in the parameters cell."
+        )
+    secret_inputs = [name for name in meta.inputs if name in meta.secrets]
+    if secret_inputs:
+        raise NotebookContractError(
+            f"{path}: inputs {secret_inputs} cannot be secrets (inputs are recorded and hashed)."
+        )
     missing = [name for name in meta.inputs if name not in names]
     if missing:
         raise NotebookContractError(

@@ -25,7 +25,9 @@ from workbench.runner._manifest import Manifest
 
 __all__ = ["write_report"]
 
-REMOVE_TAGS = frozenset({"injected-parameters", "remove-cell", "remove_cell", "parameters"})
+REMOVE_TAGS = frozenset(
+    {"injected-parameters", "workbench-setup", "remove-cell", "remove_cell", "parameters"}
+)
 _NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 _CHART_ALT = 'alt="분석 결과 그래프"'
 _LEVELS = {"auto": "자동 분석", "standard": "표준 분석", "advanced": "고급 분석"}

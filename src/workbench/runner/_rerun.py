@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,9 +13,10 @@ import nbformat
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._inputs import input_fingerprint, input_missing
-from workbench.runner._registry import INJECTED_TAG, Analysis, AnalysisMeta, notebook_sha256
+from workbench.runner._registry import RUNNER_TAGS, Analysis, AnalysisMeta, notebook_sha256
 from workbench.runner._registry import _read_parameters as read_parameters
 from workbench.runner._run import ProgressCallback, RunResult, run
+from workbench.runner._secrets import resolve_secrets
 
 __all__ = ["RerunResult", "recorded_analysis", "rerun"]
 
@@ -46,7 +48,7 @@ def recorded_analysis(
         nb = nbformat.read(path, as_version=4)
     except FileNotFoundError:
         raise WorkbenchError(f"The run's executed notebook is missing: {path}") from None
-    drop = {INJECTED_TAG, "papermill-error-cell-tag"}
+    drop = RUNNER_TAGS | {"papermill-error-cell-tag"}
     nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -65,10 +67,11 @@ def recorded_analysis(
         "name": manifest.analysis.name,
         "title": manifest.analysis.title,
     }
+    meta = AnalysisMeta.model_validate(raw_meta)
     analysis = Analysis(
         path=Path(manifest.analysis.notebook),
-        meta=AnalysisMeta.model_validate(raw_meta),
-        parameters=read_parameters(nb),
+        meta=meta,
+        parameters=read_parameters(nb, frozenset(meta.secrets), frozenset(meta.inputs)),
         sha256=digest,
         notebook=nb,
     )
@@ -111,6 +114,9 @@ def rerun(
     verify: bool = False,
     timeout: float | None = None,
     progress: ProgressCallback | None = None,
+    secrets: Mapping[str, str] | None = None,
+    secret_names: Iterable[str] = (),
+    prompt: Callable[[str], str] | None = None,
 ) -> RerunResult:
     """Re-execute a run with its recorded notebook, parameters and inputs.
 
@@ -122,6 +128,9 @@ def rerun(
         The new run directory; default ``<run_dir>.rerun-<timestamp>`` beside the original.
     verify : bool
         Compare input and result sha256s with the original and list every difference.
+    secrets, secret_names, prompt
+        The secret parameters the run recorded by name (their values never are): given,
+        read from environment variables of the same names, or asked for.
 
     Returns
     -------
@@ -136,6 +145,9 @@ def rerun(
     missing = [d for d in differences if "is missing" in d]
     if missing:
         raise WorkbenchError("Cannot re-run: " + "; ".join(missing))
+    recorded = dict.fromkeys([*manifest.secrets, *secret_names])
+    wanted = [n for n in recorded if n not in (secrets or {})]
+    values = resolve_secrets(analysis, wanted, secrets, prompt=prompt)
     if out is None:
         out = run_dir.with_name(f"{run_dir.name}.rerun-{datetime.now():%Y%m%d-%H%M%S}")
     # The installed analysis may have moved on; the recorded version is what we run.
@@ -148,6 +160,7 @@ def rerun(
         timeout=timeout,
         progress=progress,
         rerun_of=str(run_dir / mf.MANIFEST_NAME),
+        secrets=values,
     )
     if verify:
         differences += _result_differences(manifest, result.manifest)

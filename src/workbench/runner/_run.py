@@ -6,40 +6,50 @@ This module only sequences the steps; each lives in its own module.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nbformat
 
-from workbench.catalog import fingerprint
-from workbench.exceptions import ReleaseBlockedError, RunExistsError, RunFailedError
+from workbench.exceptions import ReleaseBlockedError, RunFailedError, WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._errors import ExecutionFailedError, describe_failure
+from workbench.runner import _rundir as rd
+from workbench.runner._errors import (
+    ExecutionFailedError,
+    describe_failure,
+    masked,
+    outside_failure,
+)
 from workbench.runner._inputs import resolve_inputs
-from workbench.runner._kernel import Kernel
-from workbench.runner._params import resolve_parameters
+from workbench.runner._kernel import Kernel, kernel_env
+from workbench.runner._limits import check_timeout, output_limit
+from workbench.runner._params import check_plain_value, resolve_parameters
 from workbench.runner._registry import Analysis, find_analysis
-from workbench.runner.results import RUN_DIR_ENV
+from workbench.runner._secrets import (
+    Redactor,
+    kernel_environment,
+    resolve_secrets,
+    scrub_secrets,
+    secret_cell_source,
+)
 
 if TYPE_CHECKING:
     from workbench.runner._gate import Approval
 
 __all__ = ["RunResult", "run", "run_analysis"]
 
-NOTEBOOK_NAME = "notebook.ipynb"
-REPORT_NAME = "report.html"
-KERNEL_LOG_NAME = "kernel.log"
+# Kept for callers of the first layout API; the names live in RunDir now.
+NOTEBOOK_NAME, REPORT_NAME, KERNEL_LOG_NAME = rd.NOTEBOOK, rd.REPORT, rd.KERNEL_LOG
 
 #: Progress events: ("kernel", 0, n, None) before start, ("cell", i, n, cell) per cell.
 ProgressCallback = Callable[[str, int, int, Any], None]
-#: Returns a started kernel for a prepared run directory (the batch's pre-started pool).
-KernelFactory = Callable[[Path], Kernel]
+#: Returns a started kernel for a claimed run directory and the extra environment it
+#: needs (its secrets): the batch's pre-started pool.
+KernelFactory = Callable[[Path, Mapping[str, str]], Kernel]
 
 
 @dataclass
@@ -58,70 +68,13 @@ class RunResult:
         return run_html(self)
 
 
-def default_run_dir(name: str, base: Path | None = None) -> Path:
-    """Return a new folder ``runs/<name>-<YYYYmmdd-HHMMSS>`` that does not exist yet."""
-    base = base or Path.cwd() / "runs"
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    candidate = base / f"{name}-{stamp}"
-    n = 2
-    while candidate.exists():
-        candidate = base / f"{name}-{stamp}-{n}"
-        n += 1
-    return candidate
-
-
-def prepare_run_dir(out: str | os.PathLike[str] | None, name: str, *, force: bool) -> Path:
-    """Create the run directory; refuse to replace an existing one unless ``force``.
-
-    ``force`` replaces only an earlier run directory (one that holds a manifest) or an
-    empty folder, never an arbitrary folder of the user's.
-    """
-    run_dir = Path(out).resolve() if out is not None else default_run_dir(name)
-    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
-        if not force:
-            raise RunExistsError(
-                f"Run directory {run_dir} already exists. Choose another --out, or pass "
-                "--force to replace it."
-            )
-        if not (run_dir / mf.MANIFEST_NAME).is_file():
-            raise RunExistsError(
-                f"{run_dir} exists and is not a run directory (no {mf.MANIFEST_NAME}); "
-                "refusing to delete it even with --force. Choose another --out."
-            )
-        shutil.rmtree(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    return run_dir
-
-
-def _kernel_env(run_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env[RUN_DIR_ENV] = str(run_dir)
-    # Reproducible set/dict-of-str ordering and file timestamps inside the kernel.
-    env["PYTHONHASHSEED"] = "0"
-    env.setdefault("SOURCE_DATE_EPOCH", "0")
-    env.pop("MPLBACKEND", None)  # let ipykernel choose its inline backend
-    return env
-
-
-def _hash_results(run_dir: Path) -> list[mf.FileRecord]:
-    folder = run_dir / "results"
-    if not folder.is_dir():
-        return []
-    return [
-        mf.FileRecord(
-            path=p.relative_to(run_dir).as_posix(), sha256=fingerprint(p), bytes=p.stat().st_size
-        )
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    ]
-
-
 def _new_manifest(
     analysis: Analysis,
     params: dict[str, Any],
     inputs: list[mf.InputRecord],
     rerun_of: str | None,
     extra: Mapping[str, Any] | None = None,
+    secrets: Iterable[str] = (),
 ) -> mf.Manifest:
     return mf.Manifest(
         **dict(extra or {}),
@@ -135,12 +88,80 @@ def _new_manifest(
             notebook_sha256=analysis.sha256,
         ),
         parameters=params,
+        secrets=sorted(secrets),
         inputs=inputs,
         started_at=mf.utc_now(),
-        environment=mf.environment(),
-        git=mf.git_state(analysis.path),
         rerun_of=rerun_of,
     )
+
+
+class _Run:
+    """The state of one run while it executes; ends it in exactly one terminal state."""
+
+    def __init__(self, run_dir: rd.RunDir, manifest: mf.Manifest, redactor: Redactor) -> None:
+        self.dir = run_dir
+        self.manifest = manifest
+        self.redactor = redactor
+        self.scrubbed = False
+        self.started = time.monotonic()
+        self.kernel: Kernel | None = None
+
+    def clean(self, text: str) -> str:
+        """Return a message as it may be written or shown: secrets redacted, PII masked."""
+        return masked(self.redactor.text(text))
+
+    def scrub(self) -> None:
+        """Redact secrets from every file of the folder, once the kernel has stopped.
+
+        Done before results are hashed; what is written afterwards (the report, the
+        manifest) is made from redacted data.
+        """
+        if self.redactor and not self.scrubbed:
+            found = scrub_secrets(self.dir, self.redactor)
+            self.manifest.redacted = sorted({*self.manifest.redacted, *found})
+            self.scrubbed = True
+
+    def finish(self, status: str, error: mf.ErrorRecord | None = None) -> None:
+        from workbench.runner._audit_heads import audit_head
+
+        self.scrub()  # on a failure: the kernel's last words (its log) included
+        m = self.manifest
+        removed = [r for r in m.redacted if r.endswith(": removed")]
+        if status == "succeeded" and removed:
+            status = "failed"
+            error = mf.ErrorRecord(
+                reason="secret_in_result",
+                error_name="SecretInResult",
+                error_value=", ".join(removed),
+                message=(
+                    "비밀 매개변수의 값이 이진 결과 파일에 들어 있어 그 파일을 지웠습니다 ("
+                    + ", ".join(r.removesuffix(": removed") for r in removed)
+                    + "). 비밀 값을 결과에 쓰지 않도록 노트북을 고치세요."
+                ),
+            )
+        if status != "succeeded":
+            m.results = self.dir.hash_results()
+        m.audit_head = audit_head()
+        m.finished_at = mf.utc_now()
+        m.duration_seconds = round(time.monotonic() - self.started, 3)
+        try:
+            self.dir.finish(m, status, error, report=status == "succeeded")
+        except OSError as exc:  # a full disk: say so in the manifest if it can be said
+            if status == "succeeded":
+                raise
+            self.dir.write_in_place(m, status, error, exc)
+
+    def fail(
+        self, reason: str, name: str, value: str, message: str, cell: int | None = None
+    ) -> str:
+        if self.kernel is not None:  # nothing may write into the folder after its end
+            self.kernel.kill()
+        message, value = self.clean(message), self.clean(value)
+        error = mf.ErrorRecord(
+            reason=reason, cell_number=cell, error_name=name, error_value=value, message=message
+        )
+        self.finish("failed", error)
+        return message
 
 
 def run(
@@ -156,49 +177,71 @@ def run(
     approvals: list[Approval] | None = None,
     kernel_factory: KernelFactory | None = None,
     extra: Mapping[str, Any] | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Run a validated analysis with resolved parameters into a new run directory.
 
     Most callers want :func:`run_analysis`, which validates first. ``kernel_factory``
     (the batch's pool of pre-started kernels) replaces starting a kernel here; ``extra``
-    adds fields to the manifest (the batch's row and provenance of shared inputs).
+    adds fields to the manifest (the batch's row and provenance of shared inputs);
+    ``secrets`` are the values of secret parameters (never written anywhere).
     """
+    timeout = check_timeout(timeout)
+    secrets = dict(secrets or {})
+    for name, value in params.items():
+        check_plain_value(name, value)
     inputs = resolve_inputs(analysis, params)
-    run_dir = prepare_run_dir(out, analysis.name, force=force)
-    started = time.monotonic()
+    manifest = _new_manifest(analysis, params, inputs, rerun_of, extra, secrets)
+    run_dir = rd.RunDir.create(out, analysis.name, manifest, force=force)
+    state = _Run(run_dir, manifest, Redactor(secrets.values()))
     if progress is not None:
         progress("kernel", 0, len(analysis.notebook.cells), None)
     # The kernel boots (about half a second) while this process writes the manifest and
     # imports papermill and nbconvert; it is always killed and reaped below.
-    if kernel_factory is not None:
-        kernel = kernel_factory(run_dir)
-    else:
-        kernel = Kernel(_kernel_env(run_dir), run_dir / KERNEL_LOG_NAME)
+    secret_env = kernel_environment(secrets)
     try:
-        manifest = _new_manifest(analysis, params, inputs, rerun_of, extra)
-        mf.write_manifest(run_dir, manifest)
-    except BaseException:
-        kernel.kill()
-        kernel.close()
-        raise
-    executed_path = run_dir / NOTEBOOK_NAME
+        if kernel_factory is not None:
+            kernel = kernel_factory(run_dir.path, secret_env)
+        else:
+            kernel = Kernel(kernel_env(run_dir.path, secret_env), run_dir.kernel_log)
+    except BaseException as exc:
+        message = state.fail(
+            "kernel_start", type(exc).__name__, str(exc), f"커널을 시작하지 못했습니다: {exc}"
+        )
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise RunFailedError(
+            message, run_dir=run_dir.path, reason="kernel_start", error_name=type(exc).__name__
+        ) from None
+    state.kernel = kernel
+    try:
+        return _execute(analysis, params, state, kernel, notebook, timeout, progress, approvals)
+    finally:
+        _release(kernel)
 
-    def finish(status: str) -> None:
-        from workbench.runner._audit_heads import audit_head
 
-        manifest.status = status  # type: ignore[assignment]
-        manifest.audit_head = audit_head()
-        manifest.finished_at = mf.utc_now()
-        manifest.duration_seconds = round(time.monotonic() - started, 3)
-        mf.write_manifest(run_dir, manifest)
+def _execute(
+    analysis: Analysis,
+    params: dict[str, Any],
+    state: _Run,
+    kernel: Kernel,
+    notebook: nbformat.NotebookNode | None,
+    timeout: float | None,
+    progress: ProgressCallback | None,
+    approvals: list[Approval] | None,
+) -> RunResult:
+    run_dir, manifest = state.dir, state.manifest
 
     def on_cell(index: int, total: int, cell: Any) -> None:
         if progress is not None:
             progress("cell", index, total, cell)
 
     try:
-        from workbench.runner._engine import execute
-        from workbench.runner._gate import blocked_message, check_outputs, hold_results
+        manifest.environment = mf.environment()
+        manifest.git = mf.git_state(analysis.path)
+        run_dir.write_manifest(manifest)
+        from workbench.runner._engine import execute, setup_cell
+        from workbench.runner._gate import blocked_message, check_outputs
         from workbench.runner._gate import warm_up as warm_up_gate
         from workbench.runner._report import start_warm_up, write_report
 
@@ -206,76 +249,78 @@ def run(
         # among them) and for compiling templates and patterns; do that while the kernel
         # computes (this process only waits on it meanwhile).
         start_warm_up(warm_up_gate)
+        setup = []
+        if manifest.secrets:
+            setup.append(setup_cell(secret_cell_source(manifest.secrets), "workbench-secrets"))
         executed = execute(
             notebook if notebook is not None else analysis.path,
-            executed_path,
+            run_dir.notebook,
             params,
             kernel=kernel,
             timeout=timeout,
-            started=started,
+            started=state.started,
             on_cell=on_cell,
+            setup_cells=setup,
+            redact=state.redactor.node if state.redactor else None,
+            output_limit=output_limit(),
         )
         kernel.kill()  # done with it; reaped after the report is written
-        manifest.results = _hash_results(run_dir)
-        gate = check_outputs(run_dir, executed, approvals)
+        if state.redactor:
+            state.redactor.node(executed)
+            state.scrub()
+        manifest.results = run_dir.hash_results()
+        gate = check_outputs(run_dir.path, executed, approvals)
         manifest.findings = gate.manifest_findings()
         manifest.approvals = [a.to_dict() for a in gate.approvals.values()]
         if gate.blocking:
-            message = blocked_message(run_dir, gate)
-            hold_results(run_dir)
-            manifest.report = None
-            manifest.error = mf.ErrorRecord(
-                reason="gate",
-                error_name="ReleaseBlocked",
-                error_value=f"{len(gate.blocking)} finding(s) need approval",
-                message=message,
+            message = blocked_message(run_dir.path, gate)
+            state.finish(
+                "blocked",
+                mf.ErrorRecord(
+                    reason="gate",
+                    error_name="ReleaseBlocked",
+                    error_value=f"{len(gate.blocking)} finding(s) need approval",
+                    message=message,
+                ),
             )
-            finish("blocked")
-            raise ReleaseBlockedError(message, run_dir=run_dir, findings=gate.blocking)
-        manifest.report = REPORT_NAME
-        write_report(executed, manifest, run_dir / REPORT_NAME, summary=analysis.meta.summary)
+            raise ReleaseBlockedError(message, run_dir=run_dir.path, findings=gate.blocking)
+        write_report(executed, manifest, run_dir.report, summary=analysis.meta.summary)
     except ExecutionFailedError as failure:
-        message, cell_number = describe_failure(analysis, executed_path, failure)
-        manifest.report = None
-        manifest.results = _hash_results(run_dir)
-        manifest.error = mf.ErrorRecord(
-            reason=failure.reason,
-            cell_number=cell_number,
-            error_name=failure.error_name,
-            error_value=failure.error_value,
-            message=message,
+        failure.error_value = state.redactor.text(failure.error_value)
+        failure.traceback = state.redactor.text(failure.traceback)
+        message, cell_number = describe_failure(analysis, run_dir.notebook, failure)
+        message = state.fail(
+            failure.reason, failure.error_name, failure.error_value, message, cell_number
         )
-        finish("failed")
         raise RunFailedError(
             message,
-            run_dir=run_dir,
+            run_dir=run_dir.path,
             reason=failure.reason,
             cell_index=cell_number,
             error_name=failure.error_name,
-            error_value=failure.error_value,
+            error_value=state.clean(failure.error_value),
         ) from None
     except ReleaseBlockedError:
         raise
-    except BaseException as exc:  # export failed, disk full, Ctrl-C...
-        (run_dir / REPORT_NAME).unlink(missing_ok=True)
-        manifest.report = None
-        manifest.error = mf.ErrorRecord(
-            reason="interrupted" if isinstance(exc, KeyboardInterrupt) else "error",
-            error_name=type(exc).__name__,
-            error_value=str(exc),
-            message=f"The run stopped outside the notebook: {type(exc).__name__}: {exc}",
-        )
-        finish("failed")
+    except KeyboardInterrupt:
+        state.fail("interrupted", "KeyboardInterrupt", "사용자가 중단함", "실행을 중단했습니다.")
         raise
-    finally:
-        _release(kernel)
-    finish("succeeded")
+    except WorkbenchError as exc:  # the gate refused an approval, a report could not be made
+        state.fail("error", type(exc).__name__, str(exc), str(exc))
+        raise
+    except BaseException as exc:  # export failed, disk full...
+        why = outside_failure(exc)
+        message = state.fail("error", type(exc).__name__, str(exc), why)
+        raise RunFailedError(
+            message, run_dir=run_dir.path, reason="error", error_name=type(exc).__name__
+        ) from None
+    state.finish("succeeded")
     return RunResult(
-        run_dir=run_dir,
+        run_dir=run_dir.path,
         manifest=manifest,
-        report=run_dir / REPORT_NAME,
-        notebook=executed_path,
-        results=[run_dir / r.path for r in manifest.results],
+        report=run_dir.report,
+        notebook=run_dir.notebook,
+        results=[run_dir.path / r.path for r in manifest.results],
     )
 
 
@@ -299,6 +344,9 @@ def run_analysis(
     timeout: float | None = None,
     progress: ProgressCallback | None = None,
     approvals: list[Approval] | None = None,
+    secrets: Mapping[str, str] | None = None,
+    secret_names: Iterable[str] = (),
+    prompt: Callable[[str], str] | None = None,
 ) -> RunResult:
     """Run a standard analysis (by name or notebook path) and write its run directory.
 
@@ -325,6 +373,13 @@ def run_analysis(
     approvals : list of Approval, optional
         Decisions to release despite findings of the release gate (see
         :func:`workbench.runner._gate.load_approvals`).
+    secrets : mapping, optional
+        Values of secret parameters (API keys, passwords), given by a calling program.
+        They are never written to the run folder; ``parameters`` must not hold them.
+    secret_names : iterable of str
+        Secret parameters to read from environment variables of the same name (``-s``).
+    prompt : callable, optional
+        Asks for a secret whose variable is not set (the command line, on a terminal).
 
     Returns
     -------
@@ -333,7 +388,8 @@ def run_analysis(
     Raises
     ------
     AnalysisNotFoundError, ParameterError, RunExistsError
-        Before anything is executed.
+        Before anything is executed (a secret given as a plain parameter, a timeout
+        that is not a finite number of seconds, a folder in use).
     RunFailedError
         When the notebook fails; the run directory then holds a ``failed`` manifest and
         no report.
@@ -343,6 +399,7 @@ def run_analysis(
     """
     analysis = find_analysis(name_or_path)
     params = resolve_parameters(analysis, parameters, cli_pairs=cli_pairs, params_file=params_file)
+    values = resolve_secrets(analysis, secret_names, secrets, prompt=prompt)
     return run(
         analysis,
         params,
@@ -351,4 +408,5 @@ def run_analysis(
         timeout=timeout,
         progress=progress,
         approvals=approvals,
+        secrets=values,
     )
