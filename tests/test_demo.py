@@ -19,6 +19,16 @@ def test_demo_writes_sample_data_and_two_reports(tmp_path):
     assert again.exit_code == 2
     assert "--force" in again.output
 
+    # --force redoes the demo's own files, but never a file the user put there.
+    redo = CliRunner().invoke(app, ["demo", "--out", str(out), "--force"])
+    assert redo.exit_code == 0, redo.output
+    (out / "runs" / "profile" / "메모.txt").write_text("내 메모", encoding="utf-8")
+    (out / "내 표.xlsx").write_bytes(b"user work")
+    refused = CliRunner().invoke(app, ["demo", "--out", str(out), "--force"])
+    assert refused.exit_code == 2
+    assert "내 표.xlsx" in refused.output
+    assert (out / "runs" / "profile" / "메모.txt").read_text(encoding="utf-8") == "내 메모"
+
 
 def test_demo_refuses_to_delete_a_folder_it_did_not_make(tmp_path):
     out = tmp_path / "mine"

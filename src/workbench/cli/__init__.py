@@ -221,9 +221,7 @@ def rerun_command(
         bool, typer.Option("--verify", help="결과 파일의 sha256을 원본과 비교")
     ] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="새 실행 폴더")] = None,
-    timeout: Annotated[
-        float | None, typer.Option("--timeout", help="제한 시간(초)")
-    ] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="제한 시간(초)")] = None,
     force: Annotated[bool, typer.Option("--force", help="기존 실행 폴더를 덮어씀")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
     secret: SecretOption = None,

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from workbench.runner._rundir import MANIFEST
+
 __all__ = ["audit_head", "check_runs"]
 
 
@@ -35,7 +37,7 @@ def audit_head() -> dict[str, Any] | None:
 def _manifests(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     found: set[Path] = set()
     for path in map(Path, paths):
-        found |= {path} if path.is_file() else set(path.rglob("manifest.json"))
+        found |= {path} if path.is_file() else set(path.rglob(MANIFEST))
     return sorted(found)
 
 

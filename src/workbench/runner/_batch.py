@@ -25,6 +25,7 @@ from workbench.runner import _manifest as mf
 from workbench.runner._batch_matrix import BatchRow, load_matrix, plan_rows
 from workbench.runner._batch_task import RowOutcome, RowSpec, execute_row
 from workbench.runner._registry import Analysis, find_analysis
+from workbench.runner._rundir import RunDir
 
 __all__ = ["BatchEvent", "BatchResult", "run_batch"]
 
@@ -131,7 +132,7 @@ def _split_resume(
             taken.append(row.run_id)
         elif _complete(run_dir, analysis, row, digests):
             skipped.append(row)
-        elif (run_dir / mf.MANIFEST_NAME).is_file():
+        elif RunDir(run_dir).manifest.is_file():
             to_run.append(row)  # an earlier failed or changed run: replaced
         else:
             raise RunExistsError(

@@ -16,6 +16,7 @@ from workbench.runner._inputs import input_fingerprint, input_missing
 from workbench.runner._registry import RUNNER_TAGS, Analysis, AnalysisMeta, notebook_sha256
 from workbench.runner._registry import _read_parameters as read_parameters
 from workbench.runner._run import ProgressCallback, RunResult, run
+from workbench.runner._rundir import RunDir
 from workbench.runner._secrets import resolve_secrets
 
 __all__ = ["RerunResult", "recorded_analysis", "rerun"]
@@ -159,7 +160,7 @@ def rerun(
         force=force,
         timeout=timeout,
         progress=progress,
-        rerun_of=str(run_dir / mf.MANIFEST_NAME),
+        rerun_of=str(RunDir(run_dir).manifest),
         secrets=values,
     )
     if verify:
