@@ -90,7 +90,10 @@ def show_command(name: Annotated[str, typer.Argument(help="분석 이름 또는 
         out.print(f"노트북: {a.path}")
         params = Table("매개변수", "기본값", "유형", "설명", title="매개변수")
         for p in a.parameters:
-            params.add_row(p.name, repr(p.default), p.type_name, p.help)
+            if p.secret:
+                params.add_row(p.name, "(비밀)", p.type_name, f"{p.help} — -s {p.name}로 전달")
+            else:
+                params.add_row(p.name, repr(p.default), p.type_name, p.help)
         out.print(params)
         inputs = Table("매개변수", "설명", "필요한 열", "스키마", title="입력 자료")
         for key, spec in a.meta.inputs.items():
