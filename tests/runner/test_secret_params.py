@@ -235,3 +235,20 @@ def test_a_secret_reaches_no_file_of_a_batch_folder(fixture_notebook, tmp_path):
     )  # fmt: skip
     assert refused.returncode == 2 and "비밀 값" in refused.stderr
     assert SECRET not in refused.stderr
+
+
+@pytest.mark.kernel
+def test_a_secret_inside_a_binary_result_removes_it_and_fails_the_run(fixture_notebook, tmp_path):
+    out = tmp_path / "run"
+    done = workbench(
+        "run", str(fixture_notebook("uses_secret")), "-s", "api_key", "-p", "binary", "true",
+        "--out", str(out), "-q", env={"api_key": SECRET},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "keys.parquet" in done.stderr and "비밀" in done.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed"
+    assert manifest["error"]["reason"] == "secret_in_result"
+    assert not (out / "results.held" / "keys.parquet").exists()
+    assert (out / "results.held" / "result.csv").is_file()
+    assert_nowhere(out, SECRET)

@@ -95,6 +95,10 @@ def _new_manifest(
     )
 
 
+class _SecretInResultError(Exception):
+    """A binary result file held a secret's value and was removed."""
+
+
 class _Run:
     """The state of one run while it executes; ends it in exactly one terminal state."""
 
@@ -126,19 +130,6 @@ class _Run:
 
         self.scrub()  # on a failure: the kernel's last words (its log) included
         m = self.manifest
-        removed = [r for r in m.redacted if r.endswith(": removed")]
-        if status == "succeeded" and removed:
-            status = "failed"
-            error = mf.ErrorRecord(
-                reason="secret_in_result",
-                error_name="SecretInResult",
-                error_value=", ".join(removed),
-                message=(
-                    "비밀 매개변수의 값이 이진 결과 파일에 들어 있어 그 파일을 지웠습니다 ("
-                    + ", ".join(r.removesuffix(": removed") for r in removed)
-                    + "). 비밀 값을 결과에 쓰지 않도록 노트북을 고치세요."
-                ),
-            )
         if status != "succeeded":
             m.results = self.dir.hash_results()
         m.audit_head = audit_head()
@@ -268,6 +259,11 @@ def _execute(
         if state.redactor:
             state.redactor.node(executed)
             state.scrub()
+            removed = [
+                r.removesuffix(": removed") for r in manifest.redacted if r.endswith(": removed")
+            ]
+            if removed:
+                raise _SecretInResultError(", ".join(removed))
         manifest.results = run_dir.hash_results()
         gate = check_outputs(run_dir.path, executed, approvals)
         manifest.findings = gate.manifest_findings()
@@ -285,6 +281,18 @@ def _execute(
             )
             raise ReleaseBlockedError(message, run_dir=run_dir.path, findings=gate.blocking)
         write_report(executed, manifest, run_dir.report, summary=analysis.meta.summary)
+        state.finish("succeeded")
+    except _SecretInResultError as exc:
+        message = state.fail(
+            "secret_in_result",
+            "SecretInResult",
+            str(exc),
+            f"비밀 매개변수의 값이 결과 파일에 들어 있어 그 파일을 지웠습니다 ({exc}). 비밀 값을 "
+            "결과에 쓰지 않도록 노트북을 고치세요.",
+        )
+        raise RunFailedError(
+            message, run_dir=run_dir.path, reason="secret_in_result", error_name="SecretInResult"
+        ) from None
     except ExecutionFailedError as failure:
         failure.error_value = state.redactor.text(failure.error_value)
         failure.traceback = state.redactor.text(failure.traceback)
@@ -314,7 +322,6 @@ def _execute(
         raise RunFailedError(
             message, run_dir=run_dir.path, reason="error", error_name=type(exc).__name__
         ) from None
-    state.finish("succeeded")
     return RunResult(
         run_dir=run_dir.path,
         manifest=manifest,

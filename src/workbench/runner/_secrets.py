@@ -249,10 +249,11 @@ class Redactor:
     def scrub_file(self, path: Path) -> str | None:
         """Redact a file that holds a secret: ``"redacted"`` (text), ``"removed"`` (binary).
 
-        Returns None when the file holds none.
+        Compressed containers are looked into: a Parquet file's values and each member of
+        a ZIP (an Excel workbook). Returns None when the file holds none.
         """
         data = path.read_bytes()
-        if not self.contains(data):
+        if not (self.contains(data) or self._inside(path, data)):
             return None
         try:
             text = data.decode("utf-8")
@@ -261,6 +262,33 @@ class Redactor:
             return "removed"
         path.write_text(self.text(text), encoding="utf-8")
         return "redacted"
+
+    def _inside(self, path: Path, data: bytes) -> bool:
+        """Tell whether a compressed file (Parquet, ZIP/XLSX) holds a secret."""
+        import io
+        import zipfile
+
+        if data[:4] == b"PAR1":
+            import pyarrow.parquet as pq
+
+            try:
+                table = pq.read_table(io.BytesIO(data))
+            except Exception:  # unreadable: treated by its bytes alone
+                return False
+            texts = [str(v) for column in table.columns for v in column.to_pylist()]
+            texts += [str(name) for name in table.column_names]
+            return any(self.text(t) != t for t in texts)
+        if data[:2] == b"PK":
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    return any(
+                        self.contains(archive.read(info))
+                        for info in archive.infolist()
+                        if info.file_size <= 256 * 1024 * 1024
+                    )
+            except (zipfile.BadZipFile, OSError):
+                return False
+        return False
 
 
 def scrub_secrets(run_dir: RunDir, redactor: Redactor) -> list[str]:
