@@ -24,6 +24,8 @@ _LAZY = {
     "scan_output": "workbench.ethics._outputs",
     "html_tables": "workbench.ethics._outputs",
     "mask": "workbench.ethics._scan",
+    "mask_text": "workbench.ethics._masking",
+    "mask_texts": "workbench.ethics._masking",
     # pseudonymisation and re-identification risk
     "pseudonymise": "workbench.ethics._pseudonymise",
     "risk": "workbench.ethics._risk",

@@ -304,7 +304,10 @@ def mask(value: str, kind: str) -> str:
     if kind == "phone":
         digits = [i for i, ch in enumerate(value) if ch.isdigit()]
         keep = set(digits[-4:])
-        head = 3 if value.startswith("+") else (2 if value.startswith("02") else 3)
+        if value.startswith("+"):  # +82, then the area or carrier code without its 0
+            head = 2 + (1 if value[digits[2]] == "2" else 2)
+        else:
+            head = 2 if value.startswith("02") else 3
         keep |= set(digits[:head])
         return "".join(ch if i in keep or not ch.isdigit() else "*" for i, ch in enumerate(value))
     if kind == "email":
