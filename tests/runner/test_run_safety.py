@@ -210,3 +210,18 @@ def _alive(pid: int) -> bool:
             return handle.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_an_error_quoting_personal_information_is_masked_everywhere_it_is_shown(
+    fixture_notebook, tmp_path
+):
+    out = tmp_path / "run"
+    code, stdout, stderr = workbench(
+        "run", str(fixture_notebook("raises_with_pii")), "--out", str(out), "-q"
+    )
+    assert code == 1
+    assert "자료 처리 실패" in stderr and "김*수님" in stderr and "010-****-5678" in stderr
+    error = manifest(out)["error"]
+    for raw in ("김철수", "1234-5678", "900101-1234568"):
+        assert raw not in stdout + stderr
+        assert raw not in error["message"] and raw not in error["error_value"]

@@ -127,10 +127,8 @@ def masked(text: str) -> str:
     """
     if not text:
         return text
-    try:  # TEMP-HACK until the scanner's mask_text lands
-        from workbench.ethics import mask_text
-    except ImportError:
-        return text
+    from workbench.ethics import mask_text
+
     return str(mask_text(text))
 
 
