@@ -8,6 +8,7 @@ import pytest
 
 from workbench.ethics import (
     DisclosureRules,
+    Location,
     check_table,
     crosstab,
     logit,
@@ -118,7 +119,9 @@ def test_crosstab_with_values_matches_pivot(microdata):
     pivot = pivot_table(microdata, "v", "g", "h", aggfunc="sum")
     cross = crosstab(microdata["g"], microdata["h"], microdata["v"], aggfunc="sum", name="t")
     pd.testing.assert_frame_equal(pivot.status, cross.status, check_names=False)
-    assert cross.findings()[0].location.startswith("table t, cell (")
+    first = cross.findings()[0].location
+    assert (first.kind, first.table) == ("cell", "t")
+    assert str(first).startswith("표 't', 칸 (")
 
 
 def test_findings_carry_rule_ids_severity_and_no_contributions(microdata):
@@ -135,7 +138,9 @@ def test_findings_carry_rule_ids_severity_and_no_contributions(microdata):
     assert by_rule["disclosure.negative"].severity == "review"
     assert by_rule["disclosure.missing"].severity == "review"
     assert by_rule["disclosure.nk"].severity == "fail"
-    assert by_rule["disclosure.threshold"].location == "table 매출, cell (a, y)"
+    assert by_rule["disclosure.threshold"].location == Location(
+        "cell", table="매출", row="a", column="y"
+    )
     assert "500" not in str([f.to_dict() for f in result.findings()])  # no raw values
     assert result.failed
 
@@ -205,9 +210,9 @@ def test_check_table_of_counts_only():
         "x": {"a": "ok", "b": "fail: threshold", "c": "fail: threshold; zero"},
         "y": {"a": "ok", "b": "not checked", "c": "ok"},
     }
-    assert {f.location for f in result.findings()} == {
-        "table published, cell (b, x)",
-        "table published, cell (c, x)",
+    assert {str(f.location) for f in result.findings()} == {
+        "표 'published', 칸 (b, x)",
+        "표 'published', 칸 (c, x)",
     }
 
 
@@ -230,7 +235,7 @@ def test_ols_fails_with_few_residual_degrees_of_freedom():
     assert (finding.rule, finding.severity, finding.location) == (
         "disclosure.dof",
         "fail",
-        "model model",
+        Location("model", model="model"),
     )
     assert result.result.params.shape == (3,)
     assert ols("y ~ x", small).findings() == []  # 10 residual dof pass
@@ -244,14 +249,14 @@ def test_logit_dof_check():
     assert fitted.dof == 198 and fitted.findings() == []
     assert "x" in fitted.result.params.index
     tight = logit("y ~ x", frame.iloc[:40], rules={"dof_threshold": 50}, name="위험")
-    assert [f.location for f in tight.findings()] == ["model 위험"]
+    assert [str(f.location) for f in tight.findings()] == ["회귀모형 '위험'"]
 
 
 def test_multilevel_rows_name_the_cell_by_every_label():
     rows = [["서울"] * 15 + ["부산"] * 4, ["남"] * 15 + ["여"] * 4]
     result = crosstab(rows, ["2024"] * 19, values=[1.0] * 19, aggfunc="sum")
     [threshold] = [f for f in result.findings() if f.rule == "disclosure.threshold"]
-    assert threshold.location == "table table, cell (부산/여, 2024)"
+    assert str(threshold.location) == "표 'table', 칸 (부산/여, 2024)"
     assert result.status.loc[("서울", "남"), "2024"] == "ok"  # 15 equal values: 2/15, p = 13
 
 

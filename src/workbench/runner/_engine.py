@@ -25,6 +25,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from workbench.runner._errors import ExecutionFailedError
 from workbench.runner._kernel import KERNEL_NAME, Kernel
+from workbench.runner._kernel_hooks import setup_cell, setup_index
 
 __all__ = ["ENGINE_NAME", "execute"]
 
@@ -57,6 +58,16 @@ class WorkbenchEngine(NBClientEngine):
         tracker: _Tracker | None = None,
         **kwargs: Any,
     ) -> nbformat.NotebookNode:
+        # The hidden setup cell (hooks the gate reads outputs with), after the parameters.
+        setup = setup_cell()
+        setup.metadata["papermill"] = {
+            "exception": None,
+            "start_time": None,
+            "end_time": None,
+            "duration": None,
+            "status": nb_man.PENDING,
+        }
+        nb_man.nb.cells.insert(setup_index(nb_man.nb.cells), setup)
         if tracker is not None:
             total = len(nb_man.nb.cells)
             cell_start = nb_man.cell_start

@@ -10,7 +10,7 @@ from typing import Any
 import nbformat
 
 from workbench.exceptions import WorkbenchError
-from workbench.runner._registry import INJECTED_TAG, Analysis
+from workbench.runner._registry import HIDDEN_TAGS, Analysis
 
 __all__ = ["ExecutionFailedError", "describe_failure", "short_cause"]
 
@@ -45,11 +45,11 @@ def _source_cell_number(executed: nbformat.NotebookNode | None, index: int | Non
         return None
     if executed is None:
         return index + 1
+    hidden = {*HIDDEN_TAGS, "papermill-error-cell-tag"}
     skipped = sum(
         1
         for cell in executed.cells[: index + 1]
-        if INJECTED_TAG in cell.get("metadata", {}).get("tags", [])
-        or "papermill-error-cell-tag" in cell.get("metadata", {}).get("tags", [])
+        if hidden & set(cell.get("metadata", {}).get("tags", []))
     )
     return index + 1 - skipped
 
