@@ -164,7 +164,10 @@ def output_texts(output: Mapping[str, Any], *, shown_only: bool = True) -> list[
     if kind == "error":
         traceback = [str(output.get("evalue", "")), *map(str, output.get("traceback", []))]
         return [] if shown_only else traceback
-    texts = (_text_of(str(mime), value) for mime, value in output.get("data", {}).items())
+    # In MIME order: a notebook read back from disk has its forms sorted, one fresh from
+    # the kernel in the order the kernel sent them.
+    data = output.get("data", {})
+    texts = (_text_of(str(mime), data[mime]) for mime in sorted(data))
     return [text for text in texts if text is not None]
 
 
@@ -345,7 +348,7 @@ def output_findings(
     texts = output_texts(output, shown_only=shown_only)
     counts = _output_counts(output, shown_only)
     if counts:
-        digest = value_digest(["\n".join(texts)])
+        digest = value_digest(texts)
         findings += [_pii_finding(k, n, where, digest) for k, n in _sorted(counts)]
     drawn = figure_texts_of(output)
     counts = _figure_counts(drawn)
@@ -356,6 +359,6 @@ def output_findings(
             cell_number=where.cell_number,
             output_number=where.output_number,
         )
-        digest = value_digest(["\n".join(drawn)])
+        digest = value_digest(drawn)
         findings += [_pii_finding(k, n, at, digest) for k, n in _sorted(counts)]
     return findings

@@ -322,9 +322,15 @@ def _redact(findings: list[Any]) -> list[Any]:
             for name in _LABEL_FIELDS
             if isinstance(getattr(location, name), str) and is_personal(getattr(location, name))
         }
-        result.append(
-            replace(finding, location=replace(location, **changed)) if changed else finding
-        )
+        if not changed:
+            result.append(finding)
+            continue
+        hidden = {getattr(location, name) for name in changed}
+        details = {
+            k: REDACTED if isinstance(v, str) and v in hidden else v
+            for k, v in finding.details.items()
+        }
+        result.append(replace(finding, location=replace(location, **changed), details=details))
     return result
 
 

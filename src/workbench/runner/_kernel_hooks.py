@@ -34,7 +34,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workbench.ethics import FIGURE_MIME, FINDINGS_MIME, MODEL_ATTR, MODEL_MIME
+from workbench.ethics import FIGURE_MIME, MODEL_ATTR, MODEL_MIME
 
 __all__ = ["SETUP_TAG", "figure_texts", "install", "setup_cell"]
 
@@ -250,23 +250,55 @@ def _regression_records(fit: Any) -> list[dict[str, Any]]:
     return records or _result_records(getattr(fit, "result", None))
 
 
-def _none_if_empty(records: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
-    return records or None
-
-
 # --------------------------------------------------------------------------- install
-def _json_formatter(shell: Any, mime: str) -> Any:
-    """Return the display formatter for ``mime``, adding one that takes JSON lists/dicts."""
-    formatters = shell.display_formatter.formatters
-    if mime not in formatters:
-        from IPython.core.formatters import BaseFormatter
+#: (module, class name) -> reader, per MIME type. Classes are matched by name along the
+#: object's MRO, so nothing is imported to register them, and IPython's
+#: ``select_figure_formats`` (which pops ``Figure`` from every formatter when the inline
+#: backend starts) cannot unregister them.
+_READERS: dict[str, dict[tuple[str, str], Any]] = {
+    FIGURE_MIME: {("matplotlib.figure", "Figure"): _figure_payload},
+    MODEL_MIME: {
+        ("statsmodels.base.wrapper", "ResultsWrapper"): _result_records,
+        ("statsmodels.base.model", "Results"): _result_records,
+        ("statsmodels.iolib.summary", "Summary"): _summary_records,
+        ("statsmodels.iolib.summary2", "Summary"): _summary_records,
+        ("pandas.core.frame", "DataFrame"): _frame_records,
+        ("pandas", "DataFrame"): _frame_records,
+        ("workbench.blocks._regression", "Regression"): _regression_records,
+    },
+}
 
-        formatter = BaseFormatter(parent=shell.display_formatter)
-        formatter.format_type = mime
-        formatter._return_type = (list, dict)
-        formatter.print_method = "_repr_workbench_json_"
-        formatters[mime] = formatter
-    return formatters[mime]
+
+def _read(mime: str, obj: Any) -> Any:
+    """Return what the reader registered for ``obj``'s class (or a base) finds, or None.
+
+    A reader never breaks a display: an object it cannot read carries nothing, and the
+    gate then judges the output by its other forms alone.
+    """
+    readers = _READERS[mime]
+    for cls in type(obj).__mro__:
+        reader = readers.get((getattr(cls, "__module__", ""), cls.__name__))
+        if reader is not None:
+            try:
+                return reader(obj) or None
+            except Exception:
+                return None
+    return None
+
+
+def _formatter(shell: Any, mime: str) -> Any:
+    """Return a display formatter for ``mime`` that asks :func:`_read`."""
+    from IPython.core.formatters import BaseFormatter
+
+    class WorkbenchFormatter(BaseFormatter):  # type: ignore[misc]
+        format_type = mime
+        print_method = "_repr_workbench_json_"
+        _return_type = (list, dict)
+
+        def __call__(self, obj: Any) -> Any:
+            return _read(mime, obj) if self.enabled else None
+
+    return WorkbenchFormatter(parent=shell.display_formatter)
 
 
 def install(shell: Any = None) -> None:
@@ -277,29 +309,8 @@ def install(shell: Any = None) -> None:
         shell = get_ipython()
     if shell is None or getattr(shell, _INSTALLED, False):
         return
-    figures = _json_formatter(shell, FIGURE_MIME)
-    figures.for_type_by_name("matplotlib.figure", "Figure", _figure_payload)
-    models = _json_formatter(shell, MODEL_MIME)
-    for module, name, records in (
-        ("statsmodels.base.wrapper", "ResultsWrapper", _result_records),
-        ("statsmodels.base.model", "Results", _result_records),
-        ("statsmodels.iolib.summary", "Summary", _summary_records),
-        ("statsmodels.iolib.summary2", "Summary", _summary_records),
-        ("pandas.core.frame", "DataFrame", _frame_records),
-        ("workbench.blocks._regression", "Regression", _regression_records),
-    ):
-        models.for_type_by_name(module, name, functools.partial(_safe, records))
-    _json_formatter(shell, FINDINGS_MIME)
+    formatters = shell.display_formatter.formatters
+    for mime in _READERS:
+        formatters[mime] = _formatter(shell, mime)
     _when_imported("matplotlib.figure", _patch_savefig)
     setattr(shell, _INSTALLED, True)
-
-
-def _safe(records: Any, obj: Any) -> list[dict[str, Any]] | None:
-    """Return the records of ``obj``, or None: a formatter must never break a display.
-
-    (The gate then judges the output by its text alone.)
-    """
-    try:
-        return _none_if_empty(records(obj))
-    except Exception:
-        return None

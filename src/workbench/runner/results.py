@@ -174,9 +174,9 @@ def neutralise_formulas(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         if hits.any():
             changed += int(hits.sum())
             out.isetitem(position, values.where(~hits, "'" + values.astype(str)).to_numpy())
-    headers = [f"'{c}" if _formula(c) else c for c in out.columns]
-    changed += sum(1 for old, new in zip(out.columns, headers, strict=True) if old is not new)
-    out.columns = pd.Index(headers)
+    if any(_formula(c) for c in out.columns):
+        changed += sum(1 for c in out.columns if _formula(c))
+        out.columns = pd.Index([f"'{c}" if _formula(c) else c for c in out.columns])
     return out, changed
 
 
