@@ -265,3 +265,45 @@ def test_nullable_values_count_as_missing():
     result = crosstab(["a"] * 12, ["x"] * 12, values=values, aggfunc="sum")
     assert result.status.loc["a", "x"] == "review: missing"
     assert result.counts.loc["a", "x"] == 11
+
+
+def test_a_cell_whose_contributors_are_all_missing_is_missing_not_zero():
+    groups = ["a"] * 12 + ["b"] * 12
+    values = [5.0] * 12 + [np.nan] * 12
+    plain = pd.crosstab(groups, ["x"] * 24, values=values, aggfunc="sum")
+    assert plain.loc["b", "x"] == 0  # what pandas shows: a zero the data never held
+    for result in (
+        crosstab(groups, ["x"] * 24, values=values, aggfunc="sum"),
+        pivot_table(pd.DataFrame({"g": groups, "v": values}), "v", "g", aggfunc="sum"),
+    ):
+        column = result.table.columns[0]
+        assert pd.isna(result.table.loc["b", column])
+        assert result.status.loc["b", column] == "missing"
+        [finding] = [f for f in result.findings() if f.location.row == "b"]
+        assert (finding.rule, finding.severity) == ("disclosure.all_missing", "review")
+        assert "0이 아니라 빈 칸(결측)" in finding.message
+        assert result.table.loc["a", column] == 60.0 and result.status.loc["a", column] == "ok"
+
+
+def test_check_table_reports_all_missing_contributions_as_missing():
+    table = pd.DataFrame({"합계": [0.0, 120.0]}, index=["중구", "종로구"])
+    counts = pd.DataFrame({"합계": [12, 12]}, index=table.index)
+    contributions = {("중구", "합계"): [np.nan] * 12, ("종로구", "합계"): [10.0] * 12}
+    result = check_table(table, counts, contributions)
+    assert result.status.loc["중구", "합계"] == "missing"
+    assert pd.isna(result.table.loc["중구", "합계"])
+    assert [f.rule for f in result.findings()] == ["disclosure.all_missing"]
+
+
+def test_a_size_table_counts_rows_whatever_their_values():
+    result = crosstab(["a"] * 12, ["x"] * 12, values=[np.nan] * 12, aggfunc="size")
+    assert result.status.loc["a", "x"] == "ok" and result.counts.loc["a", "x"] == 12
+
+
+def test_a_cells_id_follows_what_it_shows():
+    small = crosstab(["a"] * 12 + ["b"] * 3, ["x"] * 15)
+    same = crosstab(["b"] * 3 + ["a"] * 12, ["x"] * 15)
+    other = crosstab(["a"] * 12 + ["b"] * 4, ["x"] * 16)
+    [first], [again], [changed] = (r.findings() for r in (small, same, other))
+    assert first.id == again.id
+    assert changed.place == first.place and changed.id != first.id
