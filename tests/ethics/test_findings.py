@@ -32,7 +32,8 @@ def test_labels_are_korean_and_built_from_the_fields():
     assert str(Location("model", model="y", cell_number=4, output_number=2)) == (
         "노트북 셀 4의 출력 2, 회귀모형 'y'"
     )
-    assert str(Location("quasi_identifiers", columns=("나이", "지역"))) == "준식별자 열 (나이, 지역)"
+    risk = Location("quasi_identifiers", columns=("나이", "지역"))
+    assert str(risk) == "준식별자 열 (나이, 지역)"
     # An older run's location string is kept as it was, never parsed.
     assert Location.from_dict("table t, column 성명").label() == "table t, column 성명"
 

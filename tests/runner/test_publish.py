@@ -18,7 +18,7 @@ def published(tmp_path, monkeypatch, table, name="t", **kwargs):
 def test_formula_cells_and_headers_are_neutralised_numbers_are_kept(tmp_path, monkeypatch):
     table = pd.DataFrame(
         {
-            "=HYPERLINK(\"x\")": ["+82-10-1234", "\tcmd", "1,234", "+5", "-1.5e3", "보통"],
+            '=HYPERLINK("x")': ["+82-10-1234", "\tcmd", "1,234", "+5", "-1.5e3", "보통"],
             "값": [-1, -2.5, 3, 4, 5, 6],
         }
     )
