@@ -231,3 +231,15 @@ def test_published_csv_is_safe_to_open_in_excel_and_the_report_shows_the_origina
     html = result.report.read_text(encoding="utf-8")
     assert "<td>=1+1</td>" in html and "'=1+1" not in html
     assert RRN.encode() not in every_byte(result.run_dir)
+
+
+def test_the_batch_index_says_where_a_blocked_run_is_held(fixture_notebook, tmp_path):
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("title\n월별\n분기별\n", encoding="utf-8")
+    out = tmp_path / "batch"
+    notebook = str(fixture_notebook("chart_title_resident_number"))
+    CliRunner().invoke(app, ["batch", notebook, "--matrix", str(matrix), "--out", str(out), "-q"])
+    index = pd.read_csv(out / "index.csv", dtype=str)
+    assert index["status"].tolist() == ["blocked", "blocked"]
+    assert all(g.startswith("보류: 노트북 셀 2의 출력 2, 그림 속 글자") for g in index["gate"])
+    assert RRN.encode() not in (out / "index.html").read_bytes()

@@ -69,7 +69,16 @@ def _gate(manifest: mf.Manifest | None) -> str:
     if manifest is None or manifest.status in ("running", "failed"):
         return ""
     if manifest.status == "blocked":
-        return "보류"
+        from workbench.ethics import Location
+
+        waiting = [
+            f for f in manifest.findings if f.get("severity") == "fail" and not f.get("approved")
+        ]
+        if not waiting:
+            return "보류"
+        first = Location.from_dict(waiting[0].get("location") or {}).label()
+        more = f" 외 {len(waiting) - 1}건" if len(waiting) > 1 else ""
+        return f"보류: {first}{more}"
     return f"통과 (승인 {len(manifest.approvals)})" if manifest.approvals else "통과"
 
 
