@@ -158,6 +158,13 @@ def test_a_personal_parameter_value_blocks(tmp_path):
     assert named.rule == "pii.person_name"
 
 
+def test_a_header_that_is_personal_is_never_repeated(tmp_path):
+    pd.DataFrame({RRN: ["010-1234-5678"]}).to_csv(results(tmp_path) / "h.csv", index=False)
+    report = check_outputs(tmp_path, notebook())
+    assert report.blocking and all(f.location.column == REDACTED for f in report.blocking)
+    assert RRN not in json.dumps(report.manifest_findings(), ensure_ascii=False)
+
+
 def test_a_label_that_is_personal_is_never_repeated(tmp_path):
     table = pd.DataFrame({"구분": [RRN], "가구 수": [3]})
     table.to_csv(results(tmp_path) / "t.csv", index=False)

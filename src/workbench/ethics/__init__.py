@@ -34,6 +34,7 @@ _LAZY = {
     "scan_texts": "workbench.ethics._outputs",
     "scan_figure_texts": "workbench.ethics._outputs",
     "figure_texts_of": "workbench.ethics._outputs",
+    "texts_hold_personal_information": "workbench.ethics._outputs",
     "mask": "workbench.ethics._scan",
     # pseudonymisation and re-identification risk
     "pseudonymise": "workbench.ethics._pseudonymise",

@@ -36,6 +36,7 @@ __all__ = [
     "scan_figure_texts",
     "scan_output",
     "scan_texts",
+    "texts_hold_personal_information",
 ]
 
 #: Output forms that cannot be read as text (pictures, documents).
@@ -336,16 +337,47 @@ def _pii_finding(kind: str, count: int, where: Location, digest: str | None) -> 
     )
 
 
+def texts_hold_personal_information(outputs: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether any text of these outputs (forms, lines, figure texts) holds a kind.
+
+    One scan over every text of a notebook, so that a notebook whose texts hold nothing
+    (most of them) is not read output by output (tables are still read one by one: a
+    column header is context that the texts alone do not give).
+    """
+    strings: list[str] = []
+    for output in outputs:
+        for text in [*output_texts(output), "\n".join(figure_texts_of(output))]:
+            if text.strip():
+                strings.append(text)
+                strings += [line for line in text.splitlines() if line.strip()]
+        strings += [t for t in figure_texts_of(output) if t.strip()]
+    return bool(strings) and bool(scan_text(strings))
+
+
 def output_findings(
-    output: Mapping[str, Any], where: Location, *, shown_only: bool = True
+    output: Mapping[str, Any],
+    where: Location,
+    *,
+    shown_only: bool = True,
+    texts_clean: bool = False,
 ) -> list[Finding]:
     """Return the personal-information findings of one output, placed at ``where``.
 
     Texts drawn in a figure are reported at a ``figure`` location, the rest of the
     output at ``where``. Each finding's digest covers the texts it was found in.
+    ``texts_clean`` says that :func:`texts_hold_personal_information` found nothing in
+    the output's texts: only its tables are read.
     """
     findings = []
     texts = output_texts(output, shown_only=shown_only)
+    if texts_clean:
+        counts: dict[str, int] = {}
+        for table in _output_tables(output):
+            for kinds in scan(table).columns.values():
+                for k in kinds:
+                    counts[k.kind] = counts.get(k.kind, 0) + k.count
+        digest = value_digest(texts)
+        return [_pii_finding(k, n, where, digest) for k, n in _sorted(counts)]
     counts = _output_counts(output, shown_only)
     if counts:
         digest = value_digest(texts)

@@ -181,7 +181,7 @@ def _results_findings(
 
 
 # --------------------------------------------------------------------------- notebook
-def _output_checks(output: Any, where: Any, rules: Any) -> list[Any]:
+def _output_checks(output: Any, where: Any, rules: Any, texts_clean: bool) -> list[Any]:
     from workbench.ethics import (
         FIGURE_MIME,
         IMAGE_MIMES,
@@ -199,7 +199,7 @@ def _output_checks(output: Any, where: Any, rules: Any) -> list[Any]:
     for record in records if isinstance(records, list) else []:
         if isinstance(record, dict) and "dof" in record:
             found += [f.within(**inside) for f in model_findings(record, rules)]
-    found += output_findings(output, where)
+    found += output_findings(output, where, texts_clean=texts_clean)
     pictures = sorted(IMAGE_MIMES & set(data))
     if pictures and FIGURE_MIME not in data:
         found.append(_unchecked_picture(where, data[pictures[0]]))
@@ -244,25 +244,38 @@ def _markdown_findings(source: str, number: int) -> list[Any]:
     ]
 
 
-def _notebook_findings(executed: nbformat.NotebookNode, rules: Any) -> list[Any]:
-    from workbench.ethics import Location
-
-    findings: list[Any] = []
+def _shown_cells(executed: nbformat.NotebookNode) -> list[tuple[int, Any]]:
+    """Return the cells the report shows, numbered as the notebook's author sees them."""
+    cells = []
     number = 0
     for cell in executed.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & _UNNUMBERED:
             continue
         number += 1
-        if tags & _SKIP_TAGS:
-            continue
-        if cell.cell_type == "markdown":
-            findings += _markdown_findings(str(cell.source), number)
+        if not tags & _SKIP_TAGS:
+            cells.append((number, cell))
+    return cells
+
+
+def _notebook_findings(executed: nbformat.NotebookNode, rules: Any) -> list[Any]:
+    from workbench.ethics import Location, scan_texts, texts_hold_personal_information
+
+    cells = _shown_cells(executed)
+    markdown = [(n, str(c.source)) for n, c in cells if c.cell_type == "markdown"]
+    findings: list[Any] = []
+    # One scan of every text first: most notebooks hold nothing, and then need no more.
+    if markdown and scan_texts(["\n".join(source for _, source in markdown)]):
+        for number, source in markdown:
+            findings += _markdown_findings(source, number)
+    outputs = [o for _, c in cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    clean = not texts_hold_personal_information(outputs)
+    for number, cell in cells:
         if cell.cell_type != "code":
             continue
         for m, output in enumerate(cell.get("outputs", []), start=1):
             where = Location("output", cell_number=number, output_number=m)
-            findings += _output_checks(output, where, rules)
+            findings += _output_checks(output, where, rules, clean)
     return findings
 
 
@@ -330,7 +343,17 @@ def _redact(findings: list[Any]) -> list[Any]:
             k: REDACTED if isinstance(v, str) and v in hidden else v
             for k, v in finding.details.items()
         }
-        result.append(replace(finding, location=replace(location, **changed), details=details))
+        message = finding.message
+        for label in sorted(hidden, key=len, reverse=True):
+            message = message.replace(label, REDACTED)
+        result.append(
+            replace(
+                finding,
+                location=replace(location, **changed),
+                details=details,
+                message=message,
+            )
+        )
     return result
 
 
