@@ -16,6 +16,14 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def approval_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Keep the finding-digest key of the tests out of the user's configuration folder."""
+    path = tmp_path_factory.mktemp("approval-key") / "approval.key"
+    os.environ.setdefault("WORKBENCH_APPROVAL_KEY_FILE", str(path))
+    return Path(os.environ["WORKBENCH_APPROVAL_KEY_FILE"])
+
+
 @pytest.fixture
 def fixture_notebook(tmp_path: Path):
     """Copy a fixture notebook into tmp_path (so tests never touch the originals)."""

@@ -163,7 +163,7 @@ def test_scan_reads_a_notebooks_outputs(tmp_path: Path) -> None:
     nbformat.write(new_notebook(cells=[cell]), notebook)
     found = invoke("scan", str(notebook))
     assert found.exit_code == 1
-    assert "(셀 1 출력): 주민등록번호(resident_id) 1건" in found.output
+    assert "(노트북 셀 1의 출력): 주민등록번호(resident_id) 1건" in found.output
     assert "1234568" not in found.output
     cell.outputs = []
     nbformat.write(new_notebook(cells=[cell]), notebook)
@@ -182,6 +182,6 @@ def test_hook_pii_blocks_and_names_the_kind_not_the_number(tmp_path: Path) -> No
     nbformat.write(new_notebook(cells=[cell]), leak)
     result = invoke("hook", "pii", str(leak), str(tmp_path / "deleted.csv"))
     assert result.exit_code == 1
-    assert "leak.ipynb (셀 1 출력): 주민등록번호(resident_id) 1건" in result.output
+    assert "leak.ipynb (노트북 셀 1의 출력): 주민등록번호(resident_id) 1건" in result.output
     assert "1234568" not in result.output
     assert invoke("hook", "pii", str(tmp_path / "deleted.csv")).exit_code == 0

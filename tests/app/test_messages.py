@@ -3,7 +3,7 @@
 import re
 
 from workbench.app import describe_error, describe_finding
-from workbench.ethics import Finding
+from workbench.ethics import Finding, Location
 from workbench.exceptions import (
     DataReadError,
     ParameterError,
@@ -19,7 +19,9 @@ def resident_finding(**overrides):
     fields = {
         "rule": "pii.resident_id",
         "severity": "fail",
-        "location": "table top_values, column 값",
+        "location": Location(
+            "column", file="results/top_values.csv", table="top_values", column="값"
+        ),
         # A message or examples that quoted the data must still never reach the page.
         "message": f"열 '값'에 주민등록번호 {RRN}",
         "count": 4,
@@ -42,7 +44,7 @@ def test_a_refusal_says_what_where_and_how_many_without_the_numbers(tmp_path):
 
 
 def test_report_outputs_and_small_cells_are_named_in_korean():
-    shown = resident_finding(location="notebook cell 9, output 1", count=1)
+    shown = resident_finding(location=Location("output", cell_number=9, output_number=1), count=1)
     assert (
         describe_finding(shown)
         == "보고서 9번째 칸에 표시될 출력에 개인정보(주민등록번호) 1건이 있습니다."
@@ -50,7 +52,7 @@ def test_report_outputs_and_small_cells_are_named_in_korean():
     small = Finding(
         rule="disclosure.threshold",
         severity="fail",
-        location="table households_by_region, cell (중구, 가구 수)",
+        location=Location("cell", table="households_by_region", row="중구", column="가구 수"),
         message="x",
         count=1,
     )

@@ -8,6 +8,7 @@ import pytest
 
 from workbench.ethics import (
     DisclosureRules,
+    Location,
     check_table,
     crosstab,
     logit,
@@ -118,7 +119,9 @@ def test_crosstab_with_values_matches_pivot(microdata):
     pivot = pivot_table(microdata, "v", "g", "h", aggfunc="sum")
     cross = crosstab(microdata["g"], microdata["h"], microdata["v"], aggfunc="sum", name="t")
     pd.testing.assert_frame_equal(pivot.status, cross.status, check_names=False)
-    assert cross.findings()[0].location.startswith("table t, cell (")
+    first = cross.findings()[0].location
+    assert (first.kind, first.table) == ("cell", "t")
+    assert str(first).startswith("표 't', 칸 (")
 
 
 def test_findings_carry_rule_ids_severity_and_no_contributions(microdata):
@@ -135,7 +138,9 @@ def test_findings_carry_rule_ids_severity_and_no_contributions(microdata):
     assert by_rule["disclosure.negative"].severity == "review"
     assert by_rule["disclosure.missing"].severity == "review"
     assert by_rule["disclosure.nk"].severity == "fail"
-    assert by_rule["disclosure.threshold"].location == "table 매출, cell (a, y)"
+    assert by_rule["disclosure.threshold"].location == Location(
+        "cell", table="매출", row="a", column="y"
+    )
     assert "500" not in str([f.to_dict() for f in result.findings()])  # no raw values
     assert result.failed
 
@@ -205,9 +210,9 @@ def test_check_table_of_counts_only():
         "x": {"a": "ok", "b": "fail: threshold", "c": "fail: threshold; zero"},
         "y": {"a": "ok", "b": "not checked", "c": "ok"},
     }
-    assert {f.location for f in result.findings()} == {
-        "table published, cell (b, x)",
-        "table published, cell (c, x)",
+    assert {str(f.location) for f in result.findings()} == {
+        "표 'published', 칸 (b, x)",
+        "표 'published', 칸 (c, x)",
     }
 
 
@@ -230,7 +235,7 @@ def test_ols_fails_with_few_residual_degrees_of_freedom():
     assert (finding.rule, finding.severity, finding.location) == (
         "disclosure.dof",
         "fail",
-        "model model",
+        Location("model", model="model"),
     )
     assert result.result.params.shape == (3,)
     assert ols("y ~ x", small).findings() == []  # 10 residual dof pass
@@ -244,14 +249,14 @@ def test_logit_dof_check():
     assert fitted.dof == 198 and fitted.findings() == []
     assert "x" in fitted.result.params.index
     tight = logit("y ~ x", frame.iloc[:40], rules={"dof_threshold": 50}, name="위험")
-    assert [f.location for f in tight.findings()] == ["model 위험"]
+    assert [str(f.location) for f in tight.findings()] == ["회귀모형 '위험'"]
 
 
 def test_multilevel_rows_name_the_cell_by_every_label():
     rows = [["서울"] * 15 + ["부산"] * 4, ["남"] * 15 + ["여"] * 4]
     result = crosstab(rows, ["2024"] * 19, values=[1.0] * 19, aggfunc="sum")
     [threshold] = [f for f in result.findings() if f.rule == "disclosure.threshold"]
-    assert threshold.location == "table table, cell (부산/여, 2024)"
+    assert str(threshold.location) == "표 'table', 칸 (부산/여, 2024)"
     assert result.status.loc[("서울", "남"), "2024"] == "ok"  # 15 equal values: 2/15, p = 13
 
 
@@ -260,3 +265,45 @@ def test_nullable_values_count_as_missing():
     result = crosstab(["a"] * 12, ["x"] * 12, values=values, aggfunc="sum")
     assert result.status.loc["a", "x"] == "review: missing"
     assert result.counts.loc["a", "x"] == 11
+
+
+def test_a_cell_whose_contributors_are_all_missing_is_missing_not_zero():
+    groups = ["a"] * 12 + ["b"] * 12
+    values = [5.0] * 12 + [np.nan] * 12
+    plain = pd.crosstab(groups, ["x"] * 24, values=values, aggfunc="sum")
+    assert plain.loc["b", "x"] == 0  # what pandas shows: a zero the data never held
+    for result in (
+        crosstab(groups, ["x"] * 24, values=values, aggfunc="sum"),
+        pivot_table(pd.DataFrame({"g": groups, "v": values}), "v", "g", aggfunc="sum"),
+    ):
+        column = result.table.columns[0]
+        assert pd.isna(result.table.loc["b", column])
+        assert result.status.loc["b", column] == "missing"
+        [finding] = [f for f in result.findings() if f.location.row == "b"]
+        assert (finding.rule, finding.severity) == ("disclosure.all_missing", "review")
+        assert "0이 아니라 빈 칸(결측)" in finding.message
+        assert result.table.loc["a", column] == 60.0 and result.status.loc["a", column] == "ok"
+
+
+def test_check_table_reports_all_missing_contributions_as_missing():
+    table = pd.DataFrame({"합계": [0.0, 120.0]}, index=["중구", "종로구"])
+    counts = pd.DataFrame({"합계": [12, 12]}, index=table.index)
+    contributions = {("중구", "합계"): [np.nan] * 12, ("종로구", "합계"): [10.0] * 12}
+    result = check_table(table, counts, contributions)
+    assert result.status.loc["중구", "합계"] == "missing"
+    assert pd.isna(result.table.loc["중구", "합계"])
+    assert [f.rule for f in result.findings()] == ["disclosure.all_missing"]
+
+
+def test_a_size_table_counts_rows_whatever_their_values():
+    result = crosstab(["a"] * 12, ["x"] * 12, values=[np.nan] * 12, aggfunc="size")
+    assert result.status.loc["a", "x"] == "ok" and result.counts.loc["a", "x"] == 12
+
+
+def test_a_cells_id_follows_what_it_shows():
+    small = crosstab(["a"] * 12 + ["b"] * 3, ["x"] * 15)
+    same = crosstab(["b"] * 3 + ["a"] * 12, ["x"] * 15)
+    other = crosstab(["a"] * 12 + ["b"] * 4, ["x"] * 16)
+    [first], [again], [changed] = (r.findings() for r in (small, same, other))
+    assert first.id == again.id
+    assert changed.place == first.place and changed.id != first.id

@@ -120,8 +120,8 @@ def test_mask_forms() -> None:
 def test_findings_and_dict_shape(result: ScanResult) -> None:
     findings = result.findings()
     assert all(isinstance(f, Finding) and f.severity == "fail" for f in findings)
-    rules = {(f.rule, f.location) for f in findings}
-    assert ("pii.resident_id", "column 주민등록번호") in rules
+    rules = {(f.rule, f.location.kind, f.location.column) for f in findings}
+    assert ("pii.resident_id", "column", "주민등록번호") in rules
     data = result.to_dict()
     assert set(data) == {"path", "rows", "columns"}
     assert data["rows"] == N

@@ -52,7 +52,7 @@ def test_missing_ethics_record_and_notebook_committed_with_outputs(project: Path
     findings = diagnose(project)
     assert sorted(f.rule for f in findings) == ["doctor.ethics_missing", "doctor.notebook_outputs"]
     where = {f.rule: f for f in findings}
-    assert where["doctor.notebook_outputs"].location == "notebooks/02_result.ipynb"
+    assert where["doctor.notebook_outputs"].location.file == "notebooks/02_result.ipynb"
     assert "nbstripout notebooks/02_result.ipynb" in where["doctor.notebook_outputs"].details["fix"]
     assert "ethics.yml" in where["doctor.ethics_missing"].details["fix"]
 
@@ -66,7 +66,7 @@ def test_secret_in_a_project_file(project: Path) -> None:
     (project / "settings.py").write_text('db_password = "Zq7!pLr2#Xv9wK4m"\n', encoding="utf-8")
     findings = diagnose(project)
     assert [f.rule for f in findings] == ["doctor.secret"]
-    assert findings[0].location == "settings.py:1"
+    assert findings[0].location.file == "settings.py:1"
     assert "Zq7" not in findings[0].message
 
 
@@ -90,7 +90,7 @@ def test_raw_data_recorded_then_modified(project: Path) -> None:
     assert diagnose(project) == []
     raw.write_text("가구ID,월소득\nH1,999\n", encoding="utf-8")
     findings = diagnose(project)
-    assert [(f.rule, f.location) for f in findings] == [
+    assert [(f.rule, f.location.file) for f in findings] == [
         ("doctor.raw_modified", "data/raw/가구.csv")
     ]
     # Re-recording never blesses a changed file.

@@ -61,7 +61,7 @@ def test_commit_of_a_notebook_with_a_resident_number_in_its_output_is_blocked(
     blocked = run([*offline, "git", "commit", "-q", "-m", "결과"], project)
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0
-    assert "notebooks/02_leak.ipynb (셀 1 출력): 주민등록번호(resident_id) 1건" in output
+    assert "notebooks/02_leak.ipynb (노트북 셀 1의 출력): 주민등록번호(resident_id) 1건" in output
     assert RESIDENT_NUMBER not in output and RESIDENT_NUMBER.replace("-", "") not in output
     assert git(project, "log", "--oneline").stdout.count("\n") == 1  # nothing committed
 
@@ -75,9 +75,9 @@ def test_scan_files_reads_notebook_outputs_code_and_data(tmp_path: Path) -> None
     )
     problems = [str(p) for p in scan_files([clean, leak, table, tmp_path / "gone.csv"])]
     assert problems == [
-        f"{leak} (셀 1 출력): 주민등록번호(resident_id) 1건. "
+        f"{leak} (노트북 셀 1의 출력): 주민등록번호(resident_id) 1건. "
         "출력을 지우고(nbstripout) 가명처리한 뒤 다시 실행하십시오.",
-        f"{table} (열 연락처): 전화번호(phone) 2건. "
+        f"{table} (열 '연락처'): 전화번호(phone) 2건. "
         "자료 파일은 git에 올리지 말고 data/에 두십시오.",
     ]
 

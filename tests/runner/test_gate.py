@@ -45,9 +45,13 @@ def everything_written(run_dir) -> str:
 @pytest.mark.parametrize(
     ("fixture", "rule", "location"),
     [
-        ("prints_resident_number", "pii.resident_id", "notebook cell 2, output 1"),
-        ("small_cell", "disclosure.threshold", "cell (중구, 가구 수)"),
-        ("shows_small_table", "disclosure.threshold", "notebook cell 2, output 1"),
+        ("prints_resident_number", "pii.resident_id", {"cell_number": 2, "output_number": 1}),
+        (
+            "small_cell",
+            "disclosure.threshold",
+            {"kind": "cell", "row": "중구", "column": "가구 수"},
+        ),
+        ("shows_small_table", "disclosure.threshold", {"cell_number": 2, "output_number": 1}),
     ],
 )
 def test_a_finding_blocks_the_report_and_is_listed(
@@ -67,7 +71,7 @@ def test_a_finding_blocks_the_report_and_is_listed(
     found = [f for f in m["findings"] if f["rule"] == rule]
     assert found
     for finding in found:
-        assert location in finding["location"]
+        assert location.items() <= finding["location"].items()
         assert finding["approved"] is False
         assert finding["id"] in result.output
 
@@ -178,7 +182,7 @@ def test_a_table_without_declared_counts_is_noted_not_blocked(fixture_notebook, 
     result = run_analysis(fixture_notebook("ok"), out=tmp_path / "run")
     (note,) = manifest(result.run_dir)["findings"]
     assert note["rule"] == "disclosure.unchecked" and note["severity"] == "info"
-    assert note["location"] == "table table"
+    assert note["location"] == {"kind": "table", "file": "results/table.csv", "table": "table"}
 
 
 def test_the_report_shows_what_was_approved_and_why(fixture_notebook, tmp_path):
@@ -204,5 +208,6 @@ def test_a_displayed_table_of_names_is_held(tmp_path):
     m = manifest(tmp_path / "run")
     assert m["status"] == "blocked"
     [finding] = [f for f in m["findings"] if f["rule"] == "pii.person_name"]
-    assert finding["location"] == "notebook cell 2, output 1" and finding["count"] == 3
+    assert finding["location"] == {"kind": "output", "cell_number": 2, "output_number": 1}
+    assert finding["count"] == 3
     assert "김민준" not in json.dumps(m, ensure_ascii=False)

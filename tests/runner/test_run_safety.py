@@ -225,3 +225,17 @@ def test_an_error_quoting_personal_information_is_masked_everywhere_it_is_shown(
     for raw in ("김철수", "1234-5678", "900101-1234568"):
         assert raw not in stdout + stderr
         assert raw not in error["message"] and raw not in error["error_value"]
+
+
+def test_a_personal_parameter_value_blocks_the_run(fixture_notebook, tmp_path):
+    out = tmp_path / "run"
+    code, _, stderr = workbench(
+        "run", str(fixture_notebook("prints_resident_number")), "-p", "name", "김영희",
+        "--out", str(out), "-q",
+    )  # fmt: skip
+    assert code == 1
+    m = manifest(out)
+    assert m["status"] == "blocked"
+    where = [f["location"] for f in m["findings"] if f["rule"] == "pii.person_name"]
+    assert {"kind": "parameter", "parameter": "name"}.items() <= where[0].items(), where
+    assert "김영희" not in stderr

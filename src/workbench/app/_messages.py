@@ -66,6 +66,9 @@ _DISCLOSURE = {
     "disclosure.negative": "음수가 있어 점검할 수 없는 칸",
     "disclosure.missing": "빈 값이 있어 점검할 수 없는 칸",
     "disclosure.dof": "관측 수가 너무 적은 회귀분석",
+    "disclosure.all_missing": "값이 모두 비어 있는 칸",
+    "release.unchecked_file": "글자로 읽을 수 없는 파일",
+    "release.unchecked_image": "글자를 읽을 수 없는 그림",
     "risk.k_anonymity": "몇 사람만 해당하는 조합",
 }
 
@@ -81,8 +84,6 @@ _ERROR_NAMES = {
 }
 
 _MISSING_COLUMNS = re.compile(r"lacks the column\(s\) the analysis needs: (?P<cols>.*?)\. It has:")
-_TABLE = re.compile(r"^table (?P<table>[^,]+)(?:, column (?P<column>.+))?$")
-_OUTPUT = re.compile(r"^notebook cell (?P<cell>\d+), output (?P<out>\d+)")
 
 
 def _kind_label(rule: str) -> str:
@@ -94,19 +95,32 @@ def _kind_label(rule: str) -> str:
     return _DISCLOSURE.get(rule, rule)
 
 
-def _where(location: str) -> str:
-    """Say in Korean where a finding is: a published table (and column), or the report."""
-    first = location.split(", cell ")[0]
-    table = _TABLE.match(first)
-    if table:
-        where = f"결과 표 '{table['table']}'"
-        if table["column"]:
-            where += f"의 열 '{table['column']}'"
-        return where
-    shown = _OUTPUT.match(location)
-    if shown:
-        return f"보고서 {shown['cell']}번째 칸에 표시될 출력"
-    return "보고서에 실릴 출력"
+def _where(location: Any) -> str:
+    """Say in Korean where a finding is: a result table or file (and column), or the report.
+
+    Read from the location's fields (never from a rendered string). Cell labels are not
+    repeated: they are values of the data.
+    """
+    if location.parameter is not None:
+        return f"입력한 값 '{location.parameter}'"
+    if location.table is not None:
+        where = f"결과 표 '{location.table}'"
+    elif location.file is not None:
+        where = f"결과 파일 '{location.file}'"
+    elif location.model is not None:
+        where = "회귀분석 결과"
+    elif location.cell_number is not None:
+        shown = "그림" if location.kind == "figure" else "출력"
+        return f"보고서 {location.cell_number}번째 칸에 표시될 {shown}"
+    else:
+        return "보고서에 실릴 출력"
+    if location.sheet is not None:
+        where += f"의 시트 '{location.sheet}'"
+    if location.kind == "column" and location.column is not None:
+        where += f"의 열 '{location.column}'"
+    elif location.kind == "figure":
+        where += "의 그림 속 글자"
+    return where
 
 
 def describe_finding(finding: Any) -> str:
@@ -119,8 +133,10 @@ def describe_finding(finding: Any) -> str:
     count = int(getattr(finding, "count", 0) or 0)
     how_many = f" {count}건" if count else ""
     if str(finding.rule).startswith("pii."):
-        return f"{_where(str(finding.location))}에 개인정보({label}){how_many}이 있습니다."
-    return f"{_where(str(finding.location))}에 공개 기준에 어긋나는 {label}{how_many}이 있습니다."
+        return f"{_where(finding.location)}에 개인정보({label}){how_many}이 있습니다."
+    if str(finding.rule).startswith("release."):
+        return f"{_where(finding.location)}의 내용을 점검하지 못했습니다({label})."
+    return f"{_where(finding.location)}에 공개 기준에 어긋나는 {label}{how_many}이 있습니다."
 
 
 def _blocked(exc: ReleaseBlockedError) -> Notice:

@@ -95,6 +95,8 @@ def coefficient_table(result: Any, *, alpha: float = 0.05, odds: bool = False) -
     >>> round(float(table.loc["x", "계수"]), 2)
     1.99
     """
+    from workbench.ethics import MODEL_ATTR, model_record
+
     level = f"{round((1 - alpha) * 100, 4):g}%"
     interval = result.conf_int(alpha=alpha)
     interval = pd.DataFrame(np.asarray(interval), index=result.params.index)
@@ -113,7 +115,15 @@ def coefficient_table(result: Any, *, alpha: float = 0.05, odds: bool = False) -
     table = table.map(_round)
     table.index = table.index.astype(str)
     table.index.name = "항목"
+    # Marks the table as a model's, so that the release gate checks it for residual
+    # degrees of freedom when it is shown or published.
+    table.attrs[MODEL_ATTR] = model_record(result, _model_name(result))
     return table
+
+
+def _model_name(result: Any) -> str:
+    endog = getattr(getattr(result, "model", None), "endog_names", None)
+    return endog if isinstance(endog, str) else "model"
 
 
 def _vif(result: Any) -> pd.DataFrame:
@@ -263,8 +273,12 @@ def regression(
         fit_kwargs["cov_kwds"] = {"groups": groups}
     fit = (ols if kind == "ols" else logit)(formula, data, name=name, **fit_kwargs)
     result = fit.result
+    from workbench.ethics import MODEL_ATTR
+
+    coefficients = coefficient_table(result, alpha=alpha, odds=kind == "logit")
+    coefficients.attrs[MODEL_ATTR] = {**coefficients.attrs[MODEL_ATTR], "name": name}
     return Regression(
-        coefficients=coefficient_table(result, alpha=alpha, odds=kind == "logit"),
+        coefficients=coefficients,
         diagnostics=_diagnostics(result, kind, covariance, diagnose=diagnose),
         vif=_vif(result) if diagnose else pd.DataFrame(columns=["변수", "VIF"]),
         findings=fit.findings(),

@@ -82,7 +82,14 @@ def _scan_notebook(file: Path, output_format: ScanFormat) -> None:
         raise typer.Exit(2)
     problems = scan_notebook(file)
     if output_format is ScanFormat.json:
-        found = [{"location": p.location, "message": p.message} for p in problems]
+        found = [
+            {
+                "location": p.location.to_dict() if p.location is not None else None,
+                "where": p.location.label() if p.location is not None else "",
+                "message": p.message,
+            }
+            for p in problems
+        ]
         out.print_json(json.dumps({"path": str(file), "findings": found}, ensure_ascii=False))
     elif not problems:
         out.print(Text(f"개인정보 없음: {file} (노트북 출력과 코드)"))

@@ -18,6 +18,9 @@ The rules and their defaults follow ACRO (``acro/default.yaml``, ``acro_tables.p
   (ACRO switches off the whole table; this module marks the cells).
 - ``disclosure.dof`` (fail): a regression with fewer than ``safe_dof_threshold`` (10)
   residual degrees of freedom.
+- ``disclosure.all_missing`` (review): a magnitude cell whose contributors are all
+  missing. pandas shows such a sum as 0; this module shows it as missing (NaN) and says
+  so, instead of flagging a zero that the data never held.
 
 Empty cells are flagged by ``threshold`` and ``zero`` only (ACRO also marks them for NK
 and p%, because its masks fill empty cells with "fail").
@@ -33,7 +36,8 @@ import numpy as np
 import pandas as pd
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
-from workbench.ethics._findings import FINDINGS_MIME, Finding, Severity
+from workbench.ethics._digest import value_digest
+from workbench.ethics._findings import FINDINGS_MIME, Finding, Location, Severity
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -66,7 +70,13 @@ _MESSAGES = {
     "missing": (
         "결측값 {missing}개가 있어 지배성(NK, p%) 규칙을 판단할 수 없습니다. 사람이 검토하세요."
     ),
-    "dof": "잔차 자유도 {dof}가 기준 {threshold} 미만입니다. 표본을 늘리거나 변수를 줄이세요.",
+    "dof": (
+        "잔차 자유도({dof})가 기준 {threshold}보다 작습니다. 관측을 늘리거나 설명변수를 줄이세요."
+    ),
+    "all_missing": (
+        "기여자 {missing}명의 값이 모두 결측이라 0이 아니라 빈 칸(결측)으로 표시합니다. "
+        "결측이 왜 생겼는지 확인하세요."
+    ),
 }
 
 
@@ -168,6 +178,9 @@ def check_cell(
     >>> [f[0] for f in check_cell(3, None, DisclosureRules())]
     ['threshold']
     """
+    if contributions is not None and contributions.size and np.isnan(contributions).all():
+        # Nothing is known about the cell's value: it is missing, not 0 (and not small).
+        return [_flag("all_missing", "review", missing=int(contributions.size))]
     flags = []
     if count < rules.safe_threshold:
         flags.append(_flag("threshold", "fail", count=count, threshold=rules.safe_threshold))
@@ -193,13 +206,21 @@ def _label(label: Hashable) -> str:
     return str(label)
 
 
-def cell_location(name: str, row: Hashable, column: Hashable) -> str:
-    """``"table NAME, cell (ROW, COLUMN)"``; multi-level labels joined with ``/``."""
-    return f"table {name}, cell ({_label(row)}, {_label(column)})"
+def cell_location(name: str, row: Hashable, column: Hashable) -> Location:
+    """Return the place of cell ``(row, column)`` of table ``name`` (levels joined by ``/``).
+
+    >>> str(cell_location("t", ("부산", "여"), 2024))
+    "표 't', 칸 (부산/여, 2024)"
+    """
+    return Location("cell", table=name, row=_label(row), column=_label(column))
 
 
 def _finding(
-    name: str, row: Hashable, column: Hashable, flag: tuple[str, Severity, dict]
+    name: str,
+    row: Hashable,
+    column: Hashable,
+    flag: tuple[str, Severity, dict],
+    digest: str | None = None,
 ) -> Finding:
     rule, severity, details = flag
     return Finding(
@@ -208,7 +229,14 @@ def _finding(
         location=cell_location(name, row, column),
         message=_MESSAGES[rule].format(**details),
         details=dict(details, row=_label(row), column=_label(column)),
+        digest=digest,
     )
+
+
+def _cell_digest(value: Any, count: int) -> str | None:
+    """Digest what a released cell shows (its value) and stands for (its contributors)."""
+    shown = "missing" if pd.isna(value) else str(value)
+    return value_digest([f"value={shown}", f"contributors={count}"])
 
 
 @dataclass
@@ -275,6 +303,7 @@ def _assess(
 ) -> DisclosureResult:
     status = pd.DataFrame("ok", index=table.index, columns=table.columns, dtype=object)
     counts = pd.DataFrame(0, index=table.index, columns=table.columns, dtype="int64")
+    missing = pd.DataFrame(False, index=table.index, columns=table.columns)
     findings: list[Finding] = []
     for i, row in enumerate(table.index):
         for j, column in enumerate(table.columns):
@@ -285,7 +314,16 @@ def _assess(
             flags = check_cell(count, contributions, rules)
             counts.iat[i, j] = count
             status.iat[i, j] = _status_text(flags)
-            findings.extend(_finding(name, row, column, flag) for flag in flags)
+            value = table.iat[i, j]
+            if flags and flags[0][0] == "all_missing":
+                missing.iat[i, j] = True
+                status.iat[i, j] = "missing"
+                value = np.nan
+            digest = _cell_digest(value, count) if flags else None
+            findings.extend(_finding(name, row, column, flag, digest) for flag in flags)
+    if missing.to_numpy().any():
+        # pandas sums a cell of missing values to 0: show it as missing instead.
+        table = table.mask(missing)
     return DisclosureResult(table, status, counts, rules, name, additive, margins_name, findings)
 
 
@@ -354,6 +392,11 @@ def _floats(values: Any) -> np.ndarray:
     return numbers.to_numpy(dtype=float, na_value=np.nan)
 
 
+def _counts_rows(aggfunc: Any) -> bool:
+    """``size`` / ``len`` count rows whatever their values: a frequency cell."""
+    return getattr(aggfunc, "__name__", aggfunc) in ("size", "len")
+
+
 def _is_additive(aggfunc: Any) -> bool:
     if aggfunc is None:
         return True
@@ -381,7 +424,7 @@ def crosstab(
     checked = _rules(rules)
     table = pd.crosstab(index, columns, values=values, aggfunc=aggfunc, **pandas_kwargs)
     margins = pandas_kwargs.get("margins_name", "All") if pandas_kwargs.get("margins") else None
-    numbers = None if values is None else _floats(values)
+    numbers = None if values is None or _counts_rows(aggfunc) else _floats(values)
     cells = _cells_from_microdata(table, _key_list(index), _key_list(columns), numbers, margins)
     return _assess(
         table, cells, checked, name=name, additive=_is_additive(aggfunc), margins_name=margins
@@ -422,7 +465,7 @@ def pivot_table(
     margins = pandas_kwargs.get("margins_name", "All") if pandas_kwargs.get("margins") else None
     rows = [data[c].to_numpy() for c in _names(index)]
     cols = [data[c].to_numpy() for c in _names(columns)]
-    numbers = _floats(data[values])
+    numbers = None if _counts_rows(aggfunc) else _floats(data[values])
     cells = _cells_from_microdata(table, rows, cols, numbers, margins)
     return _assess(
         table, cells, checked, name=name, additive=_is_additive(aggfunc), margins_name=margins
@@ -455,8 +498,8 @@ def check_table(
     Examples
     --------
     >>> t = pd.DataFrame({"x": [12, 4]}, index=["a", "b"])
-    >>> [f.location for f in check_table(t).findings()]
-    ['table table, cell (b, x)']
+    >>> [str(f.location) for f in check_table(t).findings()]
+    ["표 'table', 칸 (b, x)"]
     """
     checked = _rules(rules)
     source = table if counts is None else counts.reindex_like(table)
@@ -503,8 +546,27 @@ class RegressionResult:
         }
 
 
-def check_dof(dof: float, rules: DisclosureRules, name: str = "model") -> list[Finding]:
-    """Fail a model with fewer than ``safe_dof_threshold`` residual degrees of freedom."""
+def model_record(fitted: Any, name: str = "model") -> dict[str, Any]:
+    """Return what the gate needs to know about a fitted statsmodels model, as plain data.
+
+    ``digest`` is a keyed digest of what the model releases (its coefficients and
+    residual degrees of freedom), so an approval of one model does not apply to another.
+    """
+    dof = float(fitted.df_resid)
+    params = getattr(fitted, "params", [])
+    items = params.items() if hasattr(params, "items") else enumerate(np.ravel(params))
+    shown = [f"{term}={float(value)!r}" for term, value in items]
+    return {"name": name, "dof": dof, "digest": value_digest([*shown, f"dof={dof!r}"])}
+
+
+def check_dof(
+    dof: float, rules: DisclosureRules, name: str = "model", digest: str | None = None
+) -> list[Finding]:
+    """Fail a model with fewer than ``safe_dof_threshold`` residual degrees of freedom.
+
+    >>> [f.message for f in check_dof(3, DisclosureRules(), "m")]
+    ['잔차 자유도(3)가 기준 10보다 작습니다. 관측을 늘리거나 설명변수를 줄이세요.']
+    """
     if dof >= rules.safe_dof_threshold:
         return []
     details = {"dof": round(dof), "threshold": rules.safe_dof_threshold}
@@ -512,17 +574,27 @@ def check_dof(dof: float, rules: DisclosureRules, name: str = "model") -> list[F
         Finding(
             rule="disclosure.dof",
             severity="fail",
-            location=f"model {name}",
+            location=Location("model", model=name),
             message=_MESSAGES["dof"].format(**details),
             details=details,
+            digest=digest,
         )
     ]
 
 
+def model_findings(
+    record: Mapping[str, Any], rules: DisclosureRules | Mapping[str, Any] | None = None
+) -> list[Finding]:
+    """Apply the dof rule to a :func:`model_record` (a displayed or published model)."""
+    name = str(record.get("name") or "model")
+    return check_dof(float(record["dof"]), _rules(rules), name, record.get("digest"))
+
+
 def _regression(fitted: Any, rules: Any, name: str) -> RegressionResult:
     checked = _rules(rules)
-    dof = float(fitted.df_resid)
-    return RegressionResult(fitted, dof, checked, name, check_dof(dof, checked, name))
+    record = model_record(fitted, name)
+    findings = check_dof(record["dof"], checked, name, record["digest"])
+    return RegressionResult(fitted, record["dof"], checked, name, findings)
 
 
 def ols(

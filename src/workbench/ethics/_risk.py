@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from workbench.ethics._findings import Finding
+from workbench.ethics._findings import Finding, Location
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -264,9 +264,9 @@ class RiskReport:
     small_classes: pd.DataFrame = field(repr=False, compare=False)
 
     @property
-    def location(self) -> str:
+    def location(self) -> Location:
         """Where the findings point: the quasi-identifier columns."""
-        return f"quasi-identifiers ({', '.join(self.quasi_identifiers)})"
+        return Location("quasi_identifiers", columns=tuple(self.quasi_identifiers))
 
     def findings(self) -> list[Finding]:
         """Return one ``fail`` finding per measure that misses its threshold."""

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.ethics import _checkdigits as cd
-from workbench.ethics._findings import Finding
+from workbench.ethics._findings import Finding, Location
 from workbench.ethics._rules import (
     AMBIGUOUS_CORPORATE_CONFIDENCE,
     CORPORATE_HINTS,
@@ -79,17 +79,34 @@ class ScanResult:
         """Whether any column holds personal information."""
         return any(self.columns.values())
 
-    def findings(self) -> list[Finding]:
-        """One ``fail`` finding per column and kind, with masked examples only."""
+    def findings(self, table: pd.DataFrame | None = None) -> list[Finding]:
+        """One ``fail`` finding per column and kind, with masked examples only.
+
+        Parameters
+        ----------
+        table : pandas.DataFrame, optional
+            The table that was scanned. When given, each finding carries a keyed digest
+            of its column's distinct values, so that an approval of it does not apply to
+            a column holding other values (see :class:`workbench.ethics.Finding`).
+        """
+        from workbench.ethics._digest import value_digest
+
+        by_name = {} if table is None else {str(c): c for c in table.columns}
         result = []
         for name, kinds in self.columns.items():
+            digest = None
+            if table is not None and kinds and name in by_name:
+                column = table[by_name[name]]
+                if isinstance(column, pd.DataFrame):  # duplicate headers: the first one
+                    column = column.iloc[:, 0]
+                digest = value_digest(pd.unique(column.dropna().astype(str)))
             for k in kinds:
                 label = KIND_LABELS[k.kind]
                 result.append(
                     Finding(
                         rule=f"pii.{k.kind}",
                         severity="fail",
-                        location=f"column {name}",
+                        location=Location("column", column=name),
                         message=(
                             f"열 '{name}'에 {label}({k.kind})가 {k.count}건 있습니다 "
                             f"(신뢰도 {k.confidence:.2f}). 가명처리하거나 열을 삭제하십시오."
@@ -100,6 +117,7 @@ class ScanResult:
                             "confidence": k.confidence,
                             "examples": list(k.examples),
                         },
+                        digest=digest,
                     )
                 )
         return result

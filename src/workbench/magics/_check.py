@@ -105,20 +105,22 @@ def _as_nodes(raw: list[Any]) -> list[nbformat.NotebookNode]:
 
 def check_output(output: nbformat.NotebookNode) -> list[Any]:
     """Return the findings for one output, as the release gate would find them."""
-    from workbench.ethics import Finding, findings_from_output, scan_output
+    from workbench.ethics import (
+        MODEL_MIME,
+        Location,
+        findings_from_output,
+        model_findings,
+        output_findings,
+    )
 
-    found = list(findings_from_output(output.get("data", {})))
+    data = output.get("data", {})
+    found = list(findings_from_output(data))
+    records = data.get(MODEL_MIME)
+    for record in records if isinstance(records, list) else []:
+        if isinstance(record, dict) and "dof" in record:
+            found += model_findings(record)
     # stderr and every text form too: in a notebook they are all on screen.
-    for kind, count in scan_output(output, shown_only=False):
-        found.append(
-            Finding(
-                rule=f"pii.{kind}",
-                severity="fail",
-                location="cell output",
-                message=f"개인정보({kind}) {count}건",
-                count=count,
-            )
-        )
+    found += output_findings(output, Location("output"), shown_only=False)
     return found
 
 

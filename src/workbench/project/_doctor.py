@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.ethics import Finding
+from workbench.ethics import Finding, Location
 from workbench.project._raw import RAW_RECORD, check_raw
 from workbench.project._record import RECORD_PATH
 
@@ -31,7 +31,7 @@ def _finding(rule: str, location: str, message: str, fix: str) -> Finding:
     return Finding(
         rule=f"doctor.{rule}",
         severity="fail",
-        location=location,
+        location=Location("file", file=location),
         message=message,
         details={"fix": fix},
     )

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 
+from workbench.ethics import Location
+
 __all__ = ["DATA_SUFFIXES", "FileProblem", "large_files", "scan_files", "scan_notebook"]
 
 DATA_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xls", ".parquet", ".json"})
@@ -25,14 +27,14 @@ _SOURCE_SKIP = frozenset({"person_name", "address"})
 
 @dataclass(frozen=True)
 class FileProblem:
-    """One thing that blocks a commit: which file, where in it, what."""
+    """One thing that blocks a commit: which file, where in it (or None), what."""
 
     path: str
-    location: str
+    location: Location | None
     message: str
 
     def __str__(self) -> str:
-        where = f" ({self.location})" if self.location else ""
+        where = f" ({self.location.label()})" if self.location is not None else ""
         return f"{self.path}{where}: {self.message}"
 
 
@@ -57,7 +59,7 @@ def scan_notebook(path: Path, shown: str | None = None) -> list[FileProblem]:
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types for a bad file
-        return [FileProblem(name, "", f"노트북으로 읽을 수 없습니다 ({type(exc).__name__}).")]
+        return [FileProblem(name, None, f"노트북으로 읽을 수 없습니다 ({type(exc).__name__}).")]
     problems = []
     for number, cell in enumerate(nb.cells, start=1):
         found: dict[str, int] = {}
@@ -68,7 +70,7 @@ def scan_notebook(path: Path, shown: str | None = None) -> list[FileProblem]:
             problems.append(
                 FileProblem(
                     name,
-                    f"셀 {number} 출력",
+                    Location("output", cell_number=number),
                     f"{_label(kind)} {count}건. "
                     "출력을 지우고(nbstripout) 가명처리한 뒤 다시 실행하십시오.",
                 )
@@ -77,7 +79,7 @@ def scan_notebook(path: Path, shown: str | None = None) -> list[FileProblem]:
             problems.append(
                 FileProblem(
                     name,
-                    f"셀 {number} 내용",
+                    Location("source", cell_number=number),
                     f"{_label(kind)} {count}건. 식별번호를 코드나 글에 적지 마십시오.",
                 )
             )
@@ -96,15 +98,15 @@ def _scan_data(path: Path, shown: str) -> list[FileProblem]:
             # Not every JSON file is a table (settings, records): read it as text.
             text = path.read_text(encoding="utf-8", errors="replace")
             return [
-                FileProblem(shown, "", f"{_label(kind)} {count}건. 자료는 git에 올리지 마십시오.")
+                FileProblem(shown, None, f"{_label(kind)} {count}건. 자료는 git에 올리지 마십시오.")
                 for kind, count in _kinds(text.splitlines())
             ]
-        return [FileProblem(shown, "", f"자료 파일을 읽을 수 없어 점검하지 못했습니다: {exc}")]
+        return [FileProblem(shown, None, f"자료 파일을 읽을 수 없어 점검하지 못했습니다: {exc}")]
     result = scan(frame)
     return [
         FileProblem(
             shown,
-            f"열 {column}",
+            Location("column", column=column),
             f"{_label(kind)} {count}건. 자료 파일은 git에 올리지 말고 data/에 두십시오.",
         )
         for column, kind, count, _confidence, _examples in result.table_rows()
@@ -141,7 +143,7 @@ def large_files(paths: Iterable[str | os.PathLike[str]], max_kb: int = 500) -> l
             problems.append(
                 FileProblem(
                     str(given),
-                    "",
+                    None,
                     f"{size / 1024:,.0f} KB로 {max_kb} KB를 넘습니다. 자료와 결과는 git 대신 "
                     "data/ 또는 기관 저장소에 두십시오.",
                 )

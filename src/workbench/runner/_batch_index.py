@@ -25,6 +25,7 @@ from workbench.runner import _manifest as mf
 from workbench.runner._batch_task import RowOutcome
 from workbench.runner._errors import short_cause
 from workbench.runner._registry import Analysis
+from workbench.runner._rundir import RunDir
 
 __all__ = ["index_rows", "write_index"]
 
@@ -50,7 +51,7 @@ def _key_value(run_dir: Path, spec: dict[str, str]) -> Any:
     """Return the value in the first row of the published table's column, or None."""
     import pandas as pd
 
-    csv_path = run_dir / "results" / f"{spec['table']}.csv"
+    csv_path = RunDir(run_dir).results / f"{spec['table']}.csv"
     parquet_path = csv_path.with_suffix(".parquet")
     try:
         if csv_path.is_file():
@@ -69,7 +70,16 @@ def _gate(manifest: mf.Manifest | None) -> str:
     if manifest is None or manifest.status in ("running", "failed"):
         return ""
     if manifest.status == "blocked":
-        return "보류"
+        from workbench.ethics import Location
+
+        waiting = [
+            f for f in manifest.findings if f.get("severity") == "fail" and not f.get("approved")
+        ]
+        if not waiting:
+            return "보류"
+        first = Location.from_dict(waiting[0].get("location") or {}).label()
+        more = f" 외 {len(waiting) - 1}건" if len(waiting) > 1 else ""
+        return f"보류: {first}{more}"
     return f"통과 (승인 {len(manifest.approvals)})" if manifest.approvals else "통과"
 
 

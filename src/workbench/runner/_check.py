@@ -44,7 +44,7 @@ def check_run(
     earlier = [Approval(**a) for a in manifest.approvals]
     new_ids = {a.id for a in approvals or []}
     combined = [a for a in earlier if a.id not in new_ids] + list(approvals or [])
-    report = check_outputs(folder.path, executed, combined)
+    report = check_outputs(folder.path, executed, combined, parameters=manifest.parameters)
     manifest.findings = report.manifest_findings()
     manifest.approvals = [a.to_dict() for a in report.approvals.values()]
     if report.blocking:

@@ -25,7 +25,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from workbench.runner._errors import ExecutionFailedError
 from workbench.runner._kernel import KERNEL_NAME, Kernel
-from workbench.runner._registry import SETUP_TAG
+from workbench.runner._kernel_hooks import SETUP_TAG, setup_cell, setup_index
 
 __all__ = ["ENGINE_NAME", "execute"]
 
@@ -113,6 +113,16 @@ class WorkbenchEngine(NBClientEngine):
                 nb_man.last_save_time = nb_man.now()
 
             nb_man.save = save
+        # The hidden setup cell (hooks the gate reads outputs with), after the parameters.
+        setup = setup_cell()
+        setup.metadata["papermill"] = {
+            "exception": None,
+            "start_time": None,
+            "end_time": None,
+            "duration": None,
+            "status": nb_man.PENDING,
+        }
+        nb_man.nb.cells.insert(setup_index(nb_man.nb.cells), setup)
         if tracker is not None:
             tracker.nb = nb_man.nb
             total = len(nb_man.nb.cells)
@@ -285,7 +295,7 @@ def with_setup_cells(
     return nb
 
 
-def setup_cell(source: str, cell_id: str) -> nbformat.NotebookNode:
+def hidden_cell(source: str, cell_id: str) -> nbformat.NotebookNode:
     """Return a hidden code cell (``workbench-setup``): skipped by report, gate, rerun."""
     cell = nbformat.v4.new_code_cell(source)
     cell.id = cell_id

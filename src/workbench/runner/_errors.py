@@ -10,7 +10,7 @@ from typing import Any
 import nbformat
 
 from workbench.exceptions import WorkbenchError
-from workbench.runner._registry import RUNNER_TAGS, Analysis
+from workbench.runner._registry import HIDDEN_TAGS, Analysis
 
 __all__ = [
     "ExecutionFailedError",
@@ -54,10 +54,11 @@ def _source_cell_number(executed: nbformat.NotebookNode | None, index: int | Non
         return None
     if executed is None:
         return index + 1
+    hidden = {*HIDDEN_TAGS, "papermill-error-cell-tag"}
     skipped = sum(
         1
         for cell in executed.cells[: index + 1]
-        if set(cell.get("metadata", {}).get("tags", [])) & (RUNNER_TAGS | {_ERROR_TAG})
+        if hidden & set(cell.get("metadata", {}).get("tags", []))
     )
     return index + 1 - skipped
 

@@ -23,6 +23,7 @@ import nbformat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbench.exceptions import AnalysisNotFoundError, NotebookContractError
+from workbench.runner._kernel_hooks import SETUP_TAG
 from workbench.runner._secrets import is_secret_name, secret_comment
 
 __all__ = [
@@ -38,10 +39,9 @@ __all__ = [
 #: Environment variable with extra folders (``os.pathsep``-separated) of standard notebooks.
 PATH_ENV = "WORKBENCH_NOTEBOOK_PATH"
 INJECTED_TAG = "injected-parameters"
-#: Hidden cells the runner adds (secrets, kernel hooks): never shown, hashed or re-run.
-SETUP_TAG = "workbench-setup"
-#: Cells that are the runner's, not the notebook author's.
-RUNNER_TAGS = frozenset({INJECTED_TAG, SETUP_TAG})
+#: Cells the runner adds to a run's notebook (papermill's parameters, workbench's setup):
+#: never part of what the notebook does, never numbered, never in the report.
+HIDDEN_TAGS = frozenset({INJECTED_TAG, SETUP_TAG})
 
 
 class InputSpec(BaseModel):
@@ -150,7 +150,7 @@ def notebook_sha256(nb: nbformat.NotebookNode) -> str:
     cells = [
         {"cell_type": c.cell_type, "source": c.source}
         for c in nb.cells
-        if not RUNNER_TAGS & set(c.get("metadata", {}).get("tags", []))
+        if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))
     ]
     payload = {"cells": cells, "workbench": nb.metadata.get("workbench", {})}
     data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")

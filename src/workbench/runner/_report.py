@@ -22,12 +22,11 @@ from typing import Any
 import nbformat
 
 from workbench.runner._manifest import Manifest
+from workbench.runner._registry import HIDDEN_TAGS
 
 __all__ = ["write_report"]
 
-REMOVE_TAGS = frozenset(
-    {"injected-parameters", "workbench-setup", "remove-cell", "remove_cell", "parameters"}
-)
+REMOVE_TAGS = HIDDEN_TAGS | {"remove-cell", "remove_cell", "parameters"}
 _NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 _CHART_ALT = 'alt="분석 결과 그래프"'
 _LEVELS = {"auto": "자동 분석", "standard": "표준 분석", "advanced": "고급 분석"}
@@ -76,6 +75,12 @@ def _header(manifest: Manifest, summary: str, *, titled: bool) -> str:
     )
 
 
+def _where(finding: dict[str, Any]) -> str:
+    from workbench.ethics import Location
+
+    return Location.from_dict(finding.get("location") or {}).label()
+
+
 def _footer(manifest: Manifest) -> str:
     a = manifest.analysis
     inputs = (
@@ -99,7 +104,7 @@ def _footer(manifest: Manifest) -> str:
     reasons = {a["id"]: a for a in manifest.approvals}
     checks = (
         "".join(
-            f"<li>{escape(f['location'])}: {escape(f['message'])}"
+            f"<li>{escape(_where(f))}: {escape(f['message'])}"
             + (
                 f" — <strong>승인</strong> ({escape(reasons[f['id']]['by'])}: "
                 f"{escape(reasons[f['id']]['reason'])})"

@@ -13,7 +13,7 @@ import nbformat
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._inputs import input_fingerprint, input_missing
-from workbench.runner._registry import RUNNER_TAGS, Analysis, AnalysisMeta, notebook_sha256
+from workbench.runner._registry import HIDDEN_TAGS, Analysis, AnalysisMeta, notebook_sha256
 from workbench.runner._registry import _read_parameters as read_parameters
 from workbench.runner._run import ProgressCallback, RunResult, run
 from workbench.runner._rundir import RunDir
@@ -49,7 +49,7 @@ def recorded_analysis(
         nb = nbformat.read(path, as_version=4)
     except FileNotFoundError:
         raise WorkbenchError(f"The run's executed notebook is missing: {path}") from None
-    drop = RUNNER_TAGS | {"papermill-error-cell-tag"}
+    drop = {*HIDDEN_TAGS, "papermill-error-cell-tag"}
     nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
     for cell in nb.cells:
         if cell.cell_type == "code":

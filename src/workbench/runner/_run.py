@@ -231,7 +231,7 @@ def _execute(
         manifest.environment = mf.environment()
         manifest.git = mf.git_state(analysis.path)
         run_dir.write_manifest(manifest)
-        from workbench.runner._engine import execute, setup_cell
+        from workbench.runner._engine import execute, hidden_cell
         from workbench.runner._gate import blocked_message, check_outputs
         from workbench.runner._gate import warm_up as warm_up_gate
         from workbench.runner._report import start_warm_up, write_report
@@ -242,7 +242,7 @@ def _execute(
         start_warm_up(warm_up_gate)
         setup = []
         if manifest.secrets:
-            setup.append(setup_cell(secret_cell_source(manifest.secrets), "workbench-secrets"))
+            setup.append(hidden_cell(secret_cell_source(manifest.secrets), "workbench-secrets"))
         executed = execute(
             notebook if notebook is not None else analysis.path,
             run_dir.notebook,
@@ -265,7 +265,7 @@ def _execute(
             if removed:
                 raise _SecretInResultError(", ".join(removed))
         manifest.results = run_dir.hash_results()
-        gate = check_outputs(run_dir.path, executed, approvals)
+        gate = check_outputs(run_dir.path, executed, approvals, parameters=params)
         manifest.findings = gate.manifest_findings()
         manifest.approvals = [a.to_dict() for a in gate.approvals.values()]
         if gate.blocking:

@@ -96,6 +96,8 @@ def _status(status: str) -> str:
 
 def run_html(result: Any) -> str:
     """Render a :class:`~workbench.runner.RunResult`: status, inputs, results, findings."""
+    from workbench.ethics import Location
+
     m = result.manifest
     seconds = f"{m.duration_seconds:.1f}초" if m.duration_seconds is not None else "-"
     params = [[_code(k), v] for k, v in m.parameters.items()]
@@ -105,7 +107,7 @@ def run_html(result: Any) -> str:
         [
             _text(_SEVERITY_KO.get(f.get("severity", ""), f.get("severity", ""))),
             _code(f.get("id", "")),
-            _text(f.get("location", "")),
+            _text(Location.from_dict(f.get("location") or {}).label()),
             _text(f.get("message", "")),
             _text("승인됨" if f.get("approved") else ""),
         ]

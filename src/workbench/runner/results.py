@@ -13,29 +13,33 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.exceptions import ParameterError
+from workbench.runner._kernel import RUN_DIR_ENV
+from workbench.runner._rundir import INTERNAL, PUBLISHED, RESULTS
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["RUN_DIR_ENV", "publish", "results_dir"]
 
-#: Set by the runner in the kernel's environment: the run directory being written.
-RUN_DIR_ENV = "WORKBENCH_RUN_DIR"
-#: Operational outputs for authorised staff; never released.
-INTERNAL_DIR = "internal"
-#: What each publish() call wrote (file, title, count columns), read by the release gate.
-PUBLISHED_INDEX = "published.json"
+# The run folder's names belong to RunDir (runner/_rundir.py); kept here under these names.
+INTERNAL_DIR = INTERNAL
+PUBLISHED_INDEX = PUBLISHED
 _NAME = re.compile(r"^[\w가-힣][\w가-힣.-]{0,99}$")
 _DISPLAY_ROWS = 20
+#: A cell that Excel (or LibreOffice) would run as a formula starts with one of these
+#: (OWASP, "CSV Injection"): =, +, -, @, tab, carriage return.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: ...unless it is a number, which Excel reads as a number whatever its sign.
+_NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
 
 
 def results_dir() -> Path | None:
     """Return the ``results/`` folder of the current run, or ``None`` outside a run."""
     run_dir = os.environ.get(RUN_DIR_ENV)
-    return Path(run_dir) / "results" if run_dir else None
+    return Path(run_dir) / RESULTS if run_dir else None
 
 
 def publish(
@@ -73,6 +77,15 @@ def publish(
     Nothing is returned, so that a call at the end of a cell adds no output line; the file
     is ``results_dir() / f"{name}.{fmt}"``.
 
+    A CSV is safe to open in Excel: a text cell (or header) that starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return and is not a number is written with a leading
+    ``'``, as OWASP recommends against CSV injection, so that Excel shows it as text
+    instead of running it as a formula (``-12.5`` stays a number). How many cells were
+    neutralised is recorded in ``published.json``; the notebook and the report show the
+    original values. A table derived from a model (``attrs["workbench_model"]``, set by
+    ``wb.blocks.regression``) is recorded as such, for the release gate's
+    residual-degrees-of-freedom check.
+
     Examples
     --------
     >>> import pandas as pd
@@ -107,24 +120,72 @@ def publish(
     if internal:
         folder = folder.parent / INTERNAL_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    _record(folder.parent, name, f"{folder.name}/{name}.{fmt}", title, count_columns, internal)
     path = folder / f"{name}.{fmt}"
+    entry: dict[str, Any] = {
+        "file": f"{folder.name}/{name}.{fmt}",
+        "title": title or name,
+        "counts": count_columns,
+        "internal": internal,
+    }
+    from workbench.ethics import MODEL_ATTR
+
+    model = table.attrs.get(MODEL_ATTR)
+    if isinstance(model, dict) and "dof" in model:
+        entry["model"] = dict(model)
     if fmt == "csv":
+        written = table.reset_index() if keep_index else table
+        safe, entry["neutralised"] = neutralise_formulas(written)
         # lineterminator fixed so the bytes do not depend on the platform
-        table.to_csv(path, index=keep_index, encoding="utf-8-sig", lineterminator="\n")
+        safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     else:
         table.to_parquet(path, index=keep_index)
+    _record(folder.parent, name, entry)
 
 
-def _record(
-    run_dir: Path, name: str, file: str, title: str | None, counts: list[str], internal: bool
-) -> None:
+def _formula(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and _NUMBER.match(value.strip()) is None
+    )
+
+
+def neutralise_formulas(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Return a copy whose text cells and headers Excel cannot run, and how many changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> safe, n = neutralise_formulas(pd.DataFrame({"v": ["=1+1", "@SUM(A1)", "-cmd", "-12.5"]}))
+    >>> safe["v"].tolist(), n
+    (["'=1+1", "'@SUM(A1)", "'-cmd", '-12.5'], 3)
+    """
+    import pandas as pd
+
+    changed = 0
+    out = table.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if column.dtype.kind in "biufcmM":  # numbers and dates: nothing to run
+            continue
+        values = column.astype(object)
+        hits = values.map(_formula).astype(bool)
+        if hits.any():
+            changed += int(hits.sum())
+            out.isetitem(position, values.where(~hits, "'" + values.astype(str)).to_numpy())
+    if any(_formula(c) for c in out.columns):
+        changed += sum(1 for c in out.columns if _formula(c))
+        out.columns = pd.Index([f"'{c}" if _formula(c) else c for c in out.columns])
+    return out, changed
+
+
+def _record(run_dir: Path, name: str, entry: dict[str, Any]) -> None:
     """Remember what was published, for the release gate (outside results/)."""
     import json
 
     index = run_dir / PUBLISHED_INDEX
     data = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
-    data[name] = {"file": file, "title": title or name, "counts": counts, "internal": internal}
+    data[name] = entry
     index.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
