@@ -48,9 +48,14 @@ __all__ = [
     "MIN_DISTINCT",
     "MIN_PLAUSIBLE",
     "SURNAME_FILE",
+    "WORD_SPLIT",
     "NameEvidence",
+    "TextNames",
     "name_evidence",
+    "name_syllables",
+    "names_in_text",
     "plausible_names",
+    "words_of",
 ]
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -170,6 +175,12 @@ def _public_names() -> pa.Array:
                     if len(name) > 2 and name[-1] in "시군구도":
                         names.add(name[:-1])
     return pa.array(sorted(names), pa.string())
+
+
+@cache
+def name_syllables() -> tuple[frozenset[str], frozenset[str]]:
+    """Return the surnames and the given-name syllables, as Python sets (for one text)."""
+    return frozenset(_surnames()[0].to_pylist()), frozenset(_given_syllables().to_pylist())
 
 
 def _flag(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -339,7 +350,7 @@ def name_evidence(values: pa.Array) -> NameEvidence | None:
 
 # --- names in printed text -----------------------------------------------------------
 
-_WORD_SPLIT = r"[\s,;|/·()\[\]{}'\"<>:=]+"
+WORD_SPLIT = r"[\s,;|/·()\[\]{}'\"<>:=]+"
 _MAX_GROUPS = 5  # word counts whose lines are read as the rows of one printed table
 _MAX_LINES = 200  # lines read one by one as a list of words
 
@@ -363,9 +374,9 @@ class TextNames:
     names: tuple[str, ...]
 
 
-def _words(strings: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def words_of(strings: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Every word of every string: the words, their string, their place in it."""
-    split = pc.split_pattern_regex(pc.fill_null(strings, ""), _WORD_SPLIT)
+    split = pc.split_pattern_regex(pc.fill_null(strings, ""), WORD_SPLIT)
     flat = pc.list_flatten(split)
     parent = np.asarray(pc.list_parent_indices(split).to_numpy(zero_copy_only=False))
     keep = _flag(pc.not_equal(flat, ""))
@@ -402,7 +413,7 @@ def names_in_text(strings: pa.Array) -> TextNames | None:
     >>> names_in_text(pa.array(["참석: 김민준, 이서연, 박지훈, 최수아, 정우진"])).names
     ('김민준', '박지훈', '이서연', '정우진', '최수아')
     """
-    words, parent, place = _words(strings)
+    words, parent, place = words_of(strings)
     counts = np.bincount(parent, minlength=len(strings))
     lists: list[np.ndarray] = []  # positions (in words) of each list
     sizes, size_counts = np.unique(counts[counts >= 2], return_counts=True)
