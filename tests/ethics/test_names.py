@@ -166,3 +166,19 @@ def test_printed_public_names_and_prose_are_left_alone() -> None:
         "심해서 생활이 어렵습니다. 공사 기간과 시간을 조정해 주시기 바랍니다."
     )
     assert scan_text([prose]) == [] and mask_text(prose) == prose
+
+
+def test_names_written_with_a_role_after_them() -> None:
+    values = [
+        "김민준 주무관",
+        "이서연 주무관",
+        "박지훈(팀장)",
+        "최수아 과장",
+        "정우진",
+        "한지민 주무관",
+    ]
+    assert _kinds(values, "담당") == [("person_name", 6)]
+    masked = mask_text("\n".join(values))
+    assert masked.splitlines()[:3] == ["김*준 주무관", "이*연 주무관", "박*훈(팀장)"]
+    ranks = ["주무관", "사무관", "서기관", "이사관", "주사", "서기"]
+    assert _kinds(ranks, "직급") == []

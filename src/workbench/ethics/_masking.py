@@ -28,6 +28,7 @@ from workbench.ethics._names import (
     MIN_DISTINCT,
     WORD_SPLIT,
     name_evidence,
+    name_part,
     name_syllables,
     names_in_text,
     plausible_names,
@@ -175,7 +176,7 @@ def _names_by_content(text: str) -> set[str]:
     found: set[str] = set()
     evidence = name_evidence(lines)
     if evidence is not None and evidence.names:
-        trimmed = pc.utf8_trim_whitespace(lines)
+        trimmed = name_part(lines)
         ok, _, _ = plausible_names(trimmed)
         found |= set(trimmed.filter(pa.array(ok)).to_pylist())
     for strings in (lines, pa.array([text], pa.string())):

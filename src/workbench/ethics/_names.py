@@ -52,6 +52,7 @@ __all__ = [
     "NameEvidence",
     "TextNames",
     "name_evidence",
+    "name_part",
     "name_syllables",
     "names_in_text",
     "plausible_names",
@@ -187,13 +188,32 @@ def _flag(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+@cache
+def _title_suffix() -> str:
+    """Return the pattern of a role after a name (``김민준 주무관``, ``김민준(팀장)``)."""
+    roles = "|".join(sorted(set(_ROLES) | set(NAME_STOPWORDS), key=len, reverse=True))
+    return r"(?:\s+|\s*[(（]\s*)(?:" + roles + r")\s*[)）]?$"
+
+
+def name_part(values: pa.Array) -> pa.Array:
+    """Return the values trimmed, without a role written after a name.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> name_part(pa.array([" 김민준 주무관", "이서연(팀장)", "박지훈"])).to_pylist()
+    ['김민준', '이서연', '박지훈']
+    """
+    return pc.replace_substring_regex(pc.utf8_trim_whitespace(values), _title_suffix(), "")
+
+
 def plausible_names(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which values are plausible personal names, their syllable counts, their surnames.
 
     Parameters
     ----------
     values : pyarrow.Array of str
-        Trimmed values.
+        Values as :func:`name_part` leaves them.
 
     Returns
     -------
@@ -314,7 +334,7 @@ def name_evidence(values: pa.Array) -> NameEvidence | None:
     >>> name_evidence(places).names
     False
     """
-    values = pc.utf8_trim_whitespace(_sample(values.drop_null()))
+    values = name_part(_sample(values.drop_null()))
     values = values.filter(_flag(pc.not_equal(values, "")))
     # One cheap pass first: a list with few short Hangul values is not names (repeated
     # non-name values such as "-" could hide many distinct names, hence a low bar).

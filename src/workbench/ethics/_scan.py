@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from workbench.ethics import _checkdigits as cd
 from workbench.ethics._findings import Finding
-from workbench.ethics._names import name_evidence, names_in_text, plausible_names
+from workbench.ethics._names import name_evidence, name_part, names_in_text, plausible_names
 from workbench.ethics._rules import (
     AMBIGUOUS_CORPORATE_CONFIDENCE,
     CORPORATE_HINTS,
@@ -294,7 +294,7 @@ def _names_by_content(arr: pa.Array) -> _Hit | None:
     evidence = name_evidence(arr)
     if evidence is None or not evidence.names:
         return None
-    values = pc.utf8_trim_whitespace(arr)
+    values = name_part(arr)
     distinct = pc.unique(values.drop_null())
     ok, _, _ = plausible_names(distinct)
     names = distinct.filter(pa.array(ok))
