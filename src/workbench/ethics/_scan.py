@@ -183,6 +183,13 @@ def scan(
     first match of a kind is the one validated. Integer columns are scanned as their
     decimal text, so a phone number stored as an integer (leading zero lost) is missed.
 
+    Bare names carry no pattern of their own: a column whose header does not say it
+    holds names is ``person_name`` when its values are mostly plausible Korean names
+    (at least five distinct; census surnames at their population shares; public names
+    such as 행정동, 시군구, apartments or companies excluded -- see
+    :mod:`workbench.ethics._names`), with a confidence from that evidence (about 0.7 for
+    five names, 0.95 for hundreds).
+
     Examples
     --------
     >>> import pandas as pd
@@ -214,6 +221,9 @@ def scan_text(strings: Iterable[str]) -> list[tuple[str, int]]:
     """Find personal information in free text (notebook outputs, messages).
 
     Returns ``(kind, count)`` pairs, count being the number of strings holding the kind.
+    Bare names count when the strings are names by their values: the strings themselves
+    (lines of names), the columns of a printed table (lines with as many words), or the
+    words of a long line (a printed list); see :mod:`workbench.ethics._names`.
 
     Examples
     --------
