@@ -182,3 +182,12 @@ def test_names_written_with_a_role_after_them() -> None:
     assert masked.splitlines()[:3] == ["김*준 주무관", "이*연 주무관", "박*훈(팀장)"]
     ranks = ["주무관", "사무관", "서기관", "이사관", "주사", "서기"]
     assert _kinds(ranks, "직급") == []
+
+
+def test_names_shaped_like_places_and_placeholders_do_not_hide_a_list() -> None:
+    # 김유리 and 이혜리 end like a 리, 미정 is a placeholder: they neither count for nor
+    # against, and once the list is names they are counted and masked too.
+    values = ["김민준", "이서연", "박지훈", "최수아", "정우진", "김유리", "이혜리", "미정"]
+    assert _kinds(values, "담당") == [("person_name", 7)]
+    masked = mask_text(str(values))
+    assert "김*리" in masked and "이*리" in masked and "미정" in masked

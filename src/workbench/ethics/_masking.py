@@ -177,7 +177,7 @@ def _names_by_content(text: str) -> set[str]:
     evidence = name_evidence(lines)
     if evidence is not None and evidence.names:
         trimmed = name_part(lines)
-        ok, _, _ = plausible_names(trimmed)
+        ok, _, _ = plausible_names(trimmed, loose=True)
         found |= set(trimmed.filter(pa.array(ok)).to_pylist())
     for strings in (lines, pa.array([text], pa.string())):
         in_words = names_in_text(strings)

@@ -207,13 +207,21 @@ def name_part(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(pc.utf8_trim_whitespace(values), _title_suffix(), "")
 
 
-def plausible_names(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def plausible_names(
+    values: pa.Array, *, loose: bool = False, public_shapes: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which values are plausible personal names, their syllable counts, their surnames.
 
     Parameters
     ----------
     values : pyarrow.Array of str
         Values as :func:`name_part` leaves them.
+    loose : bool, default False
+        Only the shape: Hangul, a surname and one or two more syllables, not a known
+        public name or role. Once a list is known to be names, this is what is counted
+        and masked, so that a name such as 김유리 (shaped like a 리) is not left out.
+    public_shapes : bool, default True
+        Whether a value shaped like a public name (…동, …리, …센터) is refused.
 
     Returns
     -------
@@ -233,9 +241,9 @@ def plausible_names(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarra
     table, _ = _surnames()
     length = np.asarray(pc.utf8_length(values).to_numpy(zero_copy_only=False), dtype=np.int64)
     hangul = _flag(pc.match_substring_regex(values, _HANGUL_NAME))
-    public = _flag(pc.match_substring_regex(values, _PUBLIC)) | _flag(
-        pc.is_in(values, value_set=_public_names())
-    )
+    public = _flag(pc.is_in(values, value_set=_public_names()))
+    if public_shapes and not loose:
+        public |= _flag(pc.match_substring_regex(values, _PUBLIC))
     first_two = pc.utf8_slice_codeunits(values, 0, 2)
     compound = _flag(pc.is_in(first_two, value_set=pa.array(COMPOUND_SURNAMES))) & (length >= 3)
     surname_text = pc.if_else(pa.array(compound), first_two, pc.utf8_slice_codeunits(values, 0, 1))
@@ -245,7 +253,7 @@ def plausible_names(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarra
     given_length = length - given_start
     known = np.ones(len(values), dtype=bool)
     syllables = _given_syllables()
-    for offset in (1, 2, 3):
+    for offset in () if loose else (1, 2, 3):
         syllable = pc.utf8_slice_codeunits(values, offset, offset + 1)
         in_given = (offset < given_start) | (offset >= length)
         known &= in_given | _flag(pc.is_in(syllable, value_set=syllables))
@@ -321,8 +329,10 @@ def name_evidence(values: pa.Array) -> NameEvidence | None:
     Returns
     -------
     NameEvidence or None
-        None when the list has fewer than :data:`MIN_DISTINCT` distinct values or
-        hardly any short Hangul values.
+        None when the list has fewer than :data:`MIN_DISTINCT` distinct values that
+        tell (known public names, roles and placeholders, and values shaped both as a
+        name and as a place, such as 김유리 or 이문동, do not) or hardly any short
+        Hangul values.
 
     Examples
     --------
@@ -331,7 +341,9 @@ def name_evidence(values: pa.Array) -> NameEvidence | None:
     >>> name_evidence(people).names
     True
     >>> places = pa.array(["이문동", "신림동", "정릉동", "강남구", "조원동", "신당5동"])
-    >>> name_evidence(places).names
+    >>> name_evidence(places) is None  # 강남구 is known, 이문동 could be 이 + 문동: too few left
+    True
+    >>> name_evidence(pa.array(["역삼동", "신림동", "삼성동", "청담동", "대치동"])).names
     False
     """
     values = name_part(_sample(values.drop_null()))
@@ -344,7 +356,17 @@ def name_evidence(values: pa.Array) -> NameEvidence | None:
     distinct, rows = counted.field("values"), counted.field("counts").to_numpy(zero_copy_only=False)
     if len(distinct) < MIN_DISTINCT:
         return None
+    # Values that say nothing either way leave the count: known public names, roles and
+    # placeholders (강남구, 주무관, 미정), and values both name- and place-shaped (김유리
+    # and 이문동: a surname and given-name syllables, ending like a 리 or a 동).
     ok, length, surname = plausible_names(distinct)
+    known = _flag(pc.is_in(distinct, value_set=_public_names()))
+    either = plausible_names(distinct, public_shapes=False)[0] & ~ok
+    telling = ~(known | either)
+    distinct, rows = distinct.filter(pa.array(telling)), rows[telling]
+    ok, length, surname = ok[telling], length[telling], surname[telling]
+    if len(distinct) < MIN_DISTINCT:
+        return None
     share = float(ok.mean())
     none = NameEvidence(False, 0.0, len(distinct), share, 0.0, None, 0.0, False)
     if share < MIN_PLAUSIBLE:
@@ -451,7 +473,7 @@ def names_in_text(strings: pa.Array) -> TextNames | None:
         evidence = name_evidence(column)
         if evidence is None or not evidence.names:
             continue
-        ok, _, _ = plausible_names(column)
+        ok, _, _ = plausible_names(column, loose=True)
         hits[parent[positions[ok]]] = True
         confidence = max(confidence, evidence.confidence)
         found |= set(column.filter(pa.array(ok)).to_pylist())

@@ -306,7 +306,7 @@ def _names_by_content(arr: pa.Array) -> _Hit | None:
         return None
     values = name_part(arr)
     distinct = pc.unique(values.drop_null())
-    ok, _, _ = plausible_names(distinct)
+    ok, _, _ = plausible_names(distinct, loose=True)
     names = distinct.filter(pa.array(ok))
     count = int(pc.sum(pc.cast(pc.is_in(values, value_set=names), pa.int64())).as_py() or 0)
     return count, evidence.confidence, _examples(names, "person_name")
