@@ -2,6 +2,8 @@
 
 import json
 import re
+import sys
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -9,6 +11,9 @@ import pytest
 
 from workbench import samples
 from workbench.runner import run_analysis
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "ethics"))
+from name_corpus import NAME_COLUMNS, lookalike_columns, name_columns
 
 pytestmark = pytest.mark.kernel
 
@@ -98,3 +103,40 @@ def test_household_income_names_missing_columns_before_running(tmp_path):
     with pytest.raises(ParameterError, match="나이, 가구원수, 월소득, 주거형태"):
         run_analysis("household_income", {"data_path": str(data)}, out=tmp_path / "run")
     assert not (tmp_path / "run").exists()
+
+
+def _released_text(run_dir: Path) -> str:
+    """Every file of a run folder as text (JSON decoded, so no name hides as \\uXXXX)."""
+    texts = []
+    for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
+        raw = path.read_bytes().decode("utf-8-sig", errors="replace")
+        if path.suffix in (".json", ".ipynb"):
+            raw = json.dumps(json.loads(raw), ensure_ascii=False)
+        texts.append(raw)
+    return "\n".join(texts)
+
+
+def test_profile_releases_no_name_from_columns_without_a_name_header(tmp_path):
+    # Every corpus name column of up to 3,000 rows (ten headers, 5 to 3,000 names,
+    # national and regional surname shares) and the public-name look-alikes, in one CSV.
+    names = {h: v for h, v in name_columns().items() if len(v) <= 3000}
+    looks = lookalike_columns(sizes=(12, 400))
+    columns = {**names, **looks}
+    rows = max(map(len, columns.values()))
+    table = pd.DataFrame({h: pd.Series(v + [None] * (rows - len(v))) for h, v in columns.items()})
+    data = tmp_path / "명단.csv"
+    table.to_csv(data, index=False, encoding="utf-8-sig")
+    assert len(names) >= 10
+
+    result = run_analysis("profile", {"data_path": str(data)}, out=tmp_path / "run")
+
+    summary = pd.read_csv(result.run_dir / "results" / "columns.csv", encoding="utf-8-sig")
+    kinds = dict(zip(summary["열"], summary["유형"], strict=True))
+    assert {h: kinds[h] for h in names} == {h: "식별자" for h in names}
+    top = pd.read_csv(result.run_dir / "results" / "top_values.csv", encoding="utf-8-sig")
+    assert not set(top["열"]) & set(names)
+    assert set(top["열"]) & set(looks)  # public names are still described value by value
+    released = _released_text(result.run_dir)
+    leaked = sorted({v for h in names for v in names[h] if v in released})
+    assert leaked == []
+    assert len(NAME_COLUMNS) >= 10

@@ -1,7 +1,9 @@
 import dataclasses
 import io
 import math
+import sys
 import warnings
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -363,3 +365,61 @@ def test_profile_charts(mixed):
     assert [name for name, _ in profile_charts(mixed, max_charts=2)] == list(mixed.columns[:2])
     with pytest.raises(ParameterError, match="The 'max_charts' parameter of profile_charts"):
         profile_charts(mixed, max_charts=0)
+
+
+# --- columns the scan finds personal -------------------------------------------------------
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ethics"))
+from name_corpus import lookalike, people  # noqa: E402
+
+
+def _shown(result: Profile, charts: list[tuple[str, Figure]]) -> str:
+    """Every text a profile shows: its tables as CSV and text, and its charts' texts."""
+    texts = [frame.to_csv() + frame.to_string() for frame in dataclasses.astuple(result)]
+    for _, fig in charts:
+        fig.canvas.draw()
+        texts += [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+    return "\n".join(texts)
+
+
+@pytest.fixture
+def staff() -> pd.DataFrame:
+    rng = np.random.default_rng(12)
+    return pd.DataFrame(
+        {
+            "담당": people(rng, 8) * 10,  # 8 people over 80 rows: 10 % distinct
+            "Unnamed: 2": people(rng, 80),
+            "처리": ["완료", "보류"] * 40,
+            "동": lookalike("dong", rng, 20) * 4,  # 25 % distinct: a category
+            "연락": rng.integers(10**9, 2 * 10**9, 80),  # 010 numbers stored as integers
+        }
+    ).assign(연락=lambda d: "0" + d["연락"].astype(str))
+
+
+def test_columns_the_scan_finds_personal_are_identifiers_whatever_their_share(staff):
+    result = profile(staff)
+    kinds = dict(zip(result.columns["열"], result.columns["유형"], strict=True))
+    assert kinds == {"담당": "식별자", "Unnamed: 2": "식별자", "처리": "범주", "동": "범주",
+                     "연락": "식별자"}  # fmt: skip
+    assert set(result.top_values["열"]) == {"처리", "동"}  # look-alikes stay listed
+    shown = _shown(result, profile_charts(staff))
+    leaked = [v for c in ("담당", "Unnamed: 2", "연락") for v in staff[c] if v in shown]
+    assert leaked == []
+
+
+def test_a_personal_number_column_has_no_statistics():
+    # Resident numbers read as integers: a number column, but never described as one.
+    frame = pd.DataFrame({"번호": [9001011234568, 8505052123456, 7712312345678]})
+    row = _row(profile(frame).columns, "번호")
+    assert row["유형"] == "식별자"
+    for key in ("최솟값", "최댓값", "평균", "중앙값"):
+        assert pd.isna(row[key]), key
+
+
+def test_value_charts_of_personal_columns_are_refused(staff):
+    assert column_chart(staff, "담당").axes[0].get_xlabel() == "글자 수"
+    for kind in ("bar", "hist", "month"):
+        with pytest.raises(ParameterError, match="열 '담당'에 개인정보가 있어") as excinfo:
+            column_chart(staff, "담당", kind=kind)
+        assert excinfo.value.parameter == "kind"
+    assert column_chart(staff, "담당", kind="length").axes[0].get_xlabel() == "글자 수"

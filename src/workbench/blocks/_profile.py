@@ -107,13 +107,31 @@ def _string_type(values: pd.Series, identifier_share: float) -> str:
     return CATEGORY
 
 
-def _column_type(series: pd.Series, identifier_share: float = 0.5) -> str:
+def _personal(name: Hashable, series: pd.Series) -> bool:
+    """Whether the scan (:func:`workbench.ethics.scan`) finds personal information in it.
+
+    The column's own name is kept, so that its header counts (성명, 연락처), but the
+    values decide as well (a column of names under 담당 or ``Unnamed: 2``).
+    """
+    from workbench.ethics import scan
+
+    frame = _as_hashable(series).reset_index(drop=True).to_frame(name=str(name))
+    return scan(frame).found
+
+
+def _column_type(
+    series: pd.Series, identifier_share: float = 0.5, *, personal: bool = False
+) -> str:
     """Infer one of COLUMN_TYPES for a column.
 
-    Text is never numeric, so codes stored as text ("1111010100") stay 범주 or 식별자.
-    An identifier has at least IDENTIFIER_MIN_VALUES non-missing values, a share of
-    ``identifier_share`` of them distinct.
+    A column holding personal information (``personal``) is 식별자, whatever its type,
+    length and distinct share. Text is never numeric, so codes stored as text
+    ("1111010100") stay 범주 or 식별자. Other identifiers have at least
+    IDENTIFIER_MIN_VALUES non-missing values, a share of ``identifier_share`` of them
+    distinct.
     """
+    if personal:
+        return IDENTIFIER
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return BOOLEAN
@@ -228,10 +246,13 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
         How many of the most frequent values to list for each 범주 and 참거짓 column.
     identifier_share : float, default 0.5
         A text column with at least 20 non-missing values, at least this share of them
-        distinct, is an identifier (식별자, e.g. names or case numbers): its values are
-        never listed. The default is cautious: Korean names repeat (a common name is
-        shared by many people), so a names column of a few thousand rows is only
-        60–90 % distinct and would otherwise be listed value by value.
+        distinct, is an identifier (식별자, e.g. case numbers): its values are never
+        listed. The default is cautious: Korean names repeat (a common name is shared by
+        many people), so a names column of a few thousand rows is only 60–90 % distinct.
+        Whatever this share, every column in which :func:`workbench.ethics.scan` finds
+        personal information -- by its header or by its values, such as a column of
+        names headed 담당 -- is an identifier too, even with few or repeated values, and
+        even when its values are numbers (phone numbers stored as integers).
 
     Returns
     -------
@@ -249,9 +270,11 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
 
     Notes
     -----
-    Types: 숫자 (numeric dtypes), 참거짓 (booleans), 날짜 (datetimes, dates and
-    ``YYYY-MM-DD`` text), 텍스트 (text with a median length of 50 characters or more),
-    식별자 (see ``identifier_share``), otherwise 범주. Text is never 숫자, so codes
+    Types: 식별자 (columns holding personal information, and see
+    ``identifier_share``), 숫자 (numeric dtypes), 참거짓 (booleans), 날짜 (datetimes,
+    dates and ``YYYY-MM-DD`` text), 텍스트 (text with a median length of 50 characters
+    or more), otherwise 범주. An identifier has no statistics, minimum, maximum or top
+    values: nothing of its values is shown. Text is never 숫자, so codes
     stored as text (법정동코드 "1111010100") stay 범주 or 식별자.
 
     Examples
@@ -271,7 +294,7 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     column_rows, top_rows = [], []
     for position, name in enumerate(df.columns):
         series = df.iloc[:, position]  # by position: column names may repeat
-        column_type = _column_type(series, identifier_share)
+        column_type = _column_type(series, identifier_share, personal=_personal(name, series))
         column_rows.append(_column_row(name, series, column_type))
         if column_type in {CATEGORY, BOOLEAN}:
             top_rows.extend(_top_values(name, series, top_n))
@@ -354,7 +377,8 @@ def column_chart(
         (월 / 건수); ``"length"``: histogram of the values' lengths in characters
         (글자 수 / 빈도). By default chosen from the column's type as in :func:`profile`:
         숫자 → hist, 범주 and 참거짓 → bar, 날짜 → month, 식별자 and 텍스트 → length, so
-        identifiers and free text are never shown value by value.
+        identifiers and free text are never shown value by value. A column holding
+        personal information (see :func:`profile`) is drawn only as ``"length"``.
     top_n : int, default 10
         Number of bars for ``kind="bar"``.
     ax : matplotlib.axes.Axes, optional
@@ -370,7 +394,8 @@ def column_chart(
     Raises
     ------
     workbench.exceptions.ParameterError
-        If the column does not exist or ``kind`` or ``top_n`` is invalid.
+        If the column does not exist, ``kind`` or ``top_n`` is invalid, or ``kind``
+        would draw the values of a column holding personal information.
     workbench.exceptions.WorkbenchError
         If no Korean font is installed (see :func:`workbench.plotting.use_korean_font`).
     """
@@ -390,7 +415,14 @@ def column_chart(
     check_number("column_chart", "top_n", top_n, int, 1, None)
     position = next(i for i, name in enumerate(df.columns) if name == column)
     series = df.iloc[:, position]  # by position: for a repeated name, the first column
-    kind = kind or _DEFAULT_KIND[_column_type(series)]
+    personal = _personal(column, series)
+    if personal and kind not in (None, "length"):
+        raise ParameterError(
+            f"열 '{column}'에 개인정보가 있어 값별 그래프(kind={kind!r})를 그릴 수 없습니다. "
+            "kind='length'(글자 수 분포)를 쓰거나, 가명처리한 뒤 그리십시오.",
+            parameter="kind",
+        )
+    kind = kind or _DEFAULT_KIND[_column_type(series, personal=personal)]
     use_korean_font()
     if ax is None:
         # Made through pyplot so that Jupyter's inline backend is loaded and shows the

@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -54,8 +56,10 @@ def digit_matrix(strings: pa.Array | pa.ChunkedArray, width: int) -> np.ndarray:
     return data.reshape(len(arr), width) - np.uint8(48)
 
 
-def birth_date_valid(d: np.ndarray, genders: str = "1234") -> np.ndarray:
-    """Whether digits 1-6 are a real date and digit 7 one of ``genders``.
+def birth_date_valid(
+    d: np.ndarray, genders: str = "1234", today: datetime.date | None = None
+) -> np.ndarray:
+    """Whether digits 1-6 are a real date, not after ``today``, and digit 7 one of ``genders``.
 
     Parameters
     ----------
@@ -63,6 +67,19 @@ def birth_date_valid(d: np.ndarray, genders: str = "1234") -> np.ndarray:
         ``(n, 13)`` digit matrix.
     genders : str
         Allowed gender digits: ``"1234"`` for residents, ``"5678"`` for foreigners.
+    today : datetime.date, optional
+        Nobody is born after this day (default: today). The gender digit gives the
+        century, so ``300101-3...`` is 2030-01-01, a date nobody holds yet.
+
+    Examples
+    --------
+    >>> import datetime, pyarrow as pa
+    >>> d = digit_matrix(pa.array(["2612011234567", "2701011234567", "9913011234567"]), 13)
+    >>> birth_date_valid(d, "1234").tolist()  # gender 1 is the 1900s: 1926 and 1927
+    [True, True, False]
+    >>> d = digit_matrix(pa.array(["2612013234567", "2701013234567"]), 13)
+    >>> birth_date_valid(d, "1234", today=datetime.date(2026, 12, 2)).tolist()
+    [True, False]
     """
     allowed = np.isin(d[:, 6], [int(g) for g in genders])
     century = _CENTURY[d[:, 6]]
@@ -72,7 +89,10 @@ def birth_date_valid(d: np.ndarray, genders: str = "1234") -> np.ndarray:
     month_ok = (month >= 1) & (month <= 12)
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     max_day = np.where((month == 2) & ~leap, 28, _DAYS[np.clip(month, 0, 12)])
-    return allowed & month_ok & (day >= 1) & (day <= max_day)
+    today = today or datetime.date.today()
+    born = year * 10000 + month * 100 + day
+    past = born <= today.year * 10000 + today.month * 100 + today.day
+    return allowed & month_ok & (day >= 1) & (day <= max_day) & past
 
 
 def resident_check(d: np.ndarray) -> np.ndarray:
@@ -109,11 +129,15 @@ def luhn(d: np.ndarray) -> np.ndarray:
 
 
 def classify_thirteen(
-    d: np.ndarray, hyphen: np.ndarray, corporate_context: bool
+    d: np.ndarray,
+    hyphen: np.ndarray,
+    corporate_context: bool,
+    today: datetime.date | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Tell 13-digit resident, foreigner and corporate numbers apart.
 
-    A person's number needs a real birth date and gender digit; its check digit only
+    A person's number needs a real birth date (not in the future) and gender digit; its
+    check digit only
     raises the confidence (numbers issued since October 2020 end in random digits).
     A corporate number needs its check digit, and a hyphen or a column named for it.
     A number that could be either goes with the majority of the numbers given.
@@ -124,8 +148,8 @@ def classify_thirteen(
         The first three are disjoint; ``person_check`` marks a passing person check
         digit, ``ambiguous`` a number that passed both kinds of test.
     """
-    resident_date = birth_date_valid(d, "1234")
-    foreign_date = birth_date_valid(d, "5678")
+    resident_date = birth_date_valid(d, "1234", today)
+    foreign_date = birth_date_valid(d, "5678", today)
     person = resident_date | foreign_date
     person_check = (resident_date & resident_check(d)) | (foreign_date & foreigner_check(d))
     corp = corporate_id(d) & (hyphen | corporate_context)

@@ -8,8 +8,9 @@ It applies the same rules (:data:`workbench.ethics._rules.RULES`) with Python's 
 report it in that text. Rules that need a column name (a bare name under 성명) have no
 column here and are not applied.
 
-A text with no candidate is returned after one search of the union of all patterns;
-:func:`mask_texts` makes that first search one Arrow pass over all the texts.
+A text with no candidate is returned after one search of the union of all patterns
+(and, when it has five or more short Hangul words, a check that it could hold a list of
+names); :func:`mask_texts` makes both first checks Arrow passes over all the texts.
 """
 
 from __future__ import annotations
@@ -23,6 +24,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.ethics import _checkdigits as cd
+from workbench.ethics._names import (
+    MIN_DISTINCT,
+    WORD_SPLIT,
+    name_evidence,
+    name_part,
+    name_syllables,
+    names_in_text,
+    plausible_names,
+    words_of,
+)
 from workbench.ethics._rules import RULES, KindRule, mask
 
 __all__ = ["mask_text", "mask_texts"]
@@ -31,6 +42,8 @@ __all__ = ["mask_text", "mask_texts"]
 # identifiers separated by one space is found by a second pass; a pass changes only
 # what it masks, so this many passes mask any text of realistic density.
 _MAX_PASSES = 4
+_HANGUL = re.compile(r"[가-힣]+")
+_SPLIT = re.compile(WORD_SPLIT)
 
 
 @cache
@@ -98,6 +111,88 @@ def _mask_rule(
     return pattern.sub(replace, text)
 
 
+# A list of names is mostly plausible names (_names.MIN_PLAUSIBLE of its distinct
+# values); this lower share of all its words lets through every text that could hold one.
+_CANDIDATE_SHARE = 0.5
+
+
+def _content_candidates(texts: pa.Array) -> np.ndarray:
+    """Which texts could hold names that only their values show (no Python loop).
+
+    A text can only if it has MIN_DISTINCT lines (read as a list or a printed table), or
+    a line or the whole text with MIN_DISTINCT words of which many are plausible names.
+    """
+    split = pc.split_pattern(pc.fill_null(texts, ""), "\n")
+    lines = pc.list_flatten(split)
+    owner = np.asarray(pc.list_parent_indices(split).to_numpy(zero_copy_only=False))
+    filled = np.asarray(
+        pc.fill_null(pc.match_substring_regex(lines, r"\S"), False).to_numpy(zero_copy_only=False)
+    )
+    many_lines = np.bincount(owner, weights=filled, minlength=len(texts)) >= MIN_DISTINCT
+    words, line_of_word, _ = words_of(lines)
+    ok, _, _ = plausible_names(words) if len(words) else (np.zeros(0, bool), None, None)
+    per_line = np.bincount(line_of_word, minlength=len(lines)).astype(float)
+    names_per_line = np.bincount(line_of_word, weights=ok, minlength=len(lines))
+    line_list = (per_line >= MIN_DISTINCT) & (names_per_line >= _CANDIDATE_SHARE * per_line)
+    per_text = np.bincount(owner, weights=per_line, minlength=len(texts))
+    names_per_text = np.bincount(owner, weights=names_per_line, minlength=len(texts))
+    text_list = (per_text >= MIN_DISTINCT) & (names_per_text >= _CANDIDATE_SHARE * per_text)
+    any_line = np.bincount(owner, weights=line_list, minlength=len(texts)) > 0
+    return many_lines | any_line | text_list
+
+
+def _plausible_word(word: str, surnames: frozenset[str], given: frozenset[str]) -> bool:
+    """One word's shape as a name (public names not excluded: this only lets texts through)."""
+    if not 2 <= len(word) <= 4 or not _HANGUL.fullmatch(word):
+        return False
+    start = 2 if len(word) >= 3 and word[:2] in surnames else 1
+    rest = word[start:]
+    return word[:start] in surnames and 1 <= len(rest) <= 2 and all(c in given for c in rest)
+
+
+def _could_hold_names(text: str) -> bool:
+    """:func:`_content_candidates` for one text, in Python (cheaper for one short text)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) >= MIN_DISTINCT:
+        return True
+    surnames, given = name_syllables()
+    total = names = 0
+    for line in lines:
+        words = [w for w in _SPLIT.split(line) if w]
+        found = sum(_plausible_word(w, surnames, given) for w in words)
+        if len(words) >= MIN_DISTINCT and found >= _CANDIDATE_SHARE * len(words):
+            return True
+        total, names = total + len(words), names + found
+    return total >= MIN_DISTINCT and names >= _CANDIDATE_SHARE * total
+
+
+def _names_by_content(text: str) -> set[str]:
+    """Return the bare names that the scanner's content reading finds in a text.
+
+    See :mod:`workbench.ethics._names`: the text's lines read as a list, its lines as a
+    printed table, and each long line (and the whole text) as a list of words.
+    """
+    lines = pa.array([line for line in text.splitlines() if line.strip()], pa.string())
+    found: set[str] = set()
+    evidence = name_evidence(lines)
+    if evidence is not None and evidence.names:
+        trimmed = name_part(lines)
+        ok, _, _ = plausible_names(trimmed, loose=True)
+        found |= set(trimmed.filter(pa.array(ok)).to_pylist())
+    for strings in (lines, pa.array([text], pa.string())):
+        in_words = names_in_text(strings)
+        if in_words is not None:
+            found |= set(in_words.names)
+    return found
+
+
+def _mask_names(text: str, names: set[str]) -> str:
+    """Mask each of ``names`` where it stands as a word of its own."""
+    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    pattern = re.compile(f"(?<![가-힣])(?:{alternatives})(?![가-힣])")
+    return pattern.sub(lambda m: mask(m.group(0), "person_name"), text)
+
+
 def mask_text(text: str) -> str:
     """Return ``text`` with every personal identifier in it replaced by its masked form.
 
@@ -120,9 +215,11 @@ def mask_text(text: str) -> str:
     Notes
     -----
     The rules and check digits are the scanner's: a value is masked when
-    :func:`workbench.ethics.scan_text` would count it in this text (a name needs its
-    context here -- ``김철수님``, ``성명: 김철수`` -- since a lone word has no column).
-    Masked text holds nothing the scanner finds, so masking twice changes nothing.
+    :func:`workbench.ethics.scan_text` would count it in this text. A name is masked in
+    its context (``김철수님``, ``성명: 김철수``), and bare names where the text's lines,
+    a printed table's columns or a printed list are names by their values (one lone
+    word is never enough). Masked text holds nothing the scanner finds, so masking
+    twice changes nothing.
 
     Examples
     --------
@@ -132,16 +229,29 @@ def mask_text(text: str) -> str:
     '성명: 남**수, 메일 m***@korea.kr'
     >>> mask_text("합계 1,234,000원")
     '합계 1,234,000원'
+    >>> mask_text("참석: 김민준, 이서연, 박지훈, 최수아, 정우진 (서울시청)")
+    '참석: 김*준, 이*연, 박*훈, 최*아, 정*진 (서울시청)'
     """
-    if not _union_compiled().search(text):
-        return text
-    for rule, pattern, exclude in _compiled():
+    return _masked(text, content=_could_hold_names(text))
+
+
+def _masked(text: str, *, content: bool, rules: Sequence[int] | None = None) -> str:
+    """Mask by the rules, then (when ``content``) the names that the values show.
+
+    ``rules``: the numbers of the rules to apply; by default all, if any could match.
+    """
+    compiled = _compiled()
+    if rules is None:
+        rules = range(len(compiled)) if _union_compiled().search(text) else ()
+    for number in rules:
+        rule, pattern, exclude = compiled[number]
         for _ in range(_MAX_PASSES):
             masked = _mask_rule(text, rule, pattern, exclude)
             if masked == text:
                 break
             text = masked
-    return text
+    names = _names_by_content(text) if content else set()
+    return _mask_names(text, names) if names else text
 
 
 def mask_texts(texts: Sequence[str | None]) -> list[str | None]:
@@ -165,7 +275,23 @@ def mask_texts(texts: Sequence[str | None]) -> list[str | None]:
     out = list(texts)
     if not out:
         return out
-    candidates = pc.fill_null(pc.match_substring_regex(pa.array(out, pa.string()), _union()), False)
-    for i in np.flatnonzero(candidates.to_numpy(zero_copy_only=False)):
-        out[i] = mask_text(str(out[i]))
+    arr = pa.array(out, pa.string())
+    content = _content_candidates(arr)
+    identifiers = pc.fill_null(pc.match_substring_regex(arr, _union()), False)
+    candidates = np.flatnonzero(identifiers.to_numpy(zero_copy_only=False) | content)
+    # Which rule matches which candidate: one Arrow pass per rule, so that Python runs
+    # only the rules a text needs.
+    sub = arr.take(pa.array(candidates, pa.int64()))
+    matches = np.column_stack(
+        [np.zeros(len(sub), dtype=bool)]
+        + [
+            pc.fill_null(pc.match_substring_regex(sub, rule.pattern), False).to_numpy(
+                zero_copy_only=False
+            )
+            for rule, _, _ in _compiled()
+        ]
+    )[:, 1:]
+    for row, i in enumerate(candidates):
+        rules = np.flatnonzero(matches[row]).tolist()
+        out[i] = _masked(str(out[i]), content=bool(content[i]), rules=rules)
     return out

@@ -21,6 +21,7 @@ __all__ = [
     "CORPORATE_HINTS",
     "KIND_LABELS",
     "KIND_ORDER",
+    "NAME_PHRASE_WORDS",
     "NAME_STOPWORDS",
     "RANDOM_TAIL_CONFIDENCE",
     "RULES",
@@ -56,7 +57,7 @@ SIDO = (
 SURNAMES = (
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구"
     "민진지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국"
-    "어은편용예경봉사부가복태목형피두감음빈동온호범좌팽승간상갈단견당화창옹순빙운"
+    "어은편용예경봉사부가복태목형피두감음빈동온호범좌팽승간상갈단견당화창옹순빙운나"
 )
 COMPOUND_SURNAMES = ("남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방", "망절")
 
@@ -73,14 +74,30 @@ NAME_STOPWORDS = (
     "제수", "사부", "도사", "선장", "기장", "반장", "정비사", "설계사", "복지사",
 )  # fmt: skip
 
+# Words that follow 성명/이름 in a phrase about a name, not a name (변경 is also 변 + 경).
+NAME_PHRASE_WORDS = (
+    "변경", "정정", "수정", "확인", "기재", "누락", "오류", "불일치", "일치", "표기", "조회",
+    "입력", "검색", "공개", "비공개", "삭제", "등록", "중복", "미기재", "기입", "작성", "서명",
+    "동의", "항목", "필수", "선택", "신청", "요청", "정보", "란", "칸", "및", "등", "변경신청",
+    "정정신청", "철자", "표시", "가림", "마스킹", "비교", "대조", "검증", "인증", "오기",
+)  # fmt: skip
+
 _SUR = "[" + SURNAMES + "]"
 _COMP = "(?:" + "|".join(COMPOUND_SURNAMES) + ")"
 _SIDO = "(?:" + "|".join(sorted(SIDO, key=len, reverse=True)) + ")"
 _PLATE_LETTERS = "가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주아바사자하허호배"
 _REGIONS = "서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산"
 
-_ROAD = r"[가-힣0-9]{1,12}(?:로|길)\s?[0-9]{1,4}(?:-[0-9]{1,4})?"
-_LOT = r"[가-힣0-9]{1,8}(?:동|리|가)\s?(?:산\s?)?[0-9]{1,5}(?:-[0-9]{1,4})?"
+# Road-name addresses (도로명주소법): road name, building number (지하 for underground
+# buildings, 부번 after a hyphen); lot-number addresses: 동/리/가, 산 lots, 부번, 번지.
+# Either may go on with a 상세주소 (101동 1203호) and a 참고항목 in brackets
+# ((신당동, 래미안아파트)), which are part of what is masked.
+_ROAD = r"[가-힣0-9]{1,12}(?:로|길)\s?(?:지하\s?)?[0-9]{1,4}(?:-[0-9]{1,4})?"
+_LOT = r"[가-힣0-9]{1,8}(?:동|리|가)\s?(?:산\s?)?[0-9]{1,5}(?:-[0-9]{1,4})?(?:\s?번지)?"
+_DETAIL = (
+    r"(?:,?\s?(?:[0-9]{1,4}\s?동\s?)?[0-9]{1,5}\s?호|,?\s?[0-9]{1,4}\s?동|,?\s?[0-9]{1,3}\s?층)?"
+    r"(?:\s?\([가-힣0-9.·]{1,20}(?:,\s?[가-힣0-9A-Za-z .·]{1,30})?\))?"
+)
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,16 @@ class KindRule:
 _THIRTEEN = _L + r"(?P<v>[0-9]{6}[- ]?[0-9]{7})" + _R
 _ACCOUNT_CONTEXT = r"계좌(?:번호)?\s*[:：]?\s*[0-9]{10,14}"
 _STOP_NAMES = "(?:" + "|".join(NAME_STOPWORDS) + r")\s?(?:님|씨)"
+# Phrases about a name, not a name: 이름 변경 요청, 성명 정정, 성명: 기재 누락.
+_NAME_PHRASES = (
+    r"(?:성명|이름|성함|개명)\s*[:：]?\s*(?:" + "|".join(NAME_PHRASE_WORDS) + r")"
+    r"(?:$|[^가-힣]|신청|요청|사항|내역|여부|부탁|완료|처리|예정|하|합|해|되|됨|된|을|를|이|가|은|는|에|의|도)"
+)
+# Amounts in Korean units (12조 3456억 원) read like plates (12조 3456): the digits
+# before 억, 만, 천 or 원 are an amount.
+_AMOUNT = r"[0-9]{2,3}\s?[" + _PLATE_LETTERS + r"]\s?[0-9]{4}\s?(?:억|만|천|백|원|달러|엔|위안)"
+# 행정동 names with dotted numbers (종로1.2.3.4가동) read like IP addresses.
+_DOTTED_DONG = r"[0-9]{1,3}(?:\.[0-9]{1,3}){1,5}\s?(?:가동|가|동)"
 
 RULES: tuple[KindRule, ...] = (
     KindRule(
@@ -205,6 +232,7 @@ RULES: tuple[KindRule, ...] = (
         + r"]\s?[0-9]{4})"
         + _R,
         confidence=0.85,
+        exclude=_AMOUNT,
     ),
     KindRule(
         "ip_address",
@@ -212,14 +240,15 @@ RULES: tuple[KindRule, ...] = (
         r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(?:$|[^0-9.])",
         confidence=0.8,
         gate=".",
+        exclude=_DOTTED_DONG,
     ),
     KindRule(
         "address",
         r"(?P<v>(?:" + _SIDO + r"|[가-힣]{1,5}(?:시|군|구))\s+(?:[가-힣0-9]{1,10}\s+){0,3}"
-        r"(?:" + _ROAD + "|" + _LOT + "))",
+        r"(?:" + _ROAD + "|" + _LOT + ")" + _DETAIL + ")",
         confidence=0.9,
         column_hints=r"(?i)주소|address|addr|거주지|소재지",
-        context_pattern=r"(?P<v>" + _ROAD + "|" + _LOT + ")",
+        context_pattern=r"(?P<v>(?:" + _ROAD + "|" + _LOT + ")" + _DETAIL + ")",
         context_confidence=0.85,
         gate="hangul",
     ),
@@ -234,7 +263,7 @@ RULES: tuple[KindRule, ...] = (
         context_pattern=r"^\s*(?P<v>(?:" + _COMP + "|" + _SUR + r")[가-힣]{1,3})\s*$",
         context_confidence=0.9,
         gate="hangul",
-        exclude=_STOP_NAMES,
+        exclude=_STOP_NAMES + "|" + _NAME_PHRASES,
     ),
 )
 

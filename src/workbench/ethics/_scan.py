@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from workbench.ethics import _checkdigits as cd
 from workbench.ethics._findings import Finding, Location
+from workbench.ethics._names import name_evidence, name_part, names_in_text, plausible_names
 from workbench.ethics._rules import (
     AMBIGUOUS_CORPORATE_CONFIDENCE,
     CORPORATE_HINTS,
@@ -44,6 +45,7 @@ _PROBE = 1000  # values sampled to decide whether a gate is worth its pass
 _GATES = ("digits", "hangul")
 _THIRTEEN_KINDS = ("resident_id", "foreigner_id", "corporate_id")
 _CONFIDENCE = {rule.kind: rule.confidence for rule in RULES}
+_PERSON = next(rule for rule in RULES if rule.kind == "person_name")
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,13 @@ def scan(
     first match of a kind is the one validated. Integer columns are scanned as their
     decimal text, so a phone number stored as an integer (leading zero lost) is missed.
 
+    Bare names carry no pattern of their own: a column whose header does not say it
+    holds names is ``person_name`` when its values are mostly plausible Korean names
+    (at least five distinct; census surnames at their population shares; public names
+    such as 행정동, 시군구, apartments or companies excluded -- see
+    :mod:`workbench.ethics._names`), with a confidence from that evidence (about 0.7 for
+    five names, 0.95 for hundreds).
+
     Examples
     --------
     >>> import pandas as pd
@@ -230,6 +239,9 @@ def scan_text(strings: Iterable[str]) -> list[tuple[str, int]]:
     """Find personal information in free text (notebook outputs, messages).
 
     Returns ``(kind, count)`` pairs, count being the number of strings holding the kind.
+    Bare names count when the strings are names by their values: the strings themselves
+    (lines of names), the columns of a printed table (lines with as many words), or the
+    words of a long line (a printed list); see :mod:`workbench.ethics._names`.
 
     Examples
     --------
@@ -237,7 +249,11 @@ def scan_text(strings: Iterable[str]) -> list[tuple[str, int]]:
     [('phone', 1), ('person_name', 1)]
     """
     arr = pa.array(list(strings), type=pa.string())
-    return [(k.kind, k.count) for k in _scan_array(arr, None)]
+    found = {k.kind: k.count for k in _scan_array(arr, None)}
+    in_words = names_in_text(arr) if len(arr) else None
+    if in_words is not None:
+        found["person_name"] = max(found.get("person_name", 0), int(in_words.hits.sum()))
+    return [(kind, found[kind]) for kind in KIND_ORDER if kind in found]
 
 
 def _as_strings(series: pd.Series) -> pa.Array | None:
@@ -292,9 +308,35 @@ def _scan_array(arr: pa.Array, column: str | None) -> list[KindCount]:
             keep[index[claimed]] = False
             arr = arr.filter(pa.array(keep))
             gated = {}
+    if column is None or not _hinted(_PERSON, column):
+        by_content = _names_by_content(arr)
+        if by_content is not None:
+            hits["person_name"] = _merged(hits.get("person_name"), by_content)
     return [
         KindCount(kind, *hits[kind]) for kind in KIND_ORDER if kind in hits and hits[kind][0] > 0
     ]
+
+
+def _names_by_content(arr: pa.Array) -> _Hit | None:
+    """Count the names of a list that its values show to be names (see ``_names``)."""
+    evidence = name_evidence(arr)
+    if evidence is None or not evidence.names:
+        return None
+    values = name_part(arr)
+    distinct = pc.unique(values.drop_null())
+    ok, _, _ = plausible_names(distinct, loose=True)
+    names = distinct.filter(pa.array(ok))
+    count = int(pc.sum(pc.cast(pc.is_in(values, value_set=names), pa.int64())).as_py() or 0)
+    return count, evidence.confidence, _examples(names, "person_name")
+
+
+def _merged(first: _Hit | None, second: _Hit) -> _Hit:
+    """Two counts of disjoint cells as one: counts added, confidences weighted."""
+    if first is None or first[0] == 0:
+        return second
+    count = first[0] + second[0]
+    confidence = round((first[0] * first[1] + second[0] * second[1]) / count, 2)
+    return count, confidence, (first[2] + second[2])[:_EXAMPLES]
 
 
 def _hinted(rule: KindRule, column: str) -> bool:
