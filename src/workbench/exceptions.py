@@ -19,6 +19,7 @@ __all__ = [
     "RunExistsError",
     "RunFailedError",
     "SchemaError",
+    "UploadTooLargeError",
     "WorkbenchError",
 ]
 
@@ -53,6 +54,14 @@ class ParameterError(WorkbenchError, ValueError):
 
 class DataReadError(WorkbenchError):
     """A data file that cannot be read (missing, undecodable, unsupported format)."""
+
+
+class UploadTooLargeError(DataReadError):
+    """A file given to the page that is over its upload limit."""
+
+    def __init__(self, name: str, size: int, limit: int) -> None:
+        super().__init__(f"{name} is {size} bytes; the page accepts at most {limit} bytes.")
+        self.name, self.size, self.limit = name, size, limit
 
 
 class CatalogError(WorkbenchError, LookupError):

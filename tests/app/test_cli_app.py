@@ -8,13 +8,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
+import psutil
 from typer.testing import CliRunner
 
 from workbench.app import PAGE_NOTEBOOK
 from workbench.cli import app
-from workbench.cli._app import voila_command
+from workbench.cli._app import token_file, voila_command
 
 
 def test_help_is_korean_and_lists_the_options():
@@ -26,22 +26,37 @@ def test_help_is_korean_and_lists_the_options():
 
 
 def test_the_page_is_served_on_loopback_by_this_python(tmp_path):
-    command = voila_command(tmp_path, 8899, open_browser=False)
-    assert command[:3] == [sys.executable, "-m", "voila"]
+    command = voila_command(tmp_path, 8899, False, tmp_path / "token", max_kernels=5)
+    assert command[:3] == [sys.executable, "-m", "workbench.app._server"]
     assert command[3] == str(PAGE_NOTEBOOK) and PAGE_NOTEBOOK.is_file()
     assert "--port=8899" in command and "--Voila.ip=127.0.0.1" in command
     assert "--show_tracebacks=False" in command and "--no-browser" in command
     assert "--MappingKernelManager.default_kernel_name=python3" in command
+    assert f"--WorkbenchVoila.token_file={tmp_path / 'token'}" in command
+    assert "--CappedKernelManager.max_kernels=5" in command
+    assert "--MappingKernelManager.cull_idle_timeout=1800" in command
 
 
-def test_the_page_accepts_uploads_of_200_mib():
-    # tornado's own limit (10 MiB) would drop the page's connection on a larger upload.
-    from voila.app import Voila
+def test_the_token_file_is_private_and_removed_afterwards():
+    with token_file() as (token, path):
+        assert path.read_text(encoding="utf-8") == token and len(token) >= 32
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert not path.parent.exists()
 
-    command = voila_command(Path.cwd(), 8899, open_browser=False)
-    server = Voila()
-    server.initialize([arg for arg in command[3:] if arg.startswith(("--Voila.config", "/"))])
-    assert server.tornado_settings["websocket_max_message_size"] == 200 * 1024 * 1024
+
+def test_the_server_takes_uploads_over_the_limit_to_refuse_them_in_korean(tmp_path):
+    # tornado would drop the page's connection on a message over its limit; the server
+    # lets a file a little over the page's limit arrive, so the page can say why.
+    from workbench.app._server import WorkbenchVoila
+
+    with token_file() as (_, path):
+        command = voila_command(tmp_path, 8899, False, path, max_upload_mb=50)
+        server = WorkbenchVoila()
+        server.initialize(command[3:])
+        settings = server.init_settings()
+    assert settings["websocket_max_message_size"] > 50 * 1024 * 1024
+    assert settings["websocket_max_message_size"] < 100 * 1024 * 1024
 
 
 def test_a_port_in_use_is_refused_before_anything_starts(tmp_path, monkeypatch):
@@ -81,6 +96,10 @@ def test_workbench_lab_opens_jupyterlab_in_the_project(tmp_path):
         url = _printed_url(process)
         assert url.startswith(f"http://127.0.0.1:{port}/lab?token=")
         token = url.split("token=")[1]
+        # Other users can read every command line (/proc/*/cmdline): the token is not there.
+        family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(True)]
+        assert len(family) >= 2
+        assert not any(token in " ".join(p.cmdline()) for p in family)
         specs = _get_json(f"http://127.0.0.1:{port}/api/kernelspecs?token={token}", process)
         assert specs["default"] == "python3"
         contents = _get_json(f"http://127.0.0.1:{port}/api/contents?token={token}", process)

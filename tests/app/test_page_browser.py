@@ -47,29 +47,42 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+APP = [sys.executable, "-m", "workbench", "app"]
+#: The page server's kernel cap in these tests (`workbench app --max-kernels`).
+MAX_KERNELS = 3
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`workbench app --port N --no-browser` in a fresh project; its URL."""
+    """`workbench app --port N --no-browser` in a fresh project; its project, URL and process.
+
+    The URL is the one the command printed, with its token.
+    """
     project = tmp_path_factory.mktemp("project")
     (project / "workbench.toml").write_text("", encoding="utf-8")
     port = _free_port()
-    log = (project / "server.log").open("wb")
+    log_path = project / "server.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "app", "--port", str(port), "--no-browser"],
+        [*APP, "--port", str(port), "--no-browser", "--max-kernels", str(MAX_KERNELS)],
         cwd=project,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}/"
+    base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 120
+        url = None
         while True:
             if process.poll() is not None:
-                pytest.fail(f"workbench app exited: {(project / 'server.log').read_text()}")
+                pytest.fail(f"workbench app exited: {log_path.read_text()}")
+            printed = log_path.read_text(encoding="utf-8", errors="replace")
+            if url is None and "주소:" in printed:
+                url = printed.split("주소:")[1].split()[0]
             try:
                 # Not "/": that would run the page. Any HTTP answer means it listens.
-                urllib.request.urlopen(url + "api/status", timeout=2)
+                urllib.request.urlopen(base + "api/status", timeout=2)
                 break
             except urllib.error.HTTPError:
                 break
@@ -77,7 +90,8 @@ def server(tmp_path_factory):
                 if time.monotonic() > deadline:
                     pytest.fail("workbench app did not answer within 120 s")
                 time.sleep(0.2)
-        yield project, url
+        assert url is not None and url.startswith(base + "?token="), printed
+        yield project, url, process
     finally:
         stop(process)
         log.close()
@@ -115,7 +129,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    _, url = server
+    _, url, _ = server
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     tab = context.new_page()
     tab.goto(url)
@@ -193,7 +207,8 @@ def test_profile_of_a_cp949_upload_shows_the_korean_report(
     assert {"manifest.json", "results/overview.csv", "results/columns.csv"} <= set(names)
 
 
-def test_resident_numbers_are_refused_without_showing_them(page, screenshot, tmp_path):
+def test_resident_numbers_are_profiled_without_showing_them(page, screenshot, tmp_path):
+    # Four visitors, six visits each: the numbers repeat, yet profile lists none of them.
     visits = pd.DataFrame(
         {
             "주민등록번호": [RRNS[i % 4] for i in range(24)],
@@ -208,17 +223,92 @@ def test_resident_numbers_are_refused_without_showing_them(page, screenshot, tmp
     upload(page, path)
     screenshot(page, "1-uploaded")
     run(page)
-    refusal = page.locator(".wb-blocked")
-    assert refusal.count() == 1, visible_text(page)
-    text = refusal.inner_text()
-    assert "공개 보류" in text and "주민등록번호" in text and "결과 표 'top_values'" in text
-    assert "승인" in text
-    refusal.scroll_into_view_if_needed()
-    screenshot(page, "2-refused")
-
+    assert page.locator(".wb-done").count() == 1, visible_text(page)
+    report = page.frame_locator("iframe.wb-report")
+    report.get_by_role("heading", name="2. 열별 요약").wait_for()
+    page.locator("iframe.wb-report").scroll_into_view_if_needed()
+    screenshot(page, "2-report")
     everything = visible_text(page) + page.content()
+    assert "식별자" in everything
     for number in RRNS:
         assert number[:6] not in everything and number[7:] not in everything
     assert "Traceback" not in everything
+
+
+def test_a_regression_on_too_few_rows_is_refused_in_korean(page, screenshot, tmp_path):
+    from workbench.samples import households
+
+    path = tmp_path / "가구.csv"
+    buffer = io.BytesIO()
+    households(12, seed=1).to_csv(buffer, index=False, encoding="cp949")
+    path.write_bytes(buffer.getvalue())
+    upload(page, path)
+    page.get_by_label("분석").select_option(label="회귀분석 (자동)")
+    page.get_by_text("회귀식").first.wait_for(timeout=LOAD_MS)
+    run(page)
+    refusal = page.locator(".wb-blocked")
+    assert refusal.count() == 1, visible_text(page)
+    text = refusal.inner_text()
+    assert "공개 보류" in text and "관측 수가 너무 적은 회귀분석" in text
+    assert "결과 표 'coefficients'" in text and "승인" in text
+    refusal.scroll_into_view_if_needed()
+    screenshot(page, "refused")
+    assert "Traceback" not in visible_text(page)
     assert page.locator("iframe.wb-report").count() == 0
     assert page.locator(".wb-downloads a").count() == 0
+
+
+def _get(url: str, **headers: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=LOAD_MS / 1000) as answer:
+            return answer.status, answer.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def test_the_page_needs_its_token(server):
+    _, url, _ = server
+    base, token = url.split("?token=")
+    for path in ("", "voila/static/voila.js", "api/kernels", "voila/api/shutdown/x"):
+        code, body = _get(base + path)
+        assert code == 403, path
+    assert "토큰" in body and "workbench app" in body
+    assert _get(base + "?token=" + "0" * len(token))[0] == 403
+    code, body = _get(base + "voila/static/voila.js", Authorization=f"token {token}")
+    assert code == 200 and body
+
+
+def test_a_foreign_host_header_is_refused(server):
+    _, url, _ = server
+    port = url.split(":")[2].split("/")[0]
+    for host in (f"evil.example:{port}", f"192.168.0.10:{port}", "localhost.evil.example"):
+        code, body = _get(url, Host=host)
+        assert code == 403, host
+        assert "127.0.0.1" in body
+    base, token = url.split("?token=")
+    local = base.replace("127.0.0.1", "localhost") + "voila/static/voila.js"
+    assert _get(local, Authorization=f"token {token}")[0] == 200
+
+
+def _kernels(process) -> list:
+    import psutil
+
+    alive = []
+    for child in psutil.Process(process.pid).children(recursive=True):
+        # A kernel just shut down may linger a moment as a zombie: it holds nothing.
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.ZombieProcess):
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                alive.append(child)
+    return alive
+
+
+def test_twenty_page_loads_keep_at_most_the_configured_kernels(server):
+    _, url, process = server
+    base, token = url.split("?token=")
+    for _ in range(20):
+        code, _body = _get(base, Authorization=f"token {token}")
+        assert code == 200
+        assert len(_kernels(process)) <= MAX_KERNELS
+    time.sleep(1)
+    assert 1 <= len(_kernels(process)) <= MAX_KERNELS

@@ -7,6 +7,7 @@ import pytest
 
 from workbench.app import AppSession
 from workbench.exceptions import DataReadError
+from workbench.samples import households
 
 RRNS = ["900101-1234567", "850505-2345678", "770707-1456789", "010203-3456789"]
 
@@ -82,7 +83,9 @@ def test_an_unexpected_error_is_logged_not_shown(project, monkeypatch):
 
 
 @pytest.mark.kernel
-def test_resident_numbers_are_refused_in_korean_without_the_numbers(project):
+def test_resident_numbers_are_profiled_as_identifiers_without_the_numbers(project):
+    # Four people visit six times each: the column repeats, but its values are resident
+    # numbers, so profile lists none of them and the gate has nothing to hold.
     session = AppSession(project)
     buffer = io.BytesIO()
     resident_table().to_csv(buffer, index=False, encoding="cp949")
@@ -90,10 +93,40 @@ def test_resident_numbers_are_refused_in_korean_without_the_numbers(project):
     events = []
     outcome = session.run("profile", {"data_path": str(path)}, progress=lambda *e: events.append(e))
     assert events[0][0] == "kernel" and events[-1][0] == "cell"
+    assert outcome.ok, outcome.notice and outcome.notice.text()
+    assert "주민등록번호" in outcome.report_html and "식별자" in outcome.report_html
+    released = outcome.report_html.encode() + outcome.results_zip
+    run_files = b"".join(p.read_bytes() for p in outcome.run_dir.rglob("*") if p.is_file())
+    for number in RRNS:
+        for part in (number[:6], number[7:]):
+            assert part.encode() not in released and part.encode() not in run_files, part
+
+
+def test_a_regression_on_too_few_rows_is_refused_in_korean(project):
+    session = AppSession(project)
+    buffer = io.BytesIO()
+    households(12, seed=1).to_csv(buffer, index=False, encoding="cp949")
+    path = session.save_upload("가구.csv", buffer.getvalue())
+    outcome = session.run("regression", {"data_path": str(path)})
     assert outcome.notice is not None and outcome.notice.level == "blocked"
     text = outcome.notice.text()
-    assert "주민등록번호" in text and "결과 표 'top_values'" in text
-    for number in RRNS:
-        assert number[:6] not in text and number[7:] not in text
+    assert "결과 표 'coefficients'" in text and "관측 수가 너무 적은 회귀분석" in text
+    assert "설명 변수를 줄이세요" in text and "작은 칸을 합치도록" not in text
     assert not outcome.report_html and not outcome.results_zip
-    assert not (session.folder / "profile-01" / "report.html").exists()
+    assert not (session.folder / "regression-01" / "report.html").exists()
+
+
+def test_an_upload_over_the_limit_is_refused_in_korean(project, monkeypatch):
+    from workbench.app import describe_error
+    from workbench.exceptions import UploadTooLargeError
+
+    monkeypatch.setenv("WORKBENCH_APP_MAX_UPLOAD_MB", "1")
+    session = AppSession(project)
+    with pytest.raises(UploadTooLargeError) as info:
+        session.save_upload("큰 표.csv", b"a,b\n" + b"1,2\n" * 300_000)
+    assert not (session.folder / "uploads").exists() or not any(
+        (session.folder / "uploads").iterdir()
+    )
+    text = describe_error(info.value).text()
+    assert "큰 표.csv" in text and "1 MB까지" in text and "--max-upload-mb" in text
+    assert session.save_upload("작은 표.csv", b"a,b\n1,2\n").exists()

@@ -22,6 +22,7 @@ from workbench.exceptions import (
     RunExistsError,
     RunFailedError,
     SchemaError,
+    UploadTooLargeError,
     WorkbenchError,
 )
 
@@ -148,7 +149,12 @@ def _blocked(exc: ReleaseBlockedError) -> Notice:
             "개인정보가 든 열을 지우거나 가명처리한 파일로 다시 실행하세요 "
             "(예: 주민등록번호 열을 빼고 올리기)."
         )
-    else:
+    if any(str(f.rule) == "disclosure.dof" for f in findings):
+        advice.append(
+            "회귀분석은 관측(행)이 설명 변수보다 충분히 많아야 공개할 수 있습니다: "
+            "더 많은 자료로 실행하거나 회귀식의 설명 변수를 줄이세요."
+        )
+    if not personal and any(str(f.rule) != "disclosure.dof" for f in findings):
         advice.append(
             "작은 칸을 합치도록 설정(예: 최소 인원)을 바꾸거나 자료를 넓게 묶어 다시 실행하세요."
         )
@@ -241,6 +247,20 @@ def describe_error(exc: BaseException, labels: dict[str, str] | None = None) -> 
         Never a traceback; never a value read from the data.
     """
     labels = labels or {}
+    if isinstance(exc, UploadTooLargeError):
+        return Notice(
+            level="error",
+            title="파일이 너무 커서 받지 않았습니다.",
+            lines=[
+                f"'{exc.name}'은(는) {exc.size / 2**20:,.1f} MB입니다. 이 페이지에는 "
+                f"{exc.limit / 2**20:,.0f} MB까지 올릴 수 있습니다."
+            ],
+            advice=[
+                "필요한 열이나 기간만 남겨 파일을 줄이거나, 분석 담당자에게 "
+                "`workbench run`으로 실행해 달라고 요청하세요. 관리자는 "
+                "`workbench app --max-upload-mb`로 상한을 바꿀 수 있습니다."
+            ],
+        )
     if isinstance(exc, ReleaseBlockedError):
         return _blocked(exc)
     if isinstance(exc, RunFailedError):

@@ -22,9 +22,16 @@ from typing import Any
 
 from workbench.app._form import DataSource
 from workbench.app._messages import Notice, describe_error
-from workbench.exceptions import DataReadError
+from workbench.exceptions import DataReadError, UploadTooLargeError
 
-__all__ = ["UPLOAD_SUFFIXES", "AppSession", "Outcome", "data_url", "page_analyses"]
+__all__ = [
+    "UPLOAD_SUFFIXES",
+    "AppSession",
+    "Outcome",
+    "data_url",
+    "max_upload_bytes",
+    "page_analyses",
+]
 
 #: File types the page accepts (what ``wb.read_table`` reads).
 UPLOAD_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".parquet", ".json")
@@ -34,6 +41,23 @@ PAGE_LEVELS = ("auto", "standard")
 log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^\w.\-가-힣 ]+")
+
+#: Environment variable (set by ``workbench app --max-upload-mb``): the largest upload.
+MAX_UPLOAD_ENV = "WORKBENCH_APP_MAX_UPLOAD_MB"
+DEFAULT_MAX_UPLOAD_MB = 200
+
+
+def max_upload_bytes() -> int:
+    """Return the page's upload limit in bytes (``$WORKBENCH_APP_MAX_UPLOAD_MB``, else 200 MiB).
+
+    >>> max_upload_bytes() // 2**20
+    200
+    """
+    import os
+
+    raw = os.environ.get(MAX_UPLOAD_ENV, "")
+    mb = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_UPLOAD_MB
+    return mb * 1024 * 1024
 
 
 @dataclass
@@ -105,8 +129,12 @@ class AppSession:
         ------
         DataReadError
             For a file type the analyses cannot read, or an empty file.
+        UploadTooLargeError
+            For a file over the page's limit (:func:`max_upload_bytes`).
         """
         safe = _safe_name(name)
+        if len(content) > max_upload_bytes():
+            raise UploadTooLargeError(safe, len(content), max_upload_bytes())
         if Path(safe).suffix.lower() not in UPLOAD_SUFFIXES:
             raise DataReadError(
                 f"Cannot read {safe}: expected one of {', '.join(UPLOAD_SUFFIXES)}."
