@@ -153,29 +153,30 @@ def test_thresholds_come_from_the_projects_ethics_record(fixture_notebook, tmp_p
 
 
 def test_run_with_approve_on_the_command_line(fixture_notebook, tmp_path):
+    # The fixture prints a resident number and its parameter default is a name (홍길동):
+    # two findings, each approved with its own --approve.
     path = str(fixture_notebook("prints_resident_number"))
     first = CliRunner().invoke(app, ["run", path, "--out", str(tmp_path / "a"), "-q"])
-    (finding_id,) = [f["id"] for f in manifest(tmp_path / "a")["findings"]]
-    assert finding_id in first.output
+    ids = sorted(f["id"] for f in manifest(tmp_path / "a")["findings"])
+    assert {i.split("-")[0] for i in ids} == {"resident_id", "person_name"}
+    assert all(i in first.output for i in ids)
+    only_one = CliRunner().invoke(
+        app,
+        ["run", path, "--out", str(tmp_path / "b"), "-q", "--approve", ids[0]]
+        + ["--reason", "교육용 가상 번호"],
+    )
+    assert only_one.exit_code == 1 and manifest(tmp_path / "b")["status"] == "blocked"
     approved = CliRunner().invoke(
         app,
-        [
-            "run",
-            path,
-            "--out",
-            str(tmp_path / "b"),
-            "-q",
-            "--approve",
-            finding_id,
-            "--reason",
-            "교육용 가상 번호",
-        ],
+        ["run", path, "--out", str(tmp_path / "c"), "-q"]
+        + [arg for i in ids for arg in ("--approve", i)]
+        + ["--reason", "교육용 가상 번호"],
     )
     assert approved.exit_code == 0, approved.output
-    m = manifest(tmp_path / "b")
-    assert m["status"] == "succeeded" and (tmp_path / "b" / "report.html").exists()
-    assert m["approvals"][0]["id"] == finding_id
-    assert m["approvals"][0]["reason"] == "교육용 가상 번호"
+    m = manifest(tmp_path / "c")
+    assert m["status"] == "succeeded" and (tmp_path / "c" / "report.html").exists()
+    assert sorted(a["id"] for a in m["approvals"]) == ids
+    assert {a["reason"] for a in m["approvals"]} == {"교육용 가상 번호"}
 
 
 def test_a_table_without_declared_counts_is_noted_not_blocked(fixture_notebook, tmp_path):
