@@ -41,6 +41,7 @@ def test_the_sample_catalog_has_the_agreed_datasets():
         "welfare_households",
         "web_events",
         "policy_panel",
+        "complaints",
     }
     entries = CATALOG.datasets
     assert entries["households"].sensitivity == "personal"

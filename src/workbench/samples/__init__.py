@@ -7,6 +7,8 @@ Column names and values are Korean, as in the administrative data the workbench 
 - :func:`households` -- household survey microdata (법정동코드, income, tenure, ...);
 - :func:`population` -- population and households per 법정동코드 and year;
 - :func:`businesses` -- small businesses with valid 사업자등록번호;
+- :func:`complaints` -- civil complaints (민원) in Korean with planted topics, a rising
+  keyword, a campaign and personal information to mask;
 - :func:`regions` -- the bundled, dated 시도·시군구 code table (real codes, not generated);
 - :data:`SAMPLES`, :func:`get` -- look a sample up by name (``sample://NAME`` in
   :func:`workbench.read_table` uses this);
@@ -33,6 +35,7 @@ from workbench._io import write_atomically
 from workbench.exceptions import ParameterError
 from workbench.samples._apartments import apartment_bids, apartment_fees, apartment_invoices
 from workbench.samples._businesses import businesses
+from workbench.samples._complaints import complaints
 from workbench.samples._emissions import emissions
 from workbench.samples._ev_demand import ev_demand
 from workbench.samples._households import households
@@ -49,6 +52,7 @@ __all__ = [
     "apartment_fees",
     "apartment_invoices",
     "businesses",
+    "complaints",
     "emissions",
     "ev_demand",
     "get",
@@ -76,6 +80,7 @@ SAMPLES: dict[str, Callable[..., pd.DataFrame]] = {
     "welfare_households": welfare_households,
     "web_events": web_events,
     "policy_panel": policy_panel,
+    "complaints": complaints,
 }
 """Every bundled sample, by the name used in :func:`get` and ``sample://NAME``."""
 
