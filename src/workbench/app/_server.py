@@ -133,7 +133,10 @@ class CappedKernelManager(AsyncMappingKernelManager):
                 if k not in pooled and getattr(self.get_kernel(k), "execution_state", "") != "busy"
             ]
             if not idle:
-                raise web.HTTPError(503, "too many page kernels are busy")
+                raise web.HTTPError(
+                    503,
+                    "계산 엔진이 모두 사용 중이라 새 페이지를 열 수 없습니다. 잠시 뒤 다시 여세요.",
+                )
             oldest = min(idle, key=lambda kernel: kernel.last_activity)
             self.log.info(
                 "kernel cap %d reached: shutting down %s", self.max_kernels, oldest.kernel_id
