@@ -1,7 +1,9 @@
 """A page session: uploads, data sources, and runs through the runner and its gate."""
 
 import io
+import zipfile
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
 
@@ -130,3 +132,27 @@ def test_an_upload_over_the_limit_is_refused_in_korean(project, monkeypatch):
     text = describe_error(info.value).text()
     assert "큰 표.csv" in text and "1 MB까지" in text and "--max-upload-mb" in text
     assert session.save_upload("작은 표.csv", b"a,b\n1,2\n").exists()
+
+
+def test_a_secret_typed_into_the_page_reaches_the_run_and_no_file(project, fixture_notebook):
+    from workbench.app import ParameterForm
+    from workbench.runner import find_analysis
+
+    secret = "sk-page-7f3a9c2e1b"
+    path = fixture_notebook("uses_secret")
+    form = ParameterForm(find_analysis(path), [])
+    assert isinstance(form.secret_fields["api_key"], widgets.Password)
+    form.secret_fields["api_key"].value = secret
+    form.fields["leak"].value = True  # the notebook prints, publishes and logs it
+    values = form.values()
+    assert "api_key" not in values and form.secrets() == {"api_key": secret}
+    session = AppSession(project)
+    outcome = session.run(str(path), values, secrets=form.secrets())
+    assert outcome.ok, outcome.notice and outcome.notice.text()
+    assert "••••" in outcome.report_html
+    written = b"".join(p.read_bytes() for p in session.folder.rglob("*") if p.is_file())
+    archive = zipfile.ZipFile(io.BytesIO(outcome.results_zip))
+    assert archive.namelist()
+    zipped = b"".join(archive.read(name) for name in archive.namelist())
+    for blob in (written, outcome.report_html.encode(), zipped):
+        assert secret.encode() not in blob

@@ -107,11 +107,20 @@ class ParameterForm:
         self.analysis = analysis
         self.inputs: dict[str, widgets.Dropdown] = {}
         self.fields: dict[str, widgets.Widget] = {}
+        self.secret_fields: dict[str, widgets.Password] = {}
         rows: list[widgets.Widget] = []
         for param in analysis.parameters:
             if param.name in analysis.meta.inputs:
                 widget: widgets.Widget = self._picker(param, sources)
                 self.inputs[param.name] = widget
+            elif param.secret:
+                # Typed into a password box, handed to the run as a secret: never a
+                # parameter, so never written to the notebook, report or manifest.
+                widget = widgets.Password(
+                    placeholder="입력한 값은 어디에도 기록되지 않습니다",
+                    layout=widgets.Layout(width="auto", flex="1 1 auto"),
+                )
+                self.secret_fields[param.name] = widget
             else:
                 widget = parameter_widget(param)
                 self.fields[param.name] = widget
@@ -178,3 +187,7 @@ class ParameterForm:
                     ) from None
             values[name] = value
         return values
+
+    def secrets(self) -> dict[str, str]:
+        """Return the secret parameters typed in (empty ones left out: the run says so)."""
+        return {name: w.value for name, w in self.secret_fields.items() if w.value}

@@ -264,7 +264,11 @@ class Page:
             return Outcome(describe_error(exc, labels))
         self.status.value = '<span class="wb-hint">실행 중…</span>'
         return self.session.run(
-            self.form.analysis.name, values, labels=labels, progress=self._on_progress
+            self.form.analysis.name,
+            values,
+            labels=labels,
+            progress=self._on_progress,
+            secrets=self.form.secrets(),
         )
 
     def _show_outcome(self, outcome: Outcome) -> None:

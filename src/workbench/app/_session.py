@@ -196,8 +196,12 @@ class AppSession:
         *,
         labels: dict[str, str] | None = None,
         progress: Callable[[str, int, int, Any], None] | None = None,
+        secrets: Mapping[str, str] | None = None,
     ) -> Outcome:
         """Run analysis ``name`` with ``parameters`` and return the report or a notice.
+
+        ``secrets`` are the values of the analysis's secret parameters (API keys,
+        passwords): they reach the kernel and are written nowhere.
 
         Never raises for a failed run, a gate refusal or bad input: those become a
         Korean :class:`Notice`. Anything unexpected is logged (with its traceback, in
@@ -207,7 +211,13 @@ class AppSession:
         from workbench.runner import run_analysis
 
         try:
-            result = run_analysis(name, parameters, out=self._next_run_dir(name), progress=progress)
+            result = run_analysis(
+                name,
+                parameters,
+                out=self._next_run_dir(name),
+                progress=progress,
+                secrets=secrets,
+            )
             report = result.report.read_text(encoding="utf-8")
             return Outcome(None, report, result.run_dir, _zip_results(result.run_dir))
         except WorkbenchError as exc:
