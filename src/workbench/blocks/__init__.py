@@ -19,8 +19,12 @@ takes a DataFrame and returns tables with Korean headings, ready to publish, plu
 - :func:`did`, :func:`event_study` -- policy effects (two-way fixed effects, clustered);
 - :func:`select_sites`, :func:`coverage_curve`, :func:`radius_sensitivity` -- EV
   charging-site selection (maximal covering location).
+- :func:`mask_complaints`, :class:`KoreanTokenizer`, :func:`keyword_counts`,
+  :func:`rising_terms`, :class:`ComplaintTopics`, :class:`ComplaintRouter`,
+  :func:`near_duplicates` -- civil-complaint text: masked first, tokenised with Kiwi,
+  trends, topics, routing and campaigns.
 
-Names are imported on first use, so ``wb.blocks.profile`` does not load PuLP.
+Names are imported on first use, so ``wb.blocks.profile`` does not load PuLP (or Kiwi).
 """
 
 from __future__ import annotations
@@ -78,6 +82,24 @@ _LAZY = {
     "coverage_curve": "workbench.blocks._sites",
     "radius_sensitivity": "workbench.blocks._sites",
     "select_sites": "workbench.blocks._sites",
+    "ADMIN_STOPWORDS": "workbench.blocks._text",
+    "ADMIN_TERMS": "workbench.blocks._text",
+    "POS_GROUPS": "workbench.blocks._text",
+    "KoreanTokenizer": "workbench.blocks._text",
+    "mask_complaints": "workbench.blocks._text",
+    "region_words": "workbench.blocks._text",
+    "token_documents": "workbench.blocks._text",
+    "keyword_counts": "workbench.blocks._text_trends",
+    "rising_terms": "workbench.blocks._text_trends",
+    "ComplaintTopics": "workbench.blocks._text_topics",
+    "ComplaintRouter": "workbench.blocks._text_routing",
+    "RoutingReport": "workbench.blocks._text_routing",
+    "least_sure": "workbench.blocks._text_routing",
+    "routing_report": "workbench.blocks._text_routing",
+    "split_by_date": "workbench.blocks._text_routing",
+    "campaign_table": "workbench.blocks._text_campaigns",
+    "near_duplicates": "workbench.blocks._text_campaigns",
+    "one_per_campaign": "workbench.blocks._text_campaigns",
 }
 
 __all__ = sorted(_LAZY)

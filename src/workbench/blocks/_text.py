@@ -1,0 +1,257 @@
+"""Complaint text, first step: mask personal information, then tokenise Korean with Kiwi.
+
+Every later text block (trends, topics, routing, campaigns) sees only what
+:func:`mask_complaints` returned: the masked text is the only text that is tokenised,
+stored or shown. Tokenising uses Kiwi (kiwipiepy, with its model from the registry
+package ``kiwipiepy_model``: nothing is downloaded at run time).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from workbench.exceptions import ParameterError
+
+__all__ = [
+    "ADMIN_STOPWORDS",
+    "ADMIN_TERMS",
+    "POS_GROUPS",
+    "KoreanTokenizer",
+    "mask_complaints",
+    "region_words",
+    "token_documents",
+]
+
+#: Part-of-speech groups a caller can choose, with Kiwi's (Sejong) tags.
+POS_GROUPS: dict[str, tuple[str, ...]] = {
+    "noun": ("NNG", "NNP"),
+    "verb": ("VV",),
+    "adjective": ("VA",),
+    "root": ("XR",),
+}
+
+#: Words of administrative boilerplate: greetings, requests and thanks that every
+#: complaint carries, and the words around the personal details that were masked.
+_STOPWORD_TEXT = """
+    안녕 안녕하다 수고 민원 민원인 부탁 감사 감사하다 요청 문의 확인 답변 회신 처리 조치
+    검토 조속히 담당자 담당 주민 일동 드리다 바라다 주시다 하다 되다 있다 없다 같다 이다
+    지난번 이번 현장 상황 연락처 번호 주민등록번호 명의 본인 이웃 어머니 아버지 가족
+    벌써 한번 오늘 어제 내일 때문 정도 경우 관련 해당 사항 내용 말씀 생각 여기 저기
+    빠르다 자세히 궁금하다 싶다 남기다 지나다 겪다 달라지다 넣다 불편
+"""
+ADMIN_STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
+
+#: Agency, programme and complaint terms that Kiwi would otherwise split (층간/소음).
+ADMIN_TERMS: tuple[str, ...] = (
+    "국민신문고",
+    "행정복지센터",
+    "주민센터",
+    "기초연금",
+    "기초생활수급",
+    "주거급여",
+    "긴급복지",
+    "장애인연금",
+    "아동수당",
+    "부모급여",
+    "활동지원",
+    "지방소득세",
+    "자동차세",
+    "과태료",
+    "층간소음",
+    "싱크홀",
+    "포트홀",
+    "불법주차",
+    "무단투기",
+    "공영주차장",
+    "우선주차",
+    "어린이보호구역",
+    "미세먼지",
+    "소각장",
+)
+
+_PLACE = re.compile(r".+(?:동|읍|면|리|가|로|길)$")
+_HANGUL = re.compile(r"[가-힣]")
+
+
+def mask_complaints(texts: Iterable[Any]) -> list[str]:
+    """Return the texts with personal information masked: the only text later steps see.
+
+    A thin wrapper of :func:`workbench.ethics.mask_texts` (names in context, resident
+    and foreigner numbers, phones, e-mails, addresses, account and card numbers):
+    missing values become empty strings, and anything else is read as text.
+
+    Parameters
+    ----------
+    texts : iterable
+        Complaint texts, e.g. a DataFrame column.
+
+    Returns
+    -------
+    list of str
+        The masked texts, in order.
+
+    Examples
+    --------
+    >>> mask_complaints(["이웃 박서연씨도 불편합니다. 회신은 010-2345-6789 번호로", None])
+    ['이웃 박*연씨도 불편합니다. 회신은 010-****-6789 번호로', '']
+    """
+    from workbench.ethics import mask_texts
+
+    values = [None if _missing(t) else str(t) for t in texts]
+    return [t or "" for t in mask_texts(values)]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def region_words() -> tuple[str, ...]:
+    """Return every 시도 and 시군구 name of the bundled region table, split into words.
+
+    ``"수원시 장안구"`` gives ``"수원시"`` and ``"장안구"``. These go into the tokeniser's
+    user dictionary, so that a place name is one token and never split into nouns.
+
+    Examples
+    --------
+    >>> words = region_words()
+    >>> "마포구" in words and "장안구" in words and "서울특별시" in words
+    True
+    """
+    from workbench.samples import regions
+
+    table = regions()
+    names = set(table["시도명"].dropna()) | set(table["시군구명"].dropna())
+    return tuple(sorted({word for name in names for word in str(name).split()}))
+
+
+@functools.lru_cache(maxsize=4)
+def _kiwi(words: tuple[str, ...], places: tuple[str, ...], num_workers: int) -> Any:
+    """Return a Kiwi with the user dictionary (cached: loading the model takes about a second)."""
+    from kiwipiepy import Kiwi
+
+    kiwi = Kiwi(num_workers=num_workers)
+    for word in places:
+        kiwi.add_user_word(word, "NNP", 0.0)
+    for word in words:
+        kiwi.add_user_word(word, "NNG", 0.0)
+    return kiwi
+
+
+class KoreanTokenizer:
+    """Split Korean texts into content words with Kiwi, boilerplate and places left out.
+
+    Parameters
+    ----------
+    pos : sequence of str, default ("noun",)
+        Which parts of speech to keep, from :data:`POS_GROUPS`: ``"noun"``, ``"verb"``,
+        ``"adjective"``, ``"root"``. Verbs and adjectives are given as their dictionary
+        form (``생기다``).
+    user_words : sequence of str, optional
+        Extra words for the user dictionary (agency or programme names); always added
+        to :data:`ADMIN_TERMS` and the region names of :func:`region_words`.
+    stopwords : iterable of str, optional
+        Words to drop; default :data:`ADMIN_STOPWORDS`.
+    keep_places : bool, default False
+        Keep place names (시도, 시군구 and proper nouns ending in 동, 읍, 면, 리, 가, 로,
+        길). They are left out by default: the region is a column of its own, and
+        place names would otherwise crowd topics.
+    min_length : int, default 2
+        Shortest word kept, in characters (one-syllable nouns are rarely topics, and
+        masked names leave one-syllable fragments such as ``김``).
+    num_workers : int, default 2
+        Kiwi's threads.
+
+    Examples
+    --------
+    >>> tokenizer = KoreanTokenizer()
+    >>> tokenizer.tokenize(["안녕하세요. 마포구 합정동 도로에 싱크홀이 생겼습니다."])
+    [['도로', '싱크홀']]
+    >>> KoreanTokenizer(pos=("noun", "verb")).tokenize(["층간소음 때문에 잠을 못 잡니다."])
+    [['층간소음', '자다']]
+    """
+
+    def __init__(
+        self,
+        pos: Sequence[str] = ("noun",),
+        user_words: Sequence[str] = (),
+        stopwords: Iterable[str] | None = None,
+        keep_places: bool = False,
+        min_length: int = 2,
+        num_workers: int = 2,
+    ) -> None:
+        self.pos = pos
+        self.user_words = user_words
+        self.stopwords = stopwords
+        self.keep_places = keep_places
+        self.min_length = min_length
+        self.num_workers = num_workers
+
+    def _tags(self) -> frozenset[str]:
+        groups = [self.pos] if isinstance(self.pos, str) else list(self.pos)
+        unknown = [g for g in groups if g not in POS_GROUPS]
+        if unknown or not groups:
+            raise ParameterError(
+                f"The 'pos' parameter of KoreanTokenizer must be a list of "
+                f"{', '.join(map(repr, POS_GROUPS))}. Got {self.pos!r} instead.",
+                parameter="pos",
+            )
+        return frozenset(tag for g in groups for tag in POS_GROUPS[g])
+
+    def tokenize(self, texts: Iterable[str]) -> list[list[str]]:
+        """Return the kept words of each text, in order of appearance.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            Texts, already masked (:func:`mask_complaints`).
+
+        Returns
+        -------
+        list of list of str
+            One list of words per text.
+        """
+        tags = self._tags()
+        if not isinstance(self.min_length, int) or self.min_length < 1:
+            raise ParameterError(
+                f"The 'min_length' parameter of KoreanTokenizer must be an int >= 1. "
+                f"Got {self.min_length!r} instead.",
+                parameter="min_length",
+            )
+        places = region_words()
+        words = tuple(sorted(set(ADMIN_TERMS) | {str(w) for w in self.user_words}))
+        kiwi = _kiwi(words, places, int(self.num_workers))
+        stop = ADMIN_STOPWORDS if self.stopwords is None else frozenset(self.stopwords)
+        drop_places = frozenset(places) if not self.keep_places else frozenset()
+        texts = [str(t) for t in texts]
+        out = []
+        for tokens in kiwi.tokenize(texts):
+            kept = []
+            for token in tokens:
+                if token.tag not in tags:
+                    continue
+                word = token.form + "다" if token.tag in ("VV", "VA") else token.form
+                if (
+                    len(word) < self.min_length
+                    or word in stop
+                    or not _HANGUL.search(word)
+                    or word in drop_places
+                    or (not self.keep_places and token.tag == "NNP" and _PLACE.match(word))
+                ):
+                    continue
+                kept.append(word)
+            out.append(kept)
+        return out
+
+
+def token_documents(tokens: Iterable[Sequence[str]]) -> list[str]:
+    """Join each text's words with spaces: the documents the TF-IDF blocks read.
+
+    Examples
+    --------
+    >>> token_documents([["도로", "싱크홀"], []])
+    ['도로 싱크홀', '']
+    """
+    return [" ".join(words) for words in tokens]
