@@ -20,6 +20,8 @@ def resident_number(first12: str) -> str:
 
 
 OK_NOTEBOOK = Path(__file__).parent / "fixtures" / "notebooks" / "ok.ipynb"
+SECRET_NOTEBOOK = OK_NOTEBOOK.with_name("uses_secret.ipynb")
+SECRET = "sk-magic-51b7c0d4e9"
 RRN = resident_number("850317123456")
 RRN_DIGITS = RRN.replace("-", "")
 
@@ -44,15 +46,24 @@ CELLS = {
     "catalog_none": "%wb_catalog 없는낱말xyz",
     "run": f"%wb_run {OK_NOTEBOOK} -p rows 2 --out runs/ok",
     "run_bad": f"%wb_run {OK_NOTEBOOK} -p rows 둘",
+    "set_secret": f"import os\nos.environ['api_key'] = '{SECRET}'",
+    "run_secret": f"%wb_run {SECRET_NOTEBOOK} -s api_key -p leak True --out runs/secret",
+    "run_secret_as_parameter": f"%wb_run {SECRET_NOTEBOOK} -p api_key {SECRET} --out runs/no",
 }
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+def magics_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kernel's working folder (where ``--out runs/...`` lands)."""
+    return tmp_path_factory.mktemp("magics")
+
+
+@pytest.fixture(scope="module")
+def executed(magics_folder: Path) -> dict[str, list[dict]]:
     """Run the cells above in one real kernel; return each cell's outputs by name."""
     from nbclient import NotebookClient
 
-    folder = tmp_path_factory.mktemp("magics")
+    folder = magics_folder
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source, id=name) for name, source in CELLS.items()]
     client = NotebookClient(
@@ -142,6 +153,19 @@ def test_wb_run_runs_an_analysis_and_shows_the_run(executed):
     assert printed.startswith("오류:") and "rows" in printed
 
 
+@pytest.mark.kernel
+def test_wb_run_takes_a_secret_from_the_environment_and_writes_it_nowhere(executed, magics_folder):
+    html = executed["run_secret"][0]["data"]["text/html"]
+    assert "성공" in html and SECRET not in html
+    run_dir = magics_folder / "runs" / "secret"
+    files = [p for p in run_dir.rglob("*") if p.is_file()]
+    assert (run_dir / "report.html") in files
+    assert not any(SECRET.encode() in p.read_bytes() for p in files)
+    refused = executed["run_secret_as_parameter"][0]["text"]
+    assert refused.startswith("오류:") and "-s api_key" in refused and SECRET not in refused
+    assert not (magics_folder / "runs" / "no").exists()
+
+
 def test_check_output_finds_what_the_gate_finds():
     from workbench.magics._check import check_output, notice
 
@@ -162,6 +186,7 @@ def test_wb_run_line_is_parsed_with_a_korean_usage_message():
         "profile",
         [("top_n", "3"), ("title", "가구 현황")],
         None,
+        [],
     )
     with pytest.raises(ParameterError, match="사용법"):
         parse_run_line("profile -x")

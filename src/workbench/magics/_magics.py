@@ -9,7 +9,7 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from workbench.exceptions import ParameterError, WorkbenchError
 
-__all__ = ["WorkbenchMagics", "catalog_view", "parse_run_line"]
+__all__ = ["WorkbenchMagics", "ask_secret", "catalog_view", "parse_run_line"]
 
 
 def catalog_view(words: str = "") -> Any:
@@ -40,30 +40,44 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
-def parse_run_line(line: str) -> tuple[str, list[tuple[str, str]], str | None]:
-    """Read ``NAME [-p KEY VALUE ...] [--out DIR]`` into (name, pairs, out).
+def parse_run_line(line: str) -> tuple[str, list[tuple[str, str]], str | None, list[str]]:
+    """Read ``NAME [-p KEY VALUE ...] [-s SECRET ...] [--out DIR]``.
+
+    Returns (name, parameter pairs, out, secret parameter names).
 
     Examples
     --------
     >>> parse_run_line("profile -p top_n 3 --out runs/p")
-    ('profile', [('top_n', '3')], 'runs/p')
+    ('profile', [('top_n', '3')], 'runs/p', [])
+    >>> parse_run_line("collect -s api_key")
+    ('collect', [], None, ['api_key'])
     """
     words = shlex.split(line)
-    usage = "사용법: %wb_run 분석이름 [-p 이름 값 ...] [--out 폴더]"
+    usage = "사용법: %wb_run 분석이름 [-p 이름 값 ...] [-s 비밀매개변수 ...] [--out 폴더]"
     if not words or words[0].startswith("-"):
         raise ParameterError(f"분석 이름이 없습니다. {usage}")
     name, rest = words[0], words[1:]
     pairs: list[tuple[str, str]] = []
+    secrets: list[str] = []
     out = None
     while rest:
         option = rest.pop(0)
         if option in ("-p", "--param") and len(rest) >= 2:
             pairs.append((rest.pop(0), rest.pop(0)))
+        elif option in ("-s", "--secret") and rest:
+            secrets.append(rest.pop(0))
         elif option == "--out" and rest:
             out = rest.pop(0)
         else:
             raise ParameterError(f"알 수 없는 인자 '{option}'. {usage}")
-    return name, pairs, out
+    return name, pairs, out, secrets
+
+
+def ask_secret(name: str) -> str:
+    """Ask for a secret parameter's value in the notebook (never echoed, never stored)."""
+    import getpass
+
+    return getpass.getpass(f"비밀 매개변수 {name} (입력한 값은 기록되지 않습니다): ")
 
 
 @magics_class
@@ -88,15 +102,21 @@ class WorkbenchMagics(Magics):
 
     @line_magic
     def wb_run(self, line: str) -> Any:
-        """Run a standard analysis: ``%wb_run profile -p top_n 3 --out runs/p``."""
+        """Run a standard analysis: ``%wb_run profile -p top_n 3 --out runs/p``.
+
+        A secret parameter (API key, password) is given as ``-s NAME``: its value comes
+        from ``$NAME`` or is asked for without echo, and is written nowhere.
+        """
         from IPython.display import HTML
 
         from workbench.runner import run_analysis
         from workbench.runner._views import run_html
 
         try:
-            name, pairs, out = parse_run_line(line)
-            result = run_analysis(name, cli_pairs=pairs, out=out)
+            name, pairs, out, secret_names = parse_run_line(line)
+            result = run_analysis(
+                name, cli_pairs=pairs, out=out, secret_names=secret_names, prompt=ask_secret
+            )
         except WorkbenchError as exc:
             print(f"오류: {exc}")
             return None
