@@ -186,3 +186,30 @@ def test_same_place_same_values_same_id_other_values_other_id(tmp_path):
     other = check_outputs(tmp_path, notebook()).blocking[0]
     assert other.place == first.place and other.id != first.id
     assert other.id.startswith("person_name-") and len(other.id) == len("person_name-") + 8
+
+
+def summary_text(n: int, kind: str = "summary", when: str = "Sun, 06 Dec 2026") -> str:
+    """A statsmodels summary of a small model, as print() writes it."""
+    import numpy as np
+    import statsmodels.formula.api as smf
+
+    data = pd.DataFrame({"x": np.arange(n, dtype=float)})
+    data["y"] = 2 * data["x"] + np.sin(data["x"])
+    text = str(getattr(smf.ols("y ~ x", data).fit(), kind)())
+    return "\n".join(
+        f"Date:  {when}" if line.startswith("Date:") else line for line in text.splitlines()
+    )
+
+
+@pytest.mark.parametrize("kind", ["summary", "summary2"])
+def test_a_printed_model_summary_is_checked_for_residual_dof(tmp_path, kind):
+    printed = new_output("stream", name="stdout", text=summary_text(8, kind))
+    [finding] = blocking(check_outputs(tmp_path, notebook(printed)))
+    assert finding.rule == "disclosure.dof"
+    assert finding.location == Location("model", model="y", cell_number=1, output_number=1)
+    assert "잔차 자유도(6)" in finding.message and "관측을 늘리거나" in finding.message
+    # Printed again on another day: the same finding (an approval still applies).
+    later = new_output("stream", name="stdout", text=summary_text(8, kind, "Mon, 07 Dec 2026"))
+    assert blocking(check_outputs(tmp_path, notebook(later)))[0].id == finding.id
+    enough = new_output("stream", name="stdout", text=summary_text(40, kind))
+    assert blocking(check_outputs(tmp_path, notebook(enough))) == []

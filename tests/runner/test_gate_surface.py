@@ -118,6 +118,26 @@ def test_a_displayed_model_with_too_few_residual_dof_blocks(fixture_notebook, tm
     assert result.manifest.status == "succeeded"
 
 
+def test_a_printed_model_summary_blocks_like_a_displayed_one(tmp_path):
+    code = (
+        "import numpy as np\n"
+        "import pandas as pd\n"
+        "import statsmodels.formula.api as smf\n"
+        "data = pd.DataFrame({'x': np.arange(n, dtype=float)})\n"
+        "data['y'] = 2 * data['x'] + np.sin(data['x'])\n"
+        "print(smf.ols('y ~ x', data).fit().summary())"
+    )
+    notebook = notebook_with(tmp_path, code, parameters="n = 8  # observations")
+    with pytest.raises(ReleaseBlockedError) as info:
+        run_analysis(notebook, out=tmp_path / "run")
+    [finding] = info.value.findings
+    assert finding.rule == "disclosure.dof" and finding.location.cell_number == 2
+    assert not (tmp_path / "run" / "report.html").exists()
+    assert run_analysis(notebook, {"n": 40}, out=tmp_path / "enough").manifest.status == (
+        "succeeded"
+    )
+
+
 def test_a_published_or_displayed_regression_table_is_checked_for_dof(tmp_path):
     code = (
         "import numpy as np\n"
@@ -228,6 +248,8 @@ def test_published_csv_is_safe_to_open_in_excel_and_the_report_shows_the_origina
     ]
     published = json.loads((result.run_dir / "published.json").read_text(encoding="utf-8"))
     assert published["items"]["neutralised"] == 3
+    [record] = manifest(result.run_dir)["results"]
+    assert (record["path"], record["neutralised"]) == ("results/items.csv", 3)
     html = result.report.read_text(encoding="utf-8")
     assert "<td>=1+1</td>" in html and "'=1+1" not in html
     assert RRN.encode() not in every_byte(result.run_dir)

@@ -20,6 +20,7 @@ _LAZY = {
     "value_digest": "workbench.ethics._digest",
     "findings_from_output": "workbench.ethics._findings",
     "output_texts": "workbench.ethics._outputs",
+    "model_records": "workbench.ethics._outputs",
     "KIND_LABELS": "workbench.ethics._rules",
     "EthicsRecord": "workbench.ethics._record",
     "load_ethics_record": "workbench.ethics._record",

@@ -14,6 +14,7 @@ context, such as a resident number or "김철수님") and as a table, so that a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from html.parser import HTMLParser
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.ethics._digest import value_digest
-from workbench.ethics._findings import FIGURE_MIME, OWN_MIMES, Finding, Location
+from workbench.ethics._findings import FIGURE_MIME, MODEL_MIME, OWN_MIMES, Finding, Location
 from workbench.ethics._scan import scan, scan_text
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "html_text",
     "json_lines",
     "json_table",
+    "model_records",
     "output_findings",
     "output_texts",
     "scan_figure_texts",
@@ -394,3 +396,40 @@ def output_findings(
         digest = value_digest(drawn)
         findings += [_pii_finding(k, n, at, digest) for k, n in _sorted(counts)]
     return findings
+
+
+#: The header line of every statsmodels summary (``summary()`` and ``summary2()``).
+_DF_RESIDUALS = re.compile(r"Df Residuals:\s+(-?\d+(?:\.\d+)?)")
+_DEPENDENT = re.compile(r"(?:Dep\. Variable|Dependent Variable):\s+(\S+)")
+
+
+def model_records(output: Mapping[str, Any]) -> list[dict[str, Any]]:
+    r"""Return the models an output shows, as records for the residual-dof rule.
+
+    A displayed model carries its record (``MODEL_MIME``, added by the kernel hooks); a
+    statsmodels summary *printed* (``print(fit.summary())``) is only text, so the
+    residual degrees of freedom in its header are read back from it. The digest leaves
+    out the Date and Time lines, so that the same model printed again keeps its id.
+
+    Examples
+    --------
+    >>> text = "Dep. Variable:  y\nDate:  Sun, 06 Dec 2026\nDf Residuals:  6\n"
+    >>> [(r["name"], r["dof"]) for r in model_records({"output_type": "stream",
+    ...                                                "name": "stdout", "text": text})]
+    [('y', 6.0)]
+    """
+    data = output.get("data", {})
+    carried = data.get(MODEL_MIME) if isinstance(data, Mapping) else None
+    if isinstance(carried, list):
+        return [r for r in carried if isinstance(r, dict) and "dof" in r]
+    records: dict[tuple[str, float, int], dict[str, Any]] = {}
+    for text in output_texts(output):  # plain and HTML forms of one summary: read once
+        kept = [line for line in text.splitlines() if not line.startswith(("Date:", "Time:"))]
+        for n, match in enumerate(_DF_RESIDUALS.finditer(text)):
+            before = _DEPENDENT.findall(text[: match.start()])
+            name, dof = (before[-1] if before else "model"), float(match.group(1))
+            records.setdefault(
+                (name, dof, n),
+                {"name": name, "dof": dof, "digest": value_digest([*kept, f"summary={n}"])},
+            )
+    return list(records.values())

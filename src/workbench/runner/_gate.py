@@ -185,9 +185,9 @@ def _output_checks(output: Any, where: Any, rules: Any, texts_clean: bool) -> li
     from workbench.ethics import (
         FIGURE_MIME,
         IMAGE_MIMES,
-        MODEL_MIME,
         findings_from_output,
         model_findings,
+        model_records,
         output_findings,
     )
 
@@ -195,10 +195,9 @@ def _output_checks(output: Any, where: Any, rules: Any, texts_clean: bool) -> li
     inside = {"cell_number": where.cell_number, "output_number": where.output_number}
     # A displayed wb.ethics.crosstab / pivot_table / ols carries its own findings.
     found = [f.within(**inside) for f in findings_from_output(data)]
-    records = data.get(MODEL_MIME)
-    for record in records if isinstance(records, list) else []:
-        if isinstance(record, dict) and "dof" in record:
-            found += [f.within(**inside) for f in model_findings(record, rules)]
+    # Models displayed (their records) or printed (a statsmodels summary as text).
+    for record in model_records(output):
+        found += [f.within(**inside) for f in model_findings(record, rules)]
     found += output_findings(output, where, texts_clean=texts_clean)
     pictures = sorted(IMAGE_MIMES & set(data))
     if pictures and FIGURE_MIME not in data:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from workbench._distribution import DISTRIBUTION
 from workbench.exceptions import WorkbenchError
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
 MANIFEST_NAME = "manifest.json"
 SCHEMA_VERSION = 2
 _PACKAGES = (
-    "workbench",
+    DISTRIBUTION,
     "papermill",
     "nbclient",
     "nbconvert",
@@ -76,6 +77,9 @@ class FileRecord(BaseModel):
     path: str
     sha256: str
     bytes: int
+    # Cells of a published CSV written with a leading ' so that Excel shows them as text
+    # instead of running them as formulas (OWASP, CSV injection); None: not a published CSV.
+    neutralised: int | None = None
 
 
 class ErrorRecord(BaseModel):

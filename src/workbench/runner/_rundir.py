@@ -291,16 +291,34 @@ class RunDir:
         folder = self.results_folder()
         if folder is None:
             return []
+        neutralised = self._neutralised()
         records = []
         for p in sorted(folder.rglob("*")):
             if p.is_file() and not p.is_symlink():
-                relative = Path(RESULTS) / p.relative_to(folder)
+                relative = (Path(RESULTS) / p.relative_to(folder)).as_posix()
                 records.append(
                     FileRecord(
-                        path=relative.as_posix(), sha256=fingerprint(p), bytes=p.stat().st_size
+                        path=relative,
+                        sha256=fingerprint(p),
+                        bytes=p.stat().st_size,
+                        neutralised=neutralised.get(relative),
                     )
                 )
         return records
+
+    def _neutralised(self) -> dict[str, int]:
+        """Map each published CSV file to how many cells ``wb.publish`` neutralised."""
+        try:
+            published = json.loads(self.published.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(published, dict):
+            return {}
+        return {
+            str(entry["file"]): entry["neutralised"]
+            for entry in published.values()
+            if isinstance(entry, dict) and isinstance(entry.get("neutralised"), int)
+        }
 
     def hold(self) -> None:
         """Move ``results/`` aside so that nothing looks released."""

@@ -81,10 +81,10 @@ def publish(
     ``-``, ``@``, a tab or a carriage return and is not a number is written with a leading
     ``'``, as OWASP recommends against CSV injection, so that Excel shows it as text
     instead of running it as a formula (``-12.5`` stays a number). How many cells were
-    neutralised is recorded in ``published.json``; the notebook and the report show the
-    original values. A table derived from a model (``attrs["workbench_model"]``, set by
-    ``wb.blocks.regression``) is recorded as such, for the release gate's
-    residual-degrees-of-freedom check.
+    neutralised is recorded in the manifest (the file's ``neutralised``); the notebook and
+    the report show the original values. A table derived from a model
+    (``attrs["workbench_model"]``, set by ``wb.blocks.regression``) is recorded as such,
+    for the release gate's residual-degrees-of-freedom check.
 
     Examples
     --------
