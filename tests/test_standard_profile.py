@@ -130,6 +130,9 @@ def test_profile_releases_no_name_from_columns_without_a_name_header(tmp_path):
 
     result = run_analysis("profile", {"data_path": str(data)}, out=tmp_path / "run")
 
+    # Released: nothing personal was shown, and the look-alikes raise no finding.
+    assert result.manifest.status == "succeeded"
+    assert [f for f in result.manifest.findings if f["rule"].startswith("pii.")] == []
     summary = pd.read_csv(result.run_dir / "results" / "columns.csv", encoding="utf-8-sig")
     kinds = dict(zip(summary["열"], summary["유형"], strict=True))
     assert {h: kinds[h] for h in names} == {h: "식별자" for h in names}

@@ -5,8 +5,11 @@ checked is what the kernel hooks record while the notebook runs.
 """
 
 import json
+import sys
+from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -15,6 +18,9 @@ from typer.testing import CliRunner
 from workbench.cli import app
 from workbench.exceptions import ReleaseBlockedError
 from workbench.runner import check_run, load_approvals, run_analysis
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ethics"))
+from name_corpus import people
 
 pytestmark = pytest.mark.kernel
 
@@ -158,6 +164,32 @@ def test_a_published_or_displayed_regression_table_is_checked_for_dof(tmp_path):
     assert ("model", None, 2) in places  # displayed
     published = json.loads((tmp_path / "run" / "published.json").read_text(encoding="utf-8"))
     assert published["coefficients"]["model"]["dof"] == 6.0
+
+
+def test_names_in_a_parquet_file_in_a_results_subfolder_block_the_run(tmp_path):
+    # Names under a header that says nothing, written with plain pandas (not wb.publish).
+    names = people(np.random.default_rng(7), 40)
+    data = tmp_path / "명단.csv"
+    pd.DataFrame({"담당": names, "건수": range(40)}).to_csv(data, index=False)
+    code = (
+        "import os\n"
+        "from pathlib import Path\n"
+        "import pandas as pd\n"
+        "sub = Path(os.environ['WORKBENCH_RUN_DIR']) / 'results' / 'sub'\n"
+        "sub.mkdir(parents=True)\n"
+        "pd.read_csv(data_path).to_parquet(sub / 'x.parquet')"
+    )
+    notebook = notebook_with(tmp_path, code, parameters='data_path = ""  # the list')
+    out = tmp_path / "run"
+    with pytest.raises(ReleaseBlockedError) as info:
+        run_analysis(notebook, {"data_path": str(data)}, out=out)
+    [finding] = info.value.findings
+    assert finding.rule == "pii.person_name"
+    assert (finding.location.file, finding.location.column) == ("results/sub/x.parquet", "담당")
+    m = manifest(out)
+    assert m["status"] == "blocked" and not (out / "report.html").exists()
+    assert not (out / "results").exists() and (out / "results.held" / "sub" / "x.parquet").is_file()
+    assert not any(name in json.dumps(m, ensure_ascii=False) for name in names)
 
 
 def test_html_whose_only_personal_information_is_an_attribute_blocks(tmp_path):
