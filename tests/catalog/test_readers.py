@@ -270,3 +270,15 @@ def test_korean_cp949_with_one_damaged_byte_is_reported_not_guessed(tmp_path):
     with pytest.raises(DataReadError, match=r"damaged\.csv: byte offset 200") as info:
         read_table(path)
     assert "cp949" in str(info.value)
+
+
+def test_a_pipe_or_a_device_is_refused_without_reading_it(tmp_path):
+    import os
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)  # reading it would block forever; /dev/zero would never end
+    for path in (pipe, "/dev/zero"):
+        with pytest.raises(DataReadError, match="not a regular file"):
+            read_table(path)
+    with pytest.raises(DataReadError, match="a folder"):
+        read_table(tmp_path)

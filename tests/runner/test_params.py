@@ -81,5 +81,5 @@ def test_params_file_errors_name_the_file_and_line(ok, tmp_path):
         resolve_parameters(ok, params_file=tmp_path / "missing.yaml")
     wrong_type = tmp_path / "wrong.yaml"
     wrong_type.write_text("rows: many\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"'rows' in .*wrong\.yaml.*expects int"):
+    with pytest.raises(ParameterError, match=r"'rows' \(.*wrong\.yaml\).*expects int"):
         resolve_parameters(ok, params_file=wrong_type)

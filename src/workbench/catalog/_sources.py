@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from workbench._io import file_sha256
 from workbench.exceptions import DataReadError, ParameterError
 
 __all__ = ["existing_file", "fingerprint", "is_sample_uri", "parse_sample_uri"]
@@ -76,11 +77,7 @@ def fingerprint(source: str | os.PathLike[str]) -> str:
         frame = samples.get(name, **params)
         digest.update(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
         return digest.hexdigest()
-    path = existing_file(source)
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(existing_file(source))
 
 
 def parse_sample_uri(uri: str) -> tuple[str, dict[str, Any]]:
@@ -112,6 +109,11 @@ def existing_file(source: str | os.PathLike[str]) -> Path:
             f"File not found: {path}. Check the path; relative paths are resolved "
             f"against the current folder {Path.cwd()}."
         )
-    if not path.is_file():
+    if path.is_dir():
         raise DataReadError(f"Cannot read {path}: it is a folder, not a file.")
+    if not path.is_file():  # a FIFO would block the read forever, /dev/zero never ends
+        raise DataReadError(
+            f"Cannot read {path}: it is not a regular file (a pipe, device or socket). "
+            "Give a file whose content is saved on disk."
+        )
     return path

@@ -129,12 +129,13 @@ def resolve_parameters(
     """
     sources: list[tuple[str, Mapping[str, Any]]] = []
     if params_file is not None:
-        sources.append((f" in {params_file}", load_params_file(params_file)))
+        # Where a value came from, for messages in either language: " (p.yaml)", " (-p)".
+        sources.append((f" ({params_file})", load_params_file(params_file)))
     if values:
         sources.append(("", dict(values)))
     cli = list(cli_pairs)
     if cli:
-        sources.append((" (given with -p)", dict(cli)))
+        sources.append((" (-p)", dict(cli)))
 
     effective = analysis.defaults()
     for origin, mapping in sources:
