@@ -9,7 +9,6 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from workbench import blocks, samples
 from workbench.exceptions import ParameterError
-from workbench.samples._codes import GIVEN_FIRST, GIVEN_SECOND, SURNAMES
 from workbench.samples._complaints import (
     CAMPAIGN_MONTH,
     CAMPAIGN_PHRASE,
@@ -17,23 +16,10 @@ from workbench.samples._complaints import (
     RISING_MONTH,
     RISING_REGION,
     RISING_TERM,
+    planted_identifiers,
 )
 
 N = 1500
-_NAME = re.compile(
-    f"[{''.join(SURNAMES)}][{''.join(GIVEN_FIRST)}][{''.join(GIVEN_SECOND)}](?=님|씨)"
-)
-_NUMBERS = re.compile(r"01\d-\d{4}-\d{4}|\d{6}-\d{7}")
-
-
-def planted_identifiers(texts) -> set[str]:
-    """Every name (in 님/씨 context), mobile phone and resident number in the raw texts."""
-    found: set[str] = set()
-    for text in texts:
-        found |= set(_NAME.findall(text)) | set(_NUMBERS.findall(text))
-    return found
-
-
 @pytest.fixture(scope="module")
 def frame():
     return samples.complaints(n=N, seed=0)

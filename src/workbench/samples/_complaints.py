@@ -15,6 +15,9 @@ framed by the greetings and closings that real complaints carry. Planted signals
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -31,6 +34,7 @@ __all__ = [
     "RISING_REGION",
     "RISING_TERM",
     "complaints",
+    "planted_identifiers",
 ]
 
 #: Each category with the department that normally handles it.
@@ -255,7 +259,7 @@ def _day(rng: np.random.Generator, month: str | None = None) -> str:
 
 def _fill(rng: np.random.Generator, template: str, sigungu: str) -> str:
     dong = _pick(rng, COMPLAINT_REGIONS[sigungu][1])
-    place = dong if rng.random() < 0.4 else f"{dong} {_pick(rng, _LANDMARKS)}"
+    place = dong if rng.random() < 0.7 else f"{dong} {_pick(rng, _LANDMARKS)}"
     slots = {key: _pick(rng, values) for key, values in _FILL.items()}
     return template.format(place=place, dong=dong, **slots)
 
@@ -332,3 +336,27 @@ def _rrn(rng: np.random.Generator) -> str:
     weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
     check = (11 - sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11) % 10
     return f"{digits[:6]}-{digits[6:]}{check}"
+
+
+_NAME_IN_CONTEXT = re.compile(
+    f"[{''.join(SURNAMES)}][{''.join(GIVEN_FIRST)}][{''.join(GIVEN_SECOND)}](?=님|씨)"
+)
+_NUMBER = re.compile(r"01\d-\d{4}-\d{4}|\d{6}-\d{7}")
+
+
+def planted_identifiers(texts: Iterable[str]) -> set[str]:
+    """Return every name, mobile phone and resident number planted in the texts.
+
+    Names are found in the context the generator writes them in (``김민준님``,
+    ``박서연씨``), numbers by their shape. Tests use this to show that none of them
+    survives into any output.
+
+    Examples
+    --------
+    >>> sorted(planted_identifiers(["이웃 박서연씨도 010-2345-6789 번호로", "담당자님께"]))
+    ['010-2345-6789', '박서연']
+    """
+    found: set[str] = set()
+    for text in texts:
+        found |= set(_NAME_IN_CONTEXT.findall(text)) | set(_NUMBER.findall(text))
+    return found
