@@ -1,0 +1,108 @@
+"""The `complaint_text` standard analysis, run for real on its sample, online and offline."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from workbench import samples
+from workbench.runner import find_analysis, run_analysis
+from workbench.samples._complaints import RISING_REGION, RISING_TERM, planted_identifiers
+
+pytestmark = pytest.mark.kernel
+
+# Brings the loopback interface up inside a fresh network namespace (the kernel talks to
+# its client over 127.0.0.1), shows that nothing else is reachable, then runs workbench.
+_OFFLINE = textwrap.dedent(
+    """
+    import fcntl, os, socket, struct, sys
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    request = struct.pack("16sh", b"lo", 0)
+    flags = struct.unpack("16sh", fcntl.ioctl(probe, 0x8913, request))[1]  # SIOCGIFFLAGS
+    fcntl.ioctl(probe, 0x8914, struct.pack("16sh", b"lo", flags | 0x1))  # SIOCSIFFLAGS, up
+    try:
+        socket.create_connection(("1.1.1.1", 53), timeout=2).close()
+        sys.exit("the network is reachable")
+    except OSError:
+        pass
+    os.execv(sys.executable, [sys.executable, "-m", "workbench", *sys.argv[1:]])
+    """
+)
+
+
+def every_file_text(run_dir: Path) -> str:
+    return "\n".join(
+        path.read_bytes().decode("utf-8", errors="replace")
+        for path in sorted(run_dir.rglob("*"))
+        if path.is_file()
+    )
+
+
+def test_the_analysis_is_registered_with_documented_parameters():
+    analysis = find_analysis("complaint_text")
+    assert analysis.meta.level == "standard"
+    assert analysis.title == "민원 텍스트 분석"
+    assert analysis.parameter("data_path").default == "sample://complaints"
+    assert all(p.help for p in analysis.parameters)
+
+
+def test_run_on_its_sample_passes_the_gate_and_no_planted_identifier_reaches_any_file(
+    tmp_path,
+):
+    result = run_analysis("complaint_text", out=tmp_path / "run")
+    assert result.manifest.status == "succeeded"
+    run_dir = result.run_dir
+    html = result.report.read_text(encoding="utf-8")
+    for heading in ("민원 텍스트 분석", "핵심 결과", "급증한 단어", "주제", "집단민원"):
+        assert heading in html
+    assert "wb.blocks" not in html and "mask_complaints(" not in html  # no code
+
+    identifiers = planted_identifiers(samples.complaints()["민원내용"])
+    assert len(identifiers) > 100
+    everything = every_file_text(run_dir)
+    assert not sorted(i for i in identifiers if i in everything)
+
+    results = run_dir / "results"
+    rising = pd.read_csv(results / "rising_terms.csv", encoding="utf-8-sig")
+    assert (rising.loc[0, "단어"], rising.loc[0, "지역"]) == (RISING_TERM, RISING_REGION)
+    campaigns = pd.read_csv(results / "campaigns.csv", encoding="utf-8-sig")
+    assert len(campaigns) == 1 and campaigns.loc[0, "민원 수"] >= 50
+    counts = pd.read_csv(results / "topic_region.csv", encoding="utf-8-sig").drop(columns="주제")
+    shown = counts.stack()
+    assert (shown >= 10).all()  # small cells are hidden, never published
+    assert not any(results.glob("review_queue*"))  # person-level: internal only
+    queue = pd.read_csv(run_dir / "internal" / "review_queue.csv", encoding="utf-8-sig")
+    assert len(queue) == 30 and "민원내용(가림)" in queue.columns
+
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"][0]["path"] == "sample://complaints"
+    notebook = nbformat.read(run_dir / "notebook.ipynb", as_version=4)
+    stderr = "".join(
+        o.get("text", "")
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if o.get("name") == "stderr"
+    )
+    assert "Glyph" not in stderr and "missing from" not in stderr, stderr
+
+
+def test_runs_with_the_network_namespace_removed(tmp_path):
+    out = tmp_path / "offline"
+    options = ["-p", "region_column", "", "-p", "department_column", "", "--out", str(out)]
+    done = subprocess.run(
+        ["unshare", "-n", sys.executable, "-c", _OFFLINE, "run", "complaint_text", *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "succeeded"
+    rising = pd.read_csv(out / "results" / "rising_terms.csv", encoding="utf-8-sig")
+    assert rising.loc[0, "단어"] == RISING_TERM
+    assert not (out / "results" / "routing_quality.csv").exists()  # no department column
