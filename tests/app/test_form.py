@@ -54,7 +54,7 @@ def test_rows_explain_parameters_in_korean(analysis):
 
 
 def test_the_data_picker_offers_uploads_catalog_and_the_example(analysis, tmp_path):
-    upload = DataSource("올린 파일: 민원.csv", str(tmp_path / "민원.csv"))
+    upload = DataSource("올린 파일: 민원.csv", str(tmp_path / "민원.csv"), uploaded=True)
     dataset = DataSource("자료 목록: 인구 (population)", "catalog:population")
     form = ParameterForm(analysis, [upload, dataset])
     picker = form.inputs["data_path"]
@@ -65,19 +65,19 @@ def test_the_data_picker_offers_uploads_catalog_and_the_example(analysis, tmp_pa
 def test_a_new_upload_is_selected_without_losing_other_values(analysis, tmp_path):
     form = ParameterForm(analysis, [])
     form.fields["count"].value = 7
-    newer = DataSource("올린 파일: 새.csv", str(tmp_path / "새.csv"))
+    newer = DataSource("올린 파일: 새.csv", str(tmp_path / "새.csv"), uploaded=True)
     form.set_sources([newer], newest=newer.value)
     assert form.inputs["data_path"].value == newer.value
     assert form.fields["count"].value == 7
 
 
 def test_an_upload_fills_the_first_input_only(tmp_path):
-    upload = DataSource("올린 파일: 관리비.csv", str(tmp_path / "관리비.csv"))
+    upload = DataSource("올린 파일: 관리비.csv", str(tmp_path / "관리비.csv"), uploaded=True)
     form = ParameterForm(find_analysis("apartment_fees"), [upload])
     assert list(form.inputs) == ["fees_path", "invoices_path", "bids_path"]
     assert form.inputs["fees_path"].value == upload.value
     assert form.inputs["invoices_path"].value == "" and form.inputs["bids_path"].value == ""
-    newer = DataSource("올린 파일: 지급.csv", str(tmp_path / "지급.csv"))
+    newer = DataSource("올린 파일: 지급.csv", str(tmp_path / "지급.csv"), uploaded=True)
     form.inputs["invoices_path"].value = upload.value
     form.set_sources([newer, upload], newest=newer.value)
     assert form.inputs["fees_path"].value == newer.value
@@ -86,6 +86,7 @@ def test_an_upload_fills_the_first_input_only(tmp_path):
 
 def test_values_are_what_the_runner_accepts(analysis):
     form = ParameterForm(analysis, [])
+    form.inputs["data_path"].value = ""  # the example data
     form.fields["ks"].value = "10, 20, 30"
     form.fields["flag"].value = False
     form.fields["rate"].value = 0.25
@@ -94,6 +95,35 @@ def test_values_are_what_the_runner_accepts(analysis):
     resolved = resolve_parameters(analysis, values)
     assert resolved["ks"] == [10, 20, 30] and resolved["flag"] is False
     assert resolved["rate"] == 0.25 and resolved["count"] == 3
+
+
+def test_nothing_is_chosen_for_the_official_before_an_upload(analysis, tmp_path):
+    dataset = DataSource("자료 목록: 인구 (population)", "catalog:population")
+    form = ParameterForm(analysis, [dataset])
+    assert form.inputs["data_path"].value is None
+    assert form.missing_inputs() == ["data_path"]
+    form.set_sources([dataset])  # the catalog changed: still nothing chosen
+    assert form.inputs["data_path"].value is None
+    upload = DataSource("올린 파일: 표.csv", str(tmp_path / "표.csv"), uploaded=True)
+    form.set_sources([upload, dataset], newest=upload.value)
+    assert form.inputs["data_path"].value == upload.value and form.missing_inputs() == []
+
+
+def test_fields_fit_the_chosen_file(tmp_path):
+    form = ParameterForm(find_analysis("profile"), [])
+    form.adapt(str(tmp_path / "표.csv"), ["시군구", "인구"])
+    assert form.rows["sheet"].layout.display == "none"
+    assert form.rows["encoding"].layout.display is None
+    form.adapt(str(tmp_path / "표.xlsx"))
+    assert form.rows["sheet"].layout.display is None
+    assert form.rows["encoding"].layout.display == "none"
+    form.adapt("catalog:population")  # its kind is the catalog's business: both shown
+    assert form.rows["sheet"].layout.display is None
+    regression = ParameterForm(find_analysis("regression"), [])
+    regression.adapt(str(tmp_path / "표.csv"), ["시군구", "인구"])
+    cluster = regression.fields["cluster"]
+    assert isinstance(cluster, widgets.Combobox) and cluster.options == ("시군구", "인구")
+    assert not isinstance(regression.fields["formula"], widgets.Combobox)
 
 
 def test_an_unreadable_list_names_the_parameter(analysis):

@@ -132,7 +132,7 @@ def page(browser, server):
     _, url, _ = server
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     tab = context.new_page()
-    tab.goto(url)
+    tab.goto(url, timeout=LOAD_MS)
     tab.get_by_text("자료 올리기").wait_for(timeout=LOAD_MS)
     tab.get_by_role("button", name="분석 실행").wait_for(timeout=LOAD_MS)
     yield tab
@@ -184,15 +184,28 @@ def test_profile_of_a_cp949_upload_shows_the_korean_report(
         "3실행과 결과",
     ]
     screenshot(page, "1-open")
+    # Nothing is chosen for the official before an upload (no catalog dataset).
+    data_picker = page.locator(".wb-page select").nth(1)
+    assert data_picker.evaluate("el => el.selectedIndex") == -1
     upload(page, households_csv)
+    # Read and scanned at once: the head-of-household names are named as a column.
+    said = page.locator(".wb-info").inner_text()
+    assert "개인정보로 보이는 열" in said and "'성명' 열: 이름" in said
     screenshot(page, "2-uploaded")
     run(page)
     assert page.locator(".wb-done").count() == 1, visible_text(page)
     report = page.frame_locator("iframe.wb-report")
     for heading in ("1. 자료 개요", "2. 열별 요약", "3. 범주형 열의 상위 값"):
         report.get_by_role("heading", name=heading).wait_for()
-    page.locator("iframe.wb-report").scroll_into_view_if_needed()
+    frame = page.locator("iframe.wb-report")
+    frame.scroll_into_view_if_needed()
     screenshot(page, "3-report")
+    # Inline at full height: the page scrolls, the report does not scroll inside it.
+    shown, content = frame.evaluate(
+        "el => [el.clientHeight, el.contentDocument.documentElement.scrollHeight]"
+    )
+    assert shown >= content > 800, (shown, content)
+    assert "/tmp" not in page.locator("body").inner_text()  # no server path on the page
 
     with page.expect_download() as download:
         page.get_by_role("link", name="보고서 내려받기 (HTML)").click()

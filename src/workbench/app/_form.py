@@ -9,8 +9,10 @@ official uploaded, the catalog's datasets, or the analysis's own example data.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -18,10 +20,28 @@ import ipywidgets as widgets
 from workbench.exceptions import ParameterError
 from workbench.runner import Analysis, Parameter
 
-__all__ = ["DataSource", "ParameterForm", "parameter_widget", "parse_list"]
+__all__ = ["DataSource", "ParameterForm", "is_column_parameter", "parameter_widget", "parse_list"]
 
 #: Width of the explanation column of a row.
 _LABEL_WIDTH = "46%"
+#: Parameters that only matter for some kinds of file: name -> the suffixes they apply to.
+_FILE_KIND_FIELDS = {
+    "sheet": (".xlsx", ".xls", ".xlsm", ".ods"),
+    "encoding": (".csv", ".txt", ".tsv"),
+}
+#: What a parameter's comment says when its value is a column of the input ("… 열 이름",
+#: "결과 열 (참/거짓)").
+_COLUMN_HELP = re.compile(r"열 이름|열\s*\(")
+
+
+def is_column_parameter(param: Parameter) -> bool:
+    """Tell whether a text parameter names a column of the input table.
+
+    Its name ends in ``column`` or its comment says so (``열 이름``, ``… 열 (…)``).
+    """
+    if param.type_name != "str":
+        return False
+    return param.name.endswith("column") or bool(_COLUMN_HELP.search(param.help or ""))
 
 
 @dataclass(frozen=True)
@@ -34,10 +54,13 @@ class DataSource:
         What the picker shows, in Korean.
     value : str
         What the runner receives: a file path, ``catalog:NAME`` or a ``sample://`` URI.
+    uploaded : bool
+        A file the official uploaded in this visit (the only kind preselected).
     """
 
     label: str
     value: str
+    uploaded: bool = False
 
 
 def parse_list(text: str) -> list[Any]:
@@ -71,6 +94,15 @@ def parameter_widget(param: Parameter) -> widgets.Widget:
     """
     layout = widgets.Layout(width="auto", flex="1 1 auto")
     kind, default = param.type_name, param.default
+    if is_column_parameter(param):
+        # Typed freely, with the uploaded file's own columns offered as suggestions.
+        return widgets.Combobox(
+            value="" if default is None else str(default),
+            options=[],
+            ensure_option=False,
+            placeholder="열 이름",
+            layout=layout,
+        )
     if kind == "bool":
         return widgets.Checkbox(value=bool(default), indent=False, layout=layout)
     if kind == "int" and isinstance(default, int):
@@ -108,6 +140,7 @@ class ParameterForm:
         self.inputs: dict[str, widgets.Dropdown] = {}
         self.fields: dict[str, widgets.Widget] = {}
         self.secret_fields: dict[str, widgets.Password] = {}
+        self.rows: dict[str, widgets.HBox] = {}
         rows: list[widgets.Widget] = []
         for param in analysis.parameters:
             if param.name in analysis.meta.inputs:
@@ -124,7 +157,9 @@ class ParameterForm:
             else:
                 widget = parameter_widget(param)
                 self.fields[param.name] = widget
-            rows.append(widgets.HBox([_label(param), widget], layout=widgets.Layout(width="100%")))
+            row = widgets.HBox([_label(param), widget], layout=widgets.Layout(width="100%"))
+            self.rows[param.name] = row
+            rows.append(row)
         self.box = widgets.VBox(rows, layout=widgets.Layout(width="100%"))
 
     def _picker(self, param: Parameter, sources: Sequence[DataSource]) -> widgets.Dropdown:
@@ -140,11 +175,16 @@ class ParameterForm:
             options = [*options, example] if first else [example, *options]
         if not options:
             options.append(("(자료를 먼저 올리세요)", default))
-        return widgets.Dropdown(
+        picker = widgets.Dropdown(
             options=options,
             value=options[0][1],
             layout=widgets.Layout(width="auto", flex="1 1 auto"),
         )
+        if not self.inputs and not any(s.uploaded for s in sources):
+            # Nothing chosen for the official: the first input waits for an upload or a
+            # pick (another agency's catalog dataset is never preselected).
+            picker.index = None
+        return picker
 
     def set_sources(self, sources: Sequence[DataSource], newest: str | None = None) -> None:
         """Offer ``sources`` in every data picker; select ``newest`` in the first one."""
@@ -159,7 +199,30 @@ class ParameterForm:
                 picker.value = newest
             elif current in values:
                 picker.value = current
+            elif not self.inputs:
+                picker.index = None
             self.inputs[name] = picker
+
+    def adapt(self, source: str | None, columns: Sequence[str] = ()) -> None:
+        """Fit the fields to the chosen file: file-kind fields and column suggestions.
+
+        ``sheet`` shows only for Excel files and ``encoding`` only for text files (both
+        stay for catalog datasets and example data, whose kind the page does not see);
+        every column parameter offers ``columns``.
+        """
+        suffix = Path(source).suffix.lower() if source and "://" not in source else ""
+        is_file = bool(suffix) and not str(source).startswith("catalog:")
+        for name, kinds in _FILE_KIND_FIELDS.items():
+            row = self.rows.get(name)
+            if row is not None and name in self.fields:
+                row.layout.display = "none" if is_file and suffix not in kinds else None
+        for widget in self.fields.values():
+            if isinstance(widget, widgets.Combobox):
+                widget.options = tuple(str(c) for c in columns)
+
+    def missing_inputs(self) -> list[str]:
+        """Return the inputs with nothing chosen (only the first can be: see ``_picker``)."""
+        return [name for name, picker in self.inputs.items() if picker.value is None]
 
     def labels(self) -> dict[str, str]:
         """Return parameter name -> its Korean explanation (for error messages)."""

@@ -18,9 +18,25 @@ import ipywidgets as widgets
 
 from workbench.app._form import ParameterForm
 from workbench.app._messages import Notice, describe_error
-from workbench.app._session import UPLOAD_SUFFIXES, AppSession, Outcome, data_url, page_analyses
+from workbench.app._session import (
+    SCAN_ROWS,
+    UPLOAD_SUFFIXES,
+    AppSession,
+    Outcome,
+    UploadCheck,
+    data_url,
+    page_analyses,
+)
 
-__all__ = ["PROJECT_ENV", "Page", "download_link", "notice_html", "show_page"]
+__all__ = [
+    "PROJECT_ENV",
+    "Page",
+    "download_link",
+    "notice_html",
+    "report_frame",
+    "show_page",
+    "upload_notice",
+]
 
 #: The project folder the page works in (set by ``workbench app``).
 PROJECT_ENV = "WORKBENCH_APP_PROJECT"
@@ -52,7 +68,7 @@ _STYLE = """
 .wb-done { background: #e9f7ee; border: 1px solid #97cfa8; }
 .wb-downloads a { display: inline-block; margin: 4px 12px 4px 0; padding: 6px 12px;
   border: 1px solid #0b4f8a; border-radius: 4px; color: #0b4f8a; text-decoration: none; }
-.wb-report { width: 100%; height: 720px; border: 1px solid #ccd3da; border-radius: 4px; }
+.wb-report { width: 100%; min-height: 480px; border: 1px solid #ccd3da; border-radius: 4px; }
 </style>
 """
 
@@ -76,20 +92,62 @@ def notice_html(notice: Notice) -> str:
 
 
 def download_link(
-    filename: str, content: bytes, mime: str, label: str, where: Path | None = None
+    filename: str, content: bytes, mime: str, label: str, run_name: str | None = None
 ) -> str:
     """Return a download link carrying ``content`` (no file server needed).
 
-    Chromium refuses URLs over 2 MiB, so a larger file is not linked: the page says
-    where it lies on this computer instead (the page serves only on loopback).
+    Chromium refuses URLs over 2 MiB, so a larger file is not linked: the page names
+    the run instead, for the analyst who looks after the server (never a server path).
     """
     url = data_url(content, mime)
     if len(url) <= MAX_DATA_URL:
         return f'<a download="{html.escape(filename)}" href="{url}">{html.escape(label)}</a>'
-    place = f": {html.escape(str(where))}" if where is not None else ""
+    run = f" (실행 기록 {html.escape(run_name)})" if run_name else ""
     return (
         f'<span class="wb-hint">{html.escape(label)} — 파일이 커서 이 화면에서 내려받을 수 '
-        f"없습니다. 이 컴퓨터에 저장되어 있습니다{place}</span>"
+        f"없습니다. 분석 담당자에게 이 실행 기록{run}의 파일을 요청하세요.</span>"
+    )
+
+
+#: Sizes the report's frame to its content, so the page scrolls once (no nested scroll).
+_FIT_FRAME = (
+    "const f=this;const fit=()=>{f.style.height="
+    "(f.contentDocument.documentElement.scrollHeight+24)+'px'};fit();"
+    "new ResizeObserver(fit).observe(f.contentDocument.body)"
+)
+
+
+def report_frame(report_html: str) -> str:
+    """Return the report inline, in a frame as tall as the report itself."""
+    return (
+        f'<iframe class="wb-report" title="보고서" scrolling="no" '
+        f'onload="{html.escape(_FIT_FRAME, quote=True)}" '
+        f'srcdoc="{html.escape(report_html, quote=True)}"></iframe>'
+    )
+
+
+def upload_notice(name: str, check: UploadCheck) -> Notice:
+    """Say, before any run, what the upload holds and what will happen to it."""
+    sampled = f" (표본 {SCAN_ROWS:,}행에서 센 수)" if check.rows > SCAN_ROWS else ""
+    if not check.personal:
+        return Notice(
+            level="info",
+            title=f"읽은 파일: '{name}' — {check.rows:,}행, 열 {len(check.columns)}개.",
+            lines=["개인정보로 보이는 열은 찾지 못했습니다."],
+            advice=["2단계에서 분석을 고르고 3단계에서 실행하세요."],
+        )
+    lines = [
+        f"'{column}' 열: {kind} {count:,}건{sampled}" for column, kind, count in check.personal
+    ]
+    return Notice(
+        level="info",
+        title=f"'{name}'에 개인정보로 보이는 열이 있습니다 ({len(check.personal)}건).",
+        lines=lines,
+        advice=[
+            "자료 품질 진단(자동)은 이런 열을 식별자로만 요약하고 값은 싣지 않습니다.",
+            "다른 분석의 결과에 이 값이 실리면 공개 전 점검에서 보류됩니다. 분석에 필요 없는 "
+            "열이면 지우고 다시 올리세요.",
+        ],
     )
 
 
@@ -112,6 +170,8 @@ class Page:
         self.session = session
         self.analyses = {a.name: a for a in page_analyses()}
         self.form: ParameterForm | None = None
+        #: What each upload holds (columns, personal information), by its path.
+        self.checks: dict[str, UploadCheck] = {}
         self._build()
 
     # --- layout ---------------------------------------------------------------------
@@ -193,7 +253,22 @@ class Page:
         self.form = ParameterForm(analysis, self.session.sources())
         if newest:
             self.form.set_sources(self.session.sources(), newest)
+        self._watch_first_input()
+        self._adapt_form()
         self.form_box.children = (self.form.box,)
+
+    def _watch_first_input(self) -> None:
+        if self.form is not None and self.form.inputs:
+            first = next(iter(self.form.inputs.values()))
+            first.observe(lambda change: self._adapt_form(), names="value")
+
+    def _adapt_form(self) -> None:
+        """Fit the form to the file in the first data field (its kind, its columns)."""
+        if self.form is None or not self.form.inputs:
+            return
+        chosen = next(iter(self.form.inputs.values())).value
+        check = self.checks.get(str(chosen)) if chosen else None
+        self.form.adapt(None if chosen is None else str(chosen), check.columns if check else ())
 
     # --- callbacks ------------------------------------------------------------------
 
@@ -215,16 +290,20 @@ class Page:
             return
         try:
             saved = [self.session.save_upload(f["name"], bytes(f["content"])) for f in files]
+            # Read and scanned at once: an unreadable file is said now, not after a run.
+            checks = {str(p): self.session.inspect_upload(p) for p in saved}
+            self.checks.update(checks)
             newest = str(saved[-1])
             if self.form is not None:
                 self.form.set_sources(self.session.sources(), newest)
+                self._adapt_form()
             size = sum(p.stat().st_size for p in saved)
             names = ", ".join(html.escape(p.name) for p in saved)
             self.upload_status.value = (
                 f'<span class="wb-hint wb-uploaded">올린 파일: <b>{names}</b> '
                 f"({size / 1024:,.1f} KB) — 2단계의 자료 칸에 선택되었습니다.</span>"
             )
-            self._say(None)
+            self._say(upload_notice(saved[-1].name, checks[newest]))
         except Exception as exc:
             log.info("upload refused: %s", type(exc).__name__)
             self._say(describe_error(exc))
@@ -258,6 +337,19 @@ class Page:
         if self.form is None:
             return Outcome(describe_error(RuntimeError("no analysis")))
         labels = self.form.labels()
+        missing = self.form.missing_inputs()
+        if missing:
+            return Outcome(
+                Notice(
+                    level="error",
+                    title="분석할 자료를 고르세요.",
+                    lines=[f"'{labels.get(name, name)}' 칸이 비어 있습니다." for name in missing],
+                    advice=[
+                        "1단계에서 파일을 올리거나, 2단계의 자료 칸에서 자료 목록이나 "
+                        "예시 자료를 고르세요."
+                    ],
+                )
+            )
         try:
             values = self.form.values()
         except Exception as exc:
@@ -285,8 +377,6 @@ class Page:
                 lines=[f"실행 기록: {run_name} (공개 전 점검 통과)"],
             )
         )
-        report = outcome.run_dir / "report.html" if outcome.run_dir else None
-        results = outcome.run_dir / "results" if outcome.run_dir else None
         self.downloads.value = (
             '<div class="wb-downloads">'
             + download_link(
@@ -294,21 +384,18 @@ class Page:
                 outcome.report_html.encode("utf-8"),
                 "text/html",
                 "보고서 내려받기 (HTML)",
-                report,
+                run_name,
             )
             + download_link(
                 f"{run_name}-results.zip",
                 outcome.results_zip,
                 "application/zip",
                 "결과 표 내려받기 (ZIP)",
-                results,
+                run_name,
             )
             + "</div>"
         )
-        self.report.value = (
-            f'<iframe class="wb-report" title="보고서" '
-            f'srcdoc="{html.escape(outcome.report_html, quote=True)}"></iframe>'
-        )
+        self.report.value = report_frame(outcome.report_html)
 
 
 def show_page(project: str | os.PathLike[str] | None = None) -> Page | None:

@@ -28,6 +28,7 @@ __all__ = [
     "UPLOAD_SUFFIXES",
     "AppSession",
     "Outcome",
+    "UploadCheck",
     "data_url",
     "max_upload_bytes",
     "page_analyses",
@@ -58,6 +59,30 @@ def max_upload_bytes() -> int:
     raw = os.environ.get(MAX_UPLOAD_ENV, "")
     mb = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_UPLOAD_MB
     return mb * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    """What the page learned of an upload at once, before any run.
+
+    Attributes
+    ----------
+    columns : list of str
+        The table's columns (offered where a parameter names a column).
+    rows : int
+        Its rows.
+    personal : list of (column, kind label, count)
+        Columns the scanner reads as personal information (by their values or header).
+    """
+
+    columns: list[str]
+    rows: int
+    personal: list[tuple[str, str, int]]
+
+
+#: Rows the upload scan reads (a seeded sample beyond it: the notice is a first look,
+#: the release gate still checks everything a run would publish).
+SCAN_ROWS = 20_000
 
 
 @dataclass
@@ -151,9 +176,29 @@ class AppSession:
         self.uploads.insert(0, target)
         return target
 
+    def inspect_upload(self, path: Path) -> UploadCheck:
+        """Read an upload once and scan it for personal information.
+
+        Raises
+        ------
+        DataReadError
+            When the file cannot be read as a table.
+        """
+        from workbench.catalog import read_table
+        from workbench.ethics import KIND_LABELS, scan
+
+        frame = read_table(path)
+        result = scan(frame, sample=SCAN_ROWS if len(frame) > SCAN_ROWS else None)
+        personal = [
+            (str(column), KIND_LABELS.get(found.kind, found.kind), found.count)
+            for column, kinds in result.columns.items()
+            for found in kinds
+        ]
+        return UploadCheck([str(c) for c in frame.columns], len(frame), personal)
+
     def sources(self) -> list[DataSource]:
         """Return the uploaded files (newest first), then the catalog datasets allowed here."""
-        found = [DataSource(f"올린 파일: {p.name}", str(p)) for p in self.uploads]
+        found = [DataSource(f"올린 파일: {p.name}", str(p), uploaded=True) for p in self.uploads]
         return found + self.catalog_sources()
 
     def catalog_sources(self) -> list[DataSource]:
