@@ -183,14 +183,17 @@ def test_a_full_disk_fails_the_run_in_one_line(fixture_notebook, small_disk):
     assert not [p for p in out.rglob(".wb-*")]  # no stray temporary file
 
 
-def test_child_processes_of_the_kernel_end_with_the_run(fixture_notebook, tmp_path):
+@pytest.mark.parametrize("die", [False, True])
+def test_child_processes_of_the_kernel_end_with_the_run(fixture_notebook, tmp_path, die):
+    # die: the kernel exits first, orphaning its children (the setsid one is then in
+    # neither its tree nor its process group).
     markers = tmp_path / "m"
     markers.mkdir()
     code, _, stderr = workbench(
         "run", str(fixture_notebook("spawns_children")), "-p", "marker_dir", str(markers),
-        "--out", str(tmp_path / "run"), "-q",
+        "-p", "die", str(die), "--out", str(tmp_path / "run"), "-q",
     )  # fmt: skip
-    assert code == 0, stderr
+    assert code == (1 if die else 0), stderr
     pids = [int(p) for p in (markers / "pids.txt").read_text().split()]
     assert len(pids) == 2
     deadline = time.monotonic() + 10

@@ -10,15 +10,21 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KERNEL_NAME", "Kernel", "kernel_env", "kill_tree"]
+__all__ = ["KERNEL_NAME", "Kernel", "kernel_env", "kill_marked", "kill_tree"]
 
 KERNEL_NAME = "python3"
 #: Set in the kernel's environment: the run directory being written (see results.py).
 RUN_DIR_ENV = "WORKBENCH_RUN_DIR"
+#: Set in the kernel's environment, one value per kernel: every process the kernel starts
+#: inherits it, so that one that left both the process group and the kernel's tree (a
+#: ``setsid`` child orphaned when the kernel died) is still found and ended with the run.
+KERNEL_MARK_ENV = "WORKBENCH_KERNEL_MARK"
 
 
 def kernel_env(
@@ -65,6 +71,9 @@ class Kernel:
         from jupyter_client.utils import run_sync
 
         self._run_sync = run_sync
+        self.mark = uuid.uuid4().hex
+        self.started_at = time.time()
+        env = {**env, KERNEL_MARK_ENV: self.mark}
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in close()
         # The kernel name is explicit: a stale user kernelspec must not win (NOTES.md).
         self.manager: Any = AsyncKernelManager(kernel_name=KERNEL_NAME)
@@ -91,6 +100,7 @@ class Kernel:
         if process.poll() is None:
             with contextlib.suppress(OSError):
                 process.kill()
+        kill_marked(self.mark, self.started_at)
 
     def close(self) -> None:
         """Reap the process and remove its connection file; safe to call twice."""
@@ -115,3 +125,25 @@ def kill_tree(pid: int, pgid: int | None = None) -> None:
     for child in children:
         with contextlib.suppress(psutil.Error):
             child.kill()
+
+
+def kill_marked(mark: str, since: float) -> None:
+    """SIGKILL every process started since ``since`` whose environment carries ``mark``.
+
+    Catches what :func:`kill_tree` cannot: a child that left the kernel's process group
+    and was orphaned (re-parented away from the kernel) when the kernel died first.
+    """
+    import psutil
+
+    wanted = f"{KERNEL_MARK_ENV}={mark}".encode()
+    for process in psutil.process_iter(["create_time"]):
+        if (process.info["create_time"] or 0) < since - 1 or process.pid == os.getpid():
+            continue
+        try:  # read raw: psutil's environ() parses every variable of every process
+            with open(f"/proc/{process.pid}/environ", "rb") as handle:
+                marked = wanted in handle.read().split(b"\0")
+        except OSError:  # gone, not ours to read, or no /proc (not Linux)
+            continue
+        if marked:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
