@@ -59,7 +59,7 @@ def test_successful_run_leaves_report_results_and_manifest(fixture_notebook, tmp
     [
         ("raises_in_third_cell", "cell_error", 3, "세 번째 셀에서 일부러 실패"),
         ("kills_kernel", "dead_kernel", 2, "DeadKernelError"),
-        ("sleeps", "timeout", 2, "within 3 s"),
+        ("sleeps", "timeout", 2, "3초 안에 끝나지 않았습니다 (--timeout을 늘리거나 빼세요)"),
     ],
 )
 def test_failed_run_is_marked_failed_and_has_no_report(

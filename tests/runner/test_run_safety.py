@@ -129,16 +129,29 @@ def test_a_timeout_that_is_not_a_finite_number_is_refused(fixture_notebook, tmp_
     assert not (tmp_path / "r").exists()
 
 
-def test_a_parameter_yaml_reads_as_a_date_is_refused(fixture_notebook, tmp_path):
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("label: 2024-01-01", ("'label' (", "날짜", "따옴표")),
+        ("label: 2024-01-01 10:00:00", ("'label' (", "날짜·시각", "따옴표")),
+        ("label: !!set {a: null}", ("'label' (", "집합", "따옴표")),
+        ("label: !!binary aGVsbG8=", ("'label' (", "바이트열", "따옴표")),
+        ("label: [2024-01-01]", ("'label' (", "날짜", "따옴표")),
+        ("scale: .nan", ("'scale' (", "유한한 수가 아닙니다", "실제 숫자")),
+    ],
+)
+def test_a_parameter_yaml_cannot_carry_exactly_is_refused(fixture_notebook, tmp_path, line, words):
     params = tmp_path / "p.yaml"
-    params.write_text("label: 2024-01-01\n", encoding="utf-8")
+    params.write_text(line + "\n", encoding="utf-8")
     code, _, stderr = workbench(
         "run", str(fixture_notebook("ok")), "-f", str(params), "--out", str(tmp_path / "r"),
         timeout=60,
     )  # fmt: skip
     assert code == 2
-    assert "'label'" in stderr and "날짜" in stderr and "따옴표" in stderr
+    assert all(word in stderr for word in words), stderr
+    assert "p.yaml" in stderr and " in " not in stderr  # the file is named, in Korean
     assert_one_line_error(stderr)
+    assert not (tmp_path / "r").exists()
 
 
 def test_an_unbounded_output_stream_stops_the_run(fixture_notebook, tmp_path):

@@ -26,6 +26,7 @@ from papermill.exceptions import PapermillExecutionError
 from workbench.runner._errors import ExecutionFailedError
 from workbench.runner._kernel import KERNEL_NAME, Kernel
 from workbench.runner._kernel_hooks import SETUP_TAG, setup_cell, setup_index
+from workbench.runner._limits import OUTPUT_LIMIT_ENV
 
 __all__ = ["ENGINE_NAME", "execute"]
 
@@ -229,7 +230,9 @@ def execute(
             "timeout",
             tracker.current,
             "Timeout",
-            f"the run did not finish within {timeout:g} s" if timeout else str(exc),
+            f"실행이 {timeout:g}초 안에 끝나지 않았습니다 (--timeout을 늘리거나 빼세요)"
+            if timeout
+            else str(exc),
         )
     except (DeadKernelError, OutputLimitError) as exc:
         if tracker.over_limit:  # killed by the cap: say that, not "the kernel died"
@@ -237,15 +240,16 @@ def execute(
                 "output_limit",
                 tracker.current,
                 "OutputLimit",
-                f"outputs exceeded {output_limit or 0:,} bytes",
+                f"출력이 {output_limit or 0:,}바이트를 넘었습니다 (한도: 환경변수 "
+                f"{OUTPUT_LIMIT_ENV}, MB 단위)",
             )
         else:
             failure = ExecutionFailedError(
-                "dead_kernel", tracker.current, "DeadKernelError", str(exc) or "the kernel died"
+                "dead_kernel", tracker.current, "DeadKernelError", str(exc) or "커널이 죽었습니다"
             )
     except KeyboardInterrupt:
         failure = ExecutionFailedError(
-            "interrupted", tracker.current, "KeyboardInterrupt", "interrupted by the user"
+            "interrupted", tracker.current, "KeyboardInterrupt", "사용자가 중단했습니다"
         )
     except RuntimeError as exc:
         # nbclient reports a kernel that dies at start-up as a plain RuntimeError.
@@ -318,11 +322,18 @@ def first_unfinished(nb: nbformat.NotebookNode) -> tuple[int, str, str] | None:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and output.get("ename") == "SystemExit":
                 code = output.get("evalue", "") or "0"
-                return index, "SystemExit", f"the notebook called sys.exit({code}) in this cell"
+                return (
+                    index,
+                    "SystemExit",
+                    (
+                        f"노트북이 이 셀에서 sys.exit({code})를 불렀습니다. 분석을 중간에 끝내지 "
+                        "말고, 건너뛸 부분은 조건문으로 감싸세요"
+                    ),
+                )
         if cell.get("execution_count") is not None:
             last_run = index
         elif cell.source.strip() and last_run is not None:
-            return last_run, "KernelStopped", "the kernel stopped after this cell"
+            return last_run, "KernelStopped", "이 셀 다음에 커널이 멈췄습니다"
         elif cell.source.strip():
-            return index, "KernelStopped", "the kernel stopped before this cell"
+            return index, "KernelStopped", "이 셀 전에 커널이 멈췄습니다"
     return None
