@@ -91,9 +91,17 @@ def test_run_on_its_sample_passes_the_gate_and_no_planted_identifier_reaches_any
     assert "Glyph" not in stderr and "missing from" not in stderr, stderr
 
 
-def test_runs_with_the_network_namespace_removed(tmp_path):
+def test_runs_with_the_network_namespace_removed_on_a_cp949_file_with_other_names(tmp_path):
+    # An agency's export: CP949, its own column names, no region or department column.
+    table = samples.complaints(n=1000, seed=2)[["접수일", "민원내용"]]
+    data = tmp_path / "민원.csv"
+    table.set_axis(["등록일자", "내용"], axis=1).to_csv(data, index=False, encoding="cp949")
     out = tmp_path / "offline"
-    options = ["-p", "region_column", "", "-p", "department_column", "", "--out", str(out)]
+    options = [
+        *("-p", "data_path", str(data), "-p", "text_column", "내용"),
+        *("-p", "date_column", "등록일자", "-p", "id_column", ""),
+        *("-p", "region_column", "", "-p", "department_column", "", "--out", str(out)),
+    ]
     done = subprocess.run(
         ["unshare", "-n", sys.executable, "-c", _OFFLINE, "run", "complaint_text", *options],
         capture_output=True,
@@ -106,3 +114,5 @@ def test_runs_with_the_network_namespace_removed(tmp_path):
     rising = pd.read_csv(out / "results" / "rising_terms.csv", encoding="utf-8-sig")
     assert rising.loc[0, "단어"] == RISING_TERM
     assert not (out / "results" / "routing_quality.csv").exists()  # no department column
+    everything = every_file_text(out)
+    assert not sorted(i for i in planted_identifiers(table["민원내용"]) if i in everything)
