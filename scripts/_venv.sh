@@ -8,7 +8,12 @@ ensure_venv() {
         "$python" -m venv .venv
         .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
     fi
-    echo "==> installing workbench${extras:+[$extras]} into .venv"
+    # The distribution was called `workbench` before it became `kdba-workbench` (the
+    # registry's `workbench` is someone else's): drop that old editable install of ours.
+    if .venv/bin/python -m pip show workbench 2>/dev/null | grep -qx "Editable project location: $PWD"; then
+        .venv/bin/python -m pip uninstall -q -y workbench
+    fi
+    echo "==> installing kdba-workbench${extras:+[$extras]} (import workbench) into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras:+[$extras]}"
     if [ "$extras" = "test" ]; then
         # pycanon (the k-anonymity cross-check in tests) pins old pandas/numpy exactly;

@@ -31,7 +31,7 @@ def test_installed_wheel_runs_a_standard_analysis_from_any_folder(tmp_path):
         check=True,
         capture_output=True,
     )
-    (wheel,) = wheels.glob("workbench-*.whl")
+    (wheel,) = wheels.glob("kdba_workbench-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {n for n in names if n.startswith("workbench/_notebooks/standard/")}
     in_repo = {
@@ -113,3 +113,38 @@ def test_installed_wheel_runs_a_standard_analysis_from_any_folder(tmp_path):
         (elsewhere / "bogji-bunseog" / ".workbench" / "template.json").read_text(encoding="utf-8")
     )
     assert record["answers"]["project_name"] == "복지 분석"
+
+
+def test_the_distribution_has_a_name_of_its_own():
+    import tomllib
+    from importlib import metadata
+
+    from workbench._distribution import DISTRIBUTION, UNRELATED, installed
+    from workbench.runner._manifest import package_versions
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == DISTRIBUTION != UNRELATED
+    assert project["scripts"]["workbench"] == "workbench.cli:main"
+    assert package_versions()[DISTRIBUTION] == metadata.version(DISTRIBUTION)
+    here = installed()
+    assert (here.version, here.unrelated) == (metadata.version(DISTRIBUTION), None)
+    assert here.origin == f"editable {REPO.as_uri()}"
+
+
+def test_no_code_looks_workbench_up_by_its_import_name():
+    """`metadata.version("workbench")` would find the registry's unrelated package."""
+    import ast
+
+    lookups = {"version", "distribution", "files", "metadata", "requires", "entry_points"}
+    found = []
+    for path in sorted((REPO / "src").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) in lookups
+                and any(
+                    isinstance(a, ast.Constant) and a.value == "workbench" for a in node.args
+                )
+            ):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert found == []

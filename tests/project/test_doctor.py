@@ -74,7 +74,7 @@ def test_unpinned_dependency(project: Path) -> None:
     pyproject = project / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     pyproject.write_text(
-        text.replace('dependencies = ["workbench==', 'dependencies = ["pandas>=2", "workbench=='),
+        text.replace('dependencies = ["kdba-', 'dependencies = ["pandas>=2", "kdba-'),
         encoding="utf-8",
     )
     findings = diagnose(project)

@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench._distribution import DISTRIBUTION, installed_version
 from workbench.ethics import Finding, Location
 from workbench.project._raw import RAW_RECORD, check_raw
 from workbench.project._record import RECORD_PATH
@@ -209,7 +210,7 @@ def check_pins(project: Path) -> list[Finding]:
                 "pyproject.toml",
                 f"버전이 고정되지 않은 의존성: {what}. 1년 뒤 재실행 결과가 달라질 수 있습니다.",
                 '[project] dependencies의 각 패키지를 "이름==버전"으로 고정하십시오 '
-                "(예: workbench==0.1.0).",
+                f"(예: {DISTRIBUTION}=={installed_version()}).",
             )
         ]
     return []

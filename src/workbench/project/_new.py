@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from workbench._distribution import DISTRIBUTION
 from workbench.project._names import ProjectOptionError
 from workbench.project._options import resolve_answers, template_dir, workbench_version
 
@@ -41,7 +42,11 @@ def render(
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
 
-    context = {"_workbench_version": workbench_version(), **answers}
+    context = {
+        "_workbench_version": workbench_version(),
+        "_workbench_distribution": DISTRIBUTION,
+        **answers,
+    }
     slug = answers.get("project_slug")
     target = output_dir / str(slug) if slug else None
     # Only a folder this call created may be removed on failure, never one that was there.

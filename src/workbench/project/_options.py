@@ -134,12 +134,9 @@ def template_version(template: str | os.PathLike[str] | None = None) -> str:
 
 def workbench_version() -> str:
     """Return the installed workbench's version (the one a project pins)."""
-    from importlib import metadata
+    from workbench._distribution import installed_version
 
-    try:
-        return metadata.version("workbench")
-    except metadata.PackageNotFoundError:  # a source tree on sys.path, not installed
-        return "0.0.0"
+    return installed_version()
 
 
 def resolve_answers(
