@@ -144,6 +144,34 @@ def test_a_printed_model_summary_blocks_like_a_displayed_one(tmp_path):
     )
 
 
+def test_tables_taken_from_a_statsmodels_result_are_checked_like_the_model(tmp_path):
+    code = (
+        "import numpy as np\n"
+        "import pandas as pd\n"
+        "import statsmodels.formula.api as smf\n"
+        "import workbench as wb\n"
+        "data = pd.DataFrame({'x': np.arange(n, dtype=float)})\n"
+        "data['y'] = 2 * data['x'] + np.sin(data['x'])\n"
+        "fit = smf.ols('y ~ x', data).fit()\n"
+        "wb.publish(fit.conf_int(), 'interval', show=False)\n"
+        "fit.params.round(3)"
+    )
+    notebook = notebook_with(tmp_path, code, parameters="n = 8  # observations")
+    with pytest.raises(ReleaseBlockedError) as info:
+        run_analysis(notebook, out=tmp_path / "run")
+    places = {
+        (f.rule, f.location.kind, f.location.file, f.location.cell_number)
+        for f in info.value.findings
+    }
+    assert places == {
+        ("disclosure.dof", "model", "results/interval.csv", None),  # published
+        ("disclosure.dof", "model", None, 2),  # displayed
+    }
+    assert run_analysis(notebook, {"n": 40}, out=tmp_path / "enough").manifest.status == (
+        "succeeded"
+    )
+
+
 def test_a_published_or_displayed_regression_table_is_checked_for_dof(tmp_path):
     code = (
         "import numpy as np\n"

@@ -15,9 +15,11 @@ report does not change):
 - ``Figure.savefig`` into the run folder also emits the texts, with the file's sha256,
   so that the gate can check a chart saved into ``results/``;
 - every displayed statsmodels result or summary, ``wb.blocks`` regression, or table
-  derived from a model (``DataFrame.attrs["workbench_model"]``) carries a model record
-  (residual degrees of freedom, a keyed digest of its coefficients) under
-  ``MODEL_MIME``; the gate applies the project's disclosure rules to it.
+  derived from a model (``attrs["workbench_model"]``) carries a model record (residual
+  degrees of freedom, a keyed digest of its coefficients) under ``MODEL_MIME``; the
+  gate applies the project's disclosure rules to it. The tables a statsmodels result
+  hands out (``fit.params``, ``fit.conf_int()``...) are tagged with its record when
+  they are taken, so that they are checked like the model, displayed or published.
 
 This module runs in the kernel: importing it imports nothing heavy.
 """
@@ -250,6 +252,54 @@ def _regression_records(fit: Any) -> list[dict[str, Any]]:
     return records or _result_records(getattr(fit, "result", None))
 
 
+_RECORD = "_workbench_model_record"
+
+
+def _tag(wrapper: Any, value: Any) -> Any:
+    """Mark a pandas table taken from a statsmodels result with the result's record."""
+    if type(value).__name__ not in ("Series", "DataFrame") or not hasattr(value, "attrs"):
+        return value
+    state = object.__getattribute__(wrapper, "__dict__")
+    if _RECORD not in state:  # read from the unwrapped result: no recursion through here
+        state[_RECORD] = None
+        with contextlib.suppress(Exception):
+            records = _result_records(object.__getattribute__(wrapper, "_results"))
+            state[_RECORD] = records[0] if records else None
+    if state[_RECORD] is not None:
+        value.attrs[MODEL_ATTR] = dict(state[_RECORD])
+    return value
+
+
+def _tag_model_tables(module: Any) -> None:
+    """Make the tables a statsmodels result hands out carry the result's model record.
+
+    ``fit.params``, ``fit.conf_int()``, ``fit.pvalues``... are plain Series and
+    DataFrames; tagged through ``attrs`` (which pandas keeps through ``round``,
+    ``to_frame`` and the like), one displayed or published is checked like the model.
+    """
+    wrapper_class = module.ResultsWrapper
+    original = wrapper_class.__getattribute__
+    if getattr(original, _PATCHED, False):
+        return
+
+    def get_tagged(self: Any, attr: str) -> Any:
+        value = original(self, attr)
+        if attr.startswith("_"):
+            return value
+        if callable(value) and not isinstance(value, type):
+            method = value
+
+            @functools.wraps(method)
+            def call(*args: Any, **kwargs: Any) -> Any:
+                return _tag(self, method(*args, **kwargs))
+
+            return call
+        return _tag(self, value)
+
+    setattr(get_tagged, _PATCHED, True)
+    wrapper_class.__getattribute__ = get_tagged
+
+
 # --------------------------------------------------------------------------- install
 #: (module, class name) -> reader, per MIME type. Classes are matched by name along the
 #: object's MRO, so nothing is imported to register them, and IPython's
@@ -264,6 +314,8 @@ _READERS: dict[str, dict[tuple[str, str], Any]] = {
         ("statsmodels.iolib.summary2", "Summary"): _summary_records,
         ("pandas.core.frame", "DataFrame"): _frame_records,
         ("pandas", "DataFrame"): _frame_records,
+        ("pandas.core.series", "Series"): _frame_records,
+        ("pandas", "Series"): _frame_records,
         ("workbench.blocks._regression", "Regression"): _regression_records,
     },
 }
@@ -313,4 +365,5 @@ def install(shell: Any = None) -> None:
     for mime in _READERS:
         formatters[mime] = _formatter(shell, mime)
     _when_imported("matplotlib.figure", _patch_savefig)
+    _when_imported("statsmodels.base.wrapper", _tag_model_tables)
     setattr(shell, _INSTALLED, True)
