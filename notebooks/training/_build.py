@@ -1,6 +1,6 @@
 """Build the training lessons: `python notebooks/training/_build.py`.
 
-Each lesson is written here as a list of cells, so that the nine notebooks share one
+Each lesson is written here as a list of cells, so that the notebooks share one
 layout: Korean narrative, runnable examples, and exercises. An exercise is three cells:
 the task (markdown), the reference solution (a code cell tagged ``solution`` that sets
 ``answer``), and the check (``wb.training.check("LL.N", answer)``). The class copy blanks
@@ -876,6 +876,116 @@ def lesson_09():
     )
 
 
+def lesson_10():
+    lesson(
+        10,
+        "complaint_text",
+        "민원 텍스트 분석",
+        [
+            md(
+                """
+# 10강. 민원 텍스트 분석: 개인정보를 먼저 가리고 단어로 읽기
+
+**배울 내용**: 비정형 자료인 민원 본문을 다룰 때 개인정보를 가장 먼저 가리는 법, 형태소
+분석기(Kiwi)로 단어를 뽑는 법, 집단민원을 한 건으로 세는 법, 갑자기 늘어난 단어를 찾는 법.
+
+민원 본문에는 성명·전화번호·주민등록번호가 섞여 있습니다. 그래서 **원문은 화면에 띄우지
+않고**, 첫 단계에서 가린 본문만 이후 모든 단계에 씁니다.
+"""
+            ),
+            md(HOW_TO),
+            code(
+                SETUP
+                + "\n\ncomplaints = wb.samples.complaints(n=1000, seed=0)\n"
+                + 'complaints[["접수일", "시군구", "분야", "처리부서"]].head()'
+            ),
+            md(
+                """
+## 1. 개인정보부터 가리기
+
+`wb.blocks.mask_complaints`는 본문마다 `wb.ethics`의 가리기 규칙(문맥 속 성명, 주민등록번호,
+전화번호, 주소, 계좌번호 등)을 적용합니다. 가린 본문만 화면에 보여도 됩니다.
+"""
+            ),
+            code(
+                'texts = wb.blocks.mask_complaints(complaints["민원내용"])\n'
+                '[t for t in texts if "*" in t][:2]'
+            ),
+            exercise(
+                "10.1",
+                "가리기 전과 뒤의 본문이 다른(개인정보가 있던) 민원은 몇 건인가요?",
+                'pairs = zip(complaints["민원내용"], texts, strict=True)\n'
+                "answer = sum(1 for before, after in pairs if before != after)",
+            ),
+            md(
+                """
+## 2. 형태소 분석으로 단어 뽑기
+
+`wb.blocks.KoreanTokenizer`는 Kiwi로 본문을 형태소로 나누고 명사(기본)만 남깁니다. 지역명과
+사업명은 사용자 사전에 있어 한 단어로 남고, "안녕하세요", "부탁드립니다" 같은 행정 상투어는
+빠집니다. `pos=["noun", "verb"]`처럼 품사를 고를 수 있습니다.
+"""
+            ),
+            code("tokens = wb.blocks.KoreanTokenizer().tokenize(texts)\ntokens[0]"),
+            exercise(
+                "10.2",
+                "가장 많은 민원에 나온 단어는 무엇인가요? (한 민원에 여러 번 나와도 한 번으로 셉니다)",
+                "from collections import Counter\n\n"
+                "counts = Counter(word for words in tokens for word in set(words))\n"
+                "answer = counts.most_common(1)[0][0]",
+            ),
+            md(
+                """
+## 3. 집단민원은 한 건으로
+
+같은 문장으로 여러 사람이 낸 민원(집단민원)은 그대로 세면 추이와 주제를 왜곡합니다.
+`wb.blocks.near_duplicates`는 거의 같은 본문끼리 묶어 번호를 붙입니다(묶음이 아니면 0).
+"""
+            ),
+            code(
+                "campaign = wb.blocks.near_duplicates(texts)\n"
+                'wb.blocks.campaign_table(complaints, campaign, texts, region="시군구")'
+            ),
+            exercise(
+                "10.3",
+                "집단민원 묶음에 든 민원은 모두 몇 건인가요?",
+                "answer = int((campaign > 0).sum())",
+            ),
+            md(
+                """
+## 4. 갑자기 늘어난 단어
+
+`wb.blocks.rising_terms`는 지역마다 각 달의 언급 민원 수를 직전 3개월과 비교해(이항 검정,
+본페로니 보정) 급증한 단어를 표시합니다. 집단민원은 `one_per_campaign`으로 한 건만 남깁니다.
+"""
+            ),
+            code(
+                "keep = wb.blocks.one_per_campaign(campaign)\n"
+                "kept = complaints[keep].reset_index(drop=True)\n"
+                "kept_tokens = [t for t, k in zip(tokens, keep, strict=True) if k]\n"
+                'rising = wb.blocks.rising_terms(kept, kept_tokens, region="시군구")\n'
+                'rising[rising["급증"]].head()'
+            ),
+            exercise(
+                "10.4",
+                "가장 유의하게 급증한 단어는 무엇인가요? (결과는 보정 p값이 작은 순서입니다)",
+                'answer = rising.loc[rising["급증"], "단어"].iloc[0]',
+            ),
+            md(
+                """
+## 정리
+
+- 민원 본문은 **가장 먼저 가리고**, 가린 본문만 씁니다.
+- 단어는 형태소 분석으로 뽑고, 상투어와 지역명은 뺍니다.
+- 집단민원은 한 건으로 세고, 급증 단어는 검정으로 가립니다.
+- 같은 과정을 표준 분석으로 돌리려면: `workbench run complaint_text` (주제, 부서 배정 평가,
+  작은 칸 가림까지 보고서로 만들어 줍니다).
+"""
+            ),
+        ],
+    )
+
+
 def main():
     for build in (
         lesson_01,
@@ -887,6 +997,7 @@ def main():
         lesson_07,
         lesson_08,
         lesson_09,
+        lesson_10,
     ):
         build()
     notebooks = sorted(str(path) for path in HERE.glob("[0-9][0-9]_*.ipynb"))

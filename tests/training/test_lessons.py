@@ -31,6 +31,7 @@ CURRICULUM = [
     "07_optimisation",
     "08_ethics",
     "09_capstone",
+    "10_complaint_text",
 ]
 
 

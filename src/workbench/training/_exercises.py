@@ -230,6 +230,45 @@ def _logit_income() -> float:
     return float(smf.logit("수급 ~ 월소득 + 가구원수", data=data).fit(disp=0).params["월소득"])
 
 
+@functools.cache
+def _complaint_words() -> tuple[list[str], list[list[str]], Any]:
+    """Lesson 10's masked texts, noun tokens and campaign labels (Kiwi: computed once)."""
+    from workbench import blocks
+
+    texts = blocks.mask_complaints(samples.complaints(n=1000, seed=0)["민원내용"])
+    tokens = blocks.KoreanTokenizer().tokenize(texts)
+    return texts, tokens, blocks.near_duplicates(texts)
+
+
+def _masked_complaints() -> int:
+    raw = samples.complaints(n=1000, seed=0)["민원내용"]
+    texts = _complaint_words()[0]
+    return sum(1 for before, after in zip(raw, texts, strict=True) if before != after)
+
+
+def _top_complaint_word() -> str:
+    from collections import Counter
+
+    counts = Counter(word for words in _complaint_words()[1] for word in set(words))
+    return str(counts.most_common(1)[0][0])
+
+
+def _campaign_size() -> int:
+    return int((_complaint_words()[2] > 0).sum())
+
+
+def _rising_word() -> str:
+    from workbench import blocks
+
+    complaints = samples.complaints(n=1000, seed=0)
+    _, tokens, campaign = _complaint_words()
+    keep = blocks.one_per_campaign(campaign)
+    kept_tokens = [t for t, k in zip(tokens, keep, strict=True) if k]
+    kept = complaints[keep].reset_index(drop=True)
+    table = blocks.rising_terms(kept, kept_tokens, region="시군구")
+    return str(table.loc[table["급증"], "단어"].iloc[0])
+
+
 _SENSITIVITY = ("public", "internal", "personal", "pseudonymised")
 
 _ALL = [
@@ -418,6 +457,35 @@ _ALL = [
         "wb.blocks.regression(..., kind='logit')을 쓰세요.",
         number(_logit_income, tol=1e-4),
         _logit_income,
+    ),
+    # 10 complaint text
+    Exercise(
+        "10.1",
+        "가리기 전과 뒤의 본문이 다른 민원 수",
+        "원문과 가린 본문을 zip으로 나란히 놓고, 서로 다른 쌍을 세세요.",
+        number(_masked_complaints),
+        _masked_complaints,
+    ),
+    Exercise(
+        "10.2",
+        "가장 많은 민원에 나온 단어",
+        "민원마다 set(단어)로 중복을 없애고 collections.Counter로 센 뒤 most_common(1)을 보세요.",
+        text(_top_complaint_word),
+        _top_complaint_word,
+    ),
+    Exercise(
+        "10.3",
+        "집단민원 묶음에 든 민원 수",
+        "near_duplicates의 결과에서 0이 아닌 번호가 붙은 민원을 세세요.",
+        number(_campaign_size),
+        _campaign_size,
+    ),
+    Exercise(
+        "10.4",
+        "가장 유의하게 급증한 단어",
+        "rising_terms의 결과에서 '급증'이 참인 행만 고르고, 첫 행의 '단어'를 보세요.",
+        text(_rising_word),
+        _rising_word,
     ),
 ]
 
