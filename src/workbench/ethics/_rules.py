@@ -90,12 +90,27 @@ _REGIONS = "서울|부산|경기|강원|충북|충남|전북|전남|경북|경�
 
 # Road-name addresses (도로명주소법): road name, building number (지하 for underground
 # buildings, 부번 after a hyphen); lot-number addresses: 동/리/가, 산 lots, 부번, 번지.
-# Either may go on with a 상세주소 (101동 1203호) and a 참고항목 in brackets
-# ((신당동, 래미안아파트)), which are part of what is masked.
+# Either may go on with a 상세주소 (동, 층, 호: 101동 1203호, 3층 301호, A동 B101호) and a
+# 참고항목 in brackets ((신당동, 래미안아파트)), which are part of what is masked.
 _ROAD = r"[가-힣0-9]{1,12}(?:로|길)\s?(?:지하\s?)?[0-9]{1,4}(?:-[0-9]{1,4})?"
 _LOT = r"[가-힣0-9]{1,8}(?:동|리|가)\s?(?:산\s?)?[0-9]{1,5}(?:-[0-9]{1,4})?(?:\s?번지)?"
+_UNIT = r"(?:[0-9]{1,4}|[A-Za-z]{1,2}|[가나다라마바사아자차카타파하])\s?동"
+_FLOOR = r"(?:지하\s?)?[0-9]{1,3}\s?층"
+_ROOM = r"[A-Za-z]?[0-9]{1,5}\s?호"
 _DETAIL = (
-    r"(?:,?\s?(?:[0-9]{1,4}\s?동\s?)?[0-9]{1,5}\s?호|,?\s?[0-9]{1,4}\s?동|,?\s?[0-9]{1,3}\s?층)?"
+    r"(?:,?\s?(?:"
+    + _UNIT
+    + r"\s?)?(?:"
+    + _FLOOR
+    + r"\s?)?"
+    + _ROOM
+    + r"|,?\s?"
+    + _UNIT
+    + r"(?:\s?"
+    + _FLOOR
+    + r")?|,?\s?"
+    + _FLOOR
+    + r")?"
     r"(?:\s?\([가-힣0-9.·]{1,20}(?:,\s?[가-힣0-9A-Za-z .·]{1,30})?\))?"
 )
 
