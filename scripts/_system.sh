@@ -8,6 +8,9 @@ ensure_system_packages() {
     command -v chromium >/dev/null || missing+=(chromium)
     [ -d /usr/share/fonts/truetype/nanum ] || missing+=(fonts-nanum)
     command -v git >/dev/null || missing+=(git)
+    # A generated project sets itself up with make; offline tests bring loopback up with ip.
+    command -v make >/dev/null || missing+=(make)
+    command -v ip >/dev/null || missing+=(iproute2)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
         echo "==> installing system packages: ${missing[*]}"

@@ -35,15 +35,30 @@ class Installed:
     """Where the running ``workbench`` came from.
 
     ``version`` is None when the center's distribution is not installed (a source tree on
-    ``sys.path``); ``origin`` is how it was installed: ``editable <dir>``, ``file <url>``
-    (a wheel from a wheelhouse) or ``index`` (a package index); ``unrelated`` is the
-    version of the registry's unrelated ``workbench`` when that is installed too.
+    ``sys.path``); ``origin`` is how it was installed: ``editable <url>``, ``file <url>``
+    (a wheel given by path) or ``index`` (an index or a wheelhouse's ``--find-links``);
+    ``owns_package`` says whether the imported ``workbench`` package is that
+    distribution's files; ``unrelated`` is the version of the registry's unrelated
+    ``workbench`` when that is installed too.
     """
 
     version: str | None
     origin: str
     package_dir: Path
+    owns_package: bool
     unrelated: str | None
+
+    @property
+    def origin_path(self) -> Path | None:
+        """The local folder or wheel named by ``origin``, if it names one."""
+        _kind, _, url = self.origin.partition(" ")
+        return _url_path(url) if url.startswith("file://") else None
+
+
+def _url_path(url: str) -> Path:
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(url).path))
 
 
 def _origin(dist: metadata.Distribution) -> str:
@@ -65,11 +80,20 @@ def installed() -> Installed:
     try:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
-        version, origin = None, "source"
+        version, origin, owns = None, "source", False
     else:
         version, origin = dist.version, _origin(dist)
+        owns = _owns(dist, origin, package_dir)
     try:
         unrelated: str | None = metadata.version(UNRELATED)
     except metadata.PackageNotFoundError:
         unrelated = None
-    return Installed(version, origin, package_dir, unrelated)
+    return Installed(version, origin, package_dir, owns, unrelated)
+
+
+def _owns(dist: metadata.Distribution, origin: str, package_dir: Path) -> bool:
+    if origin.startswith("editable file://"):
+        source = _url_path(origin.removeprefix("editable ")).resolve()
+        return package_dir.is_relative_to(source)
+    init = Path(str(dist.locate_file("workbench/__init__.py"))).resolve()
+    return init == package_dir / "__init__.py"

@@ -66,6 +66,16 @@ def offline_prefix() -> list[str]:
     return []
 
 
+def offline_shell(script: str) -> list[str]:
+    """``sh -c script`` in a network namespace with no network, loopback up (kernels talk
+    over 127.0.0.1); plain ``sh -c`` where this machine allows no namespace.
+    """
+    prefix = offline_prefix()
+    if prefix and shutil.which("ip"):
+        return [*prefix, "sh", "-c", f"ip link set lo up && {script}"]
+    return ["sh", "-c", script]
+
+
 def notebook_with_output(path: Path, text: str) -> Path:
     """Write a one-cell notebook whose stored output prints ``text``."""
     cell = new_code_cell("print(table)")

@@ -8,6 +8,8 @@
   is overwritten;
 - :func:`diagnose` -- how a project deviates from the standard, each with its fix;
 - :func:`scan_files`, :func:`large_files` -- the project's offline pre-commit checks;
+- :func:`build_wheelhouse` -- a folder of pinned, hashed wheels that installs workbench
+  (and a project's tools) with no network;
 - :func:`load_options`, :func:`project_slug`, :func:`package_name` -- the template's
   options and the naming rule.
 
@@ -34,6 +36,9 @@ _LAZY = {
     "scan_files": "workbench.project._precommit",
     "large_files": "workbench.project._precommit",
     "record_raw": "workbench.project._raw",
+    "build_wheelhouse": "workbench.project._wheelhouse",
+    "Wheelhouse": "workbench.project._wheelhouse",
+    "WheelhouseError": "workbench.project._wheelhouse",
 }
 
 __all__ = sorted(_LAZY)

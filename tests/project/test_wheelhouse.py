@@ -1,0 +1,87 @@
+"""`workbench wheelhouse`: a folder of pinned, hashed wheels that installs with no network.
+
+The slow test builds one wheelhouse for the module (pip's cache makes it quick), then
+installs it into a fresh venv in a network namespace with no network (``unshare -n``,
+loopback up for the kernels) and runs ``workbench demo`` from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from project_helpers import VENV_BIN, offline_shell
+
+from workbench._distribution import DISTRIBUTION
+from workbench.project import WheelhouseError, build_wheelhouse
+from workbench.project._wheelhouse import project_tools, write_requirements
+
+
+def _fake_wheel(folder: Path, name: str) -> Path:
+    path = folder / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("x.txt", name)
+    return path
+
+
+def test_requirements_pin_every_wheel_with_its_hash(tmp_path: Path) -> None:
+    one = _fake_wheel(tmp_path, "Zope.Interface-7.0-cp311-cp311-manylinux_2_28_x86_64.whl")
+    two = _fake_wheel(tmp_path, "kdba_workbench-0.1.0-py3-none-any.whl")
+    assert write_requirements(tmp_path) == [two.name, one.name]
+    text = (tmp_path / "requirements.txt").read_text(encoding="utf-8")
+    for wheel, pin in ((two, "kdba-workbench==0.1.0"), (one, "zope-interface==7.0")):
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        assert f"{pin} \\\n    --hash=sha256:{digest}" in text
+
+
+def test_a_folder_holding_other_files_is_never_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "wheels"
+    folder.mkdir()
+    (folder / "보고서.hwp").write_text("x", encoding="utf-8")
+    for force in (False, True):
+        with pytest.raises(WheelhouseError, match=r"보고서\.hwp"):
+            build_wheelhouse(folder, force=force)
+    assert [p.name for p in folder.iterdir()] == ["보고서.hwp"]
+
+
+def test_project_tools_are_the_templates_dev_tools_and_build_backend() -> None:
+    tools = project_tools()
+    assert {t.split(">")[0] for t in tools} >= {"pytest", "ruff", "pre-commit", "hatchling"}
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheelhouse(tmp_path_factory.mktemp("wh") / "wheelhouse").folder
+
+
+def _no_venv_env() -> dict[str, str]:
+    """A shell as a newcomer has it: no activated venv, nothing of ours on any path."""
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    env.pop("WORKBENCH_CATALOG_PATH", None)
+    env.pop("WORKBENCH_NOTEBOOK_PATH", None)
+    paths = env.get("PATH", "").split(os.pathsep)
+    env["PATH"] = os.pathsep.join(p for p in paths if Path(p) != VENV_BIN)
+    env["PIP_NO_COMPILE"] = "1"  # byte-compiling 180 packages is most of an install's time
+    return env
+
+
+@pytest.mark.kernel
+def test_the_wheelhouse_installs_with_no_network_and_runs_the_demo(
+    wheelhouse: Path, tmp_path: Path
+) -> None:
+    requirements = (wheelhouse / "requirements.txt").read_text(encoding="utf-8")
+    assert f"{DISTRIBUTION}==" in requirements and "\nworkbench==" not in requirements
+    script = (
+        "python3 -m venv venv && venv/bin/pip install -q --no-index"
+        f" --find-links {wheelhouse} --require-hashes -r {wheelhouse}/requirements.txt"
+        " && venv/bin/workbench demo --out demo"
+    )
+    done = subprocess.run(
+        offline_shell(script), cwd=tmp_path, env=_no_venv_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    assert len(list((tmp_path / "demo").rglob("report.html"))) == 2
