@@ -47,7 +47,7 @@ def test_successful_run_leaves_report_results_and_manifest(fixture_notebook, tmp
     html = (run_dir / "report.html").read_text(encoding="utf-8")
     assert "정상 실행 예제" in html and "결과 표" in html
     assert "import pandas" not in html  # code is hidden
-    assert "작성 근거" in html and m["analysis"]["notebook_sha256"][:16] in html
+    assert "재현 정보" in html and m["analysis"]["notebook_sha256"][:12] in html
     assert events[0][0] == "kernel"
     kind, index, total = events[-1]  # the injected-parameters cell counts too
     assert (kind, index) == ("cell", total - 1)

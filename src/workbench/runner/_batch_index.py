@@ -24,8 +24,8 @@ from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._batch_task import RowOutcome
 from workbench.runner._errors import short_cause
+from workbench.runner._key_results import key_specs, key_value
 from workbench.runner._registry import Analysis
-from workbench.runner._rundir import RunDir
 
 __all__ = ["index_rows", "write_index"]
 
@@ -37,33 +37,6 @@ _STATUS = {
     "running": "실행 중",
 }
 _CHART_MAX = 30  # beyond this many runs the chart shows the highest and lowest 15
-
-
-def _key_specs(analysis: Analysis) -> list[dict[str, str]]:
-    return [
-        {"name": str(k.get("name") or k.get("column")), **{x: str(k[x]) for x in k}}
-        for k in analysis.meta.key_results
-        if k.get("table") and k.get("column")
-    ]
-
-
-def _key_value(run_dir: Path, spec: dict[str, str]) -> Any:
-    """Return the value in the first row of the published table's column, or None."""
-    import pandas as pd
-
-    csv_path = RunDir(run_dir).results / f"{spec['table']}.csv"
-    parquet_path = csv_path.with_suffix(".parquet")
-    try:
-        if csv_path.is_file():
-            table = pd.read_csv(csv_path, encoding="utf-8-sig")
-        elif parquet_path.is_file():
-            table = pd.read_parquet(parquet_path)
-        else:
-            return None
-        value = table[spec["column"]].iloc[0]
-    except (KeyError, IndexError, ValueError, OSError):
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 def _gate(manifest: mf.Manifest | None) -> str:
@@ -114,7 +87,7 @@ def _record(
     }
     record.update({f"param:{k}": v for k, v in row.given.items()})
     for spec in specs:
-        record[spec["name"]] = _key_value(run_dir, spec) if status == "succeeded" else None
+        record[spec["name"]] = key_value(run_dir, spec) if status == "succeeded" else None
     return record
 
 
@@ -133,7 +106,7 @@ def index_rows(
     index as runs finish reads only the new ones; before the end (``final=False``) rows
     that have not finished are listed as pending without reading their folders.
     """
-    specs = _key_specs(analysis)
+    specs = key_specs(analysis)
     cache = {} if cache is None else cache
     records = []
     for row in rows:
@@ -276,7 +249,7 @@ def write_index(
 ) -> list[dict[str, Any]]:
     """Write ``out/index.csv`` and ``out/index.html``; return the records."""
     records = index_rows(analysis, rows, outcomes, out, cache=cache, final=final)
-    specs = _key_specs(analysis)
+    specs = key_specs(analysis)
     chart_key = next(
         (s["name"] for s in specs if any(_number(r.get(s["name"])) is not None for r in records)),
         None,

@@ -74,7 +74,7 @@ class AnalysisMeta(BaseModel):
     secrets: list[str] = []
     # Results the batch index shows per run: {"name", "table", "column"}, the value in
     # the first row of that published table's column (see runner/_batch_index.py).
-    key_results: list[dict[str, str]] = []
+    key_results: list[dict[str, Any]] = []
 
 
 @dataclass(frozen=True)

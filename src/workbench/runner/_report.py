@@ -1,35 +1,47 @@
 """Turn an executed notebook into ``report.html`` for officials: no code, Korean headings.
 
-The report is the executed notebook exported in-process by nbconvert with every input
-hidden, a header (title, summary, parameters) and a provenance footer added as markdown
-cells, and anything an official should not read (stderr, the injected-parameters cell,
-cells tagged ``remove-cell``) removed.
+The report reads in the order an official reads: the title block (title, summary, when it
+ran in Korea's time), **핵심 결과** (the sentences the notebook declares as its key results,
+with their values), the notebook's own body, then 분석 조건 (each parameter under its
+Korean explanation; files by their names, secrets masked), 자료, 공개 전 점검 (in plain
+Korean) and 재현 정보. It is exported in-process by nbconvert with every input hidden and
+anything an official should not read removed (stderr, the injected-parameters cell, cells
+tagged ``remove-cell``), through a template (``templates/workbench_report``) that fetches
+nothing from the network and prints on A4.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import json
 import logging
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
 from workbench.runner._manifest import Manifest
 from workbench.runner._registry import HIDDEN_TAGS
 
-__all__ = ["write_report"]
+if TYPE_CHECKING:
+    from workbench.runner._registry import Analysis
+
+__all__ = ["korean_time", "write_report"]
 
 REMOVE_TAGS = HIDDEN_TAGS | {"remove-cell", "remove_cell", "parameters"}
 _NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 _CHART_ALT = 'alt="분석 결과 그래프"'
 _LEVELS = {"auto": "자동 분석", "standard": "표준 분석", "advanced": "고급 분석"}
+_TEMPLATES = Path(__file__).with_name("templates")
+#: Korea Standard Time (no daylight saving).
+KST = timezone(timedelta(hours=9), "KST")
+#: Findings that are notes for the analyst (kept in the manifest and the run log).
+_DEVELOPER_NOTES = {"disclosure.unchecked"}
 
 
 # One exporter per process, used by one thread at a time (nbconvert is not thread-safe).
@@ -47,32 +59,102 @@ def _exporter() -> Any:
     log.setLevel(logging.ERROR)
     return HTMLExporter(
         log=log,
-        template_name="lab",
+        template_name="workbench_report",
+        extra_template_basedirs=[str(_TEMPLATES)],
+        language_code="ko",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
 
 
-def _value(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return escape(text if len(text) <= 120 else text[:117] + "...")
+def korean_time(stamp: str | None) -> str:
+    """Write an ISO time as Koreans read it, in Korea's time.
+
+    >>> korean_time("2026-12-02T07:45:10.5Z")
+    '2026년 12월 2일 16:45'
+    >>> korean_time(None)
+    '–'
+    """
+    if not stamp:
+        return "–"
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    k = when.astimezone(KST)
+    return f"{k.year}년 {k.month}월 {k.day}일 {k.hour:02d}:{k.minute:02d}"
 
 
-def _header(manifest: Manifest, summary: str, *, titled: bool) -> str:
-    """Title, summary and parameters; without title and summary if the notebook has them."""
+def _shown_value(analysis: Analysis | None, name: str, value: Any) -> str:
+    """Return a parameter's value as the report shows it: files by name, lists joined."""
+    from workbench.runner._key_results import format_value
+
+    inputs = analysis.meta.inputs if analysis is not None else {}
+    if isinstance(value, str):
+        if value.startswith("sample://"):
+            return f"예시 자료 ({value.removeprefix('sample://').split('?')[0]})"
+        if value.startswith("catalog:"):
+            return f"자료 목록의 '{value.removeprefix('catalog:')}'"
+        if name in inputs or "/" in value or "\\" in value:
+            return Path(value.replace("\\", "/")).name if value else "(예시 자료)"
+        text = value or "(비움)"
+    elif isinstance(value, list | tuple):
+        text = ", ".join(format_value(v) for v in value) or "(비움)"
+    else:
+        text = format_value(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _title_block(manifest: Manifest, summary: str, *, titled: bool) -> str:
     a = manifest.analysis
-    rows = "".join(
-        f"<tr><th>{escape(k)}</th><td>{_value(v)}</td></tr>" for k, v in manifest.parameters.items()
-    )
-    params = f"<table><tbody>{rows}</tbody></table>" if rows else "<p>(없음)</p>"
     level = _LEVELS.get(a.level, a.level)
     title = "" if titled else f"<h1>{escape(a.title)}</h1>\n<p>{escape(summary)}</p>\n"
     return (
-        f"{title}<p>분석: <code>{escape(a.name)}</code> v{escape(a.version)} · {level} · "
-        f"실행 시작 {escape(manifest.started_at)}</p>\n"
-        f"<h2>분석 조건 (매개변수)</h2>\n{params}"
+        f'<div class="wb-title">{title}<p class="wb-meta">{level} · {escape(a.title)} '
+        f"({escape(a.name)} v{escape(a.version)}) · {korean_time(manifest.started_at)} 실행"
+        "</p></div>"
     )
+
+
+def _key_block(sentences: list[str]) -> str:
+    if not sentences:
+        return ""
+    items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
+    return f'<div class="wb-keep"><h2>핵심 결과</h2>\n<ul class="wb-key">{items}</ul></div>'
+
+
+def _conditions(manifest: Manifest, analysis: Analysis | None) -> str:
+    rows = []
+    for name, value in manifest.parameters.items():
+        param = analysis.parameter(name) if analysis is not None else None
+        label = (param.help if param is not None and param.help else "") or name
+        shown = _shown_value(analysis, name, value)
+        rows.append(f"<tr><th>{escape(label)}</th><td>{escape(shown)}</td></tr>")
+    for name in manifest.secrets:
+        param = analysis.parameter(name) if analysis is not None else None
+        label = (param.help if param is not None and param.help else "") or name
+        rows.append(f"<tr><th>{escape(label)}</th><td>•••• (비밀 값, 기록하지 않음)</td></tr>")
+    table = (
+        f'<table class="wb-conditions"><tbody>{"".join(rows)}</tbody></table>'
+        if rows
+        else "<p>(없음)</p>"
+    )
+    return f"<h2>분석 조건</h2>\n{table}"
+
+
+def _data(manifest: Manifest) -> str:
+    items = []
+    for record in manifest.inputs:
+        shown = _shown_value(None, record.parameter, record.path)
+        items.append(
+            f"<li>{escape(shown)} "
+            f'<span class="wb-small">(지문 sha256 {record.sha256[:12]}…)</span></li>'
+        )
+    listed = "".join(items) or "<li>(이 분석은 입력 파일 없이 예시 자료를 만들어 씁니다)</li>"
+    return f"<h2>자료</h2>\n<ul>{listed}</ul>"
 
 
 def _where(finding: dict[str, Any]) -> str:
@@ -81,19 +163,37 @@ def _where(finding: dict[str, Any]) -> str:
     return Location.from_dict(finding.get("location") or {}).label()
 
 
-def _footer(manifest: Manifest) -> str:
-    a = manifest.analysis
-    inputs = (
-        "".join(
-            f"<li><code>{escape(i.parameter)}</code>: {escape(i.path)} "
-            f"(sha256 <code>{i.sha256[:16]}…</code>)</li>"
-            for i in manifest.inputs
-        )
-        or "<li>(없음)</li>"
+def _checks(manifest: Manifest) -> str:
+    """공개 전 점검, said for the reader (developer notes stay in the manifest)."""
+    reasons = {a["id"]: a for a in manifest.approvals}
+    shown = [f for f in manifest.findings if f.get("rule") not in _DEVELOPER_NOTES]
+    approved = [f for f in shown if f["id"] in reasons]
+    lines = [
+        f"<li>{escape(_where(f))}: {escape(f['message'])} — <strong>승인</strong> "
+        f"({escape(reasons[f['id']]['by'])}: {escape(reasons[f['id']]['reason'])})</li>"
+        for f in approved
+    ]
+    lines += [
+        f"<li>{escape(_where(f))}: {escape(f['message'])}</li>"
+        for f in shown
+        if f["id"] not in reasons
+    ]
+    lead = (
+        "이 보고서와 결과 표는 공개 전 점검(개인정보, 작은 숫자, 회귀분석의 관측 수)을 거쳤습니다."
     )
+    if approved:
+        lead += f" 점검에 걸린 {len(approved)}건은 담당자가 사유를 적고 승인했습니다."
+    elif not shown:
+        lead += " 걸린 항목이 없습니다."
+    details = f"<ul>{''.join(lines)}</ul>" if lines else ""
+    return f"<h2>공개 전 점검</h2>\n<p>{lead}</p>{details}"
+
+
+def _reproduction(manifest: Manifest) -> str:
+    a = manifest.analysis
     results = (
         "".join(
-            f"<li>{escape(r.path)} (sha256 <code>{r.sha256[:16]}…</code>)</li>"
+            f'<li>{escape(r.path)} <span class="wb-small">(sha256 {r.sha256[:12]}…)</span></li>'
             for r in manifest.results
         )
         or "<li>(없음)</li>"
@@ -101,33 +201,40 @@ def _footer(manifest: Manifest) -> str:
     packages = ", ".join(
         f"{escape(k)} {escape(str(v))}" for k, v in manifest.environment.get("packages", {}).items()
     )
-    reasons = {a["id"]: a for a in manifest.approvals}
-    checks = (
-        "".join(
-            f"<li>{escape(_where(f))}: {escape(f['message'])}"
-            + (
-                f" — <strong>승인</strong> ({escape(reasons[f['id']]['by'])}: "
-                f"{escape(reasons[f['id']]['reason'])})"
-                if f["id"] in reasons
-                else ""
-            )
-            + "</li>"
-            for f in manifest.findings
-        )
-        or "<li>발견 사항 없음</li>"
-    )
     git = manifest.git or {}
     commit = f"git {escape(git['commit'][:12])}" if git.get("commit") else "git 정보 없음"
     return (
-        "<hr/>\n<h2>작성 근거 (재현 정보)</h2>\n"
-        f"<p>노트북 <code>{escape(a.notebook)}</code> · sha256 "
-        f"<code>{a.notebook_sha256[:16]}…</code> · {commit}</p>\n"
-        f"<p>입력 자료</p><ul>{inputs}</ul>\n<p>결과 파일</p><ul>{results}</ul>\n"
-        f"<p>공개 전 점검 (개인정보·공개 기준)</p><ul>{checks}</ul>\n"
-        f"<p>실행 환경: {packages}</p>\n"
+        "<h2>재현 정보</h2>\n"
+        f"<p>분석 노트북 {escape(Path(a.notebook).name)} (sha256 "
+        f"{a.notebook_sha256[:12]}…) · {commit} · 실행 {korean_time(manifest.started_at)}"
+        f" ~ {korean_time(manifest.finished_at)}</p>\n"
+        f"<p>결과 파일</p><ul>{results}</ul>\n"
+        f'<p class="wb-small">실행 환경: {packages}</p>\n'
         "<p>같은 입력과 매개변수로 다시 실행하려면: "
         "<code>workbench rerun manifest.json --verify</code></p>"
     )
+
+
+def _footer(manifest: Manifest, analysis: Analysis | None) -> str:
+    return "\n".join(
+        [
+            "<hr/>",
+            _conditions(manifest, analysis),
+            _data(manifest),
+            _checks(manifest),
+            _reproduction(manifest),
+        ]
+    )
+
+
+def _find_analysis(manifest: Manifest) -> Analysis | None:
+    """Return the analysis a manifest names (labels, key results), if it can be found."""
+    from workbench.runner._registry import find_analysis
+
+    for name in (manifest.analysis.notebook, manifest.analysis.name):
+        with contextlib.suppress(Exception):
+            return find_analysis(name)
+    return None
 
 
 def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -148,25 +255,37 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def write_report(
-    executed: nbformat.NotebookNode, manifest: Manifest, path: Path, *, summary: str = ""
+    executed: nbformat.NotebookNode,
+    manifest: Manifest,
+    path: Path,
+    *,
+    summary: str = "",
+    analysis: Analysis | None = None,
 ) -> Path:
-    """Export ``executed`` to ``path`` as HTML with a header and a provenance footer.
+    """Export ``executed`` to ``path`` as the officials' report.
 
-    The caller passes the manifest as it will be written (results hashed), so that the
-    footer can list them.
+    The caller passes the manifest as it will be written (results hashed, so that the
+    key results can be read from them and the footer can list them). ``analysis`` gives
+    the parameters' Korean labels and the key results; by default it is found from the
+    manifest.
     """
+    analysis = analysis if analysis is not None else _find_analysis(manifest)
+    summary = summary or (analysis.meta.summary if analysis is not None else "")
     nb = _clean(executed)
-    # A notebook that opens with its own "# title" keeps it; the run header follows it.
+    # A notebook that opens with its own "# title" keeps it; the title block follows it.
     first = nb.cells[0] if nb.cells else None
     titled = first is not None and first.cell_type == "markdown" and first.source.startswith("# ")
-    header = nbformat.v4.new_markdown_cell(_header(manifest, summary, titled=titled))
-    nb.cells.insert(1 if titled else 0, header)
-    nb.cells.append(nbformat.v4.new_markdown_cell(_footer(manifest)))
+    from workbench.runner._key_results import key_sentences
+
+    sentences = key_sentences(analysis, path.parent) if analysis is not None else []
+    header = _title_block(manifest, summary, titled=titled) + _key_block(sentences)
+    nb.cells.insert(1 if titled else 0, nbformat.v4.new_markdown_cell(header))
+    nb.cells.append(nbformat.v4.new_markdown_cell(_footer(manifest, analysis)))
     with _render_lock:
         body, _ = _exporter().from_notebook_node(
             nb, resources={"metadata": {"name": manifest.analysis.title}}
         )
-    body = body.replace("<html>", '<html lang="ko">', 1).replace(_NBCONVERT_ALT, _CHART_ALT)
+    body = body.replace(_NBCONVERT_ALT, _CHART_ALT)
     path.write_text(body, encoding="utf-8")
     return path
 

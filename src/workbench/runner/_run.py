@@ -280,7 +280,7 @@ def _execute(
                 ),
             )
             raise ReleaseBlockedError(message, run_dir=run_dir.path, findings=gate.blocking)
-        write_report(executed, manifest, run_dir.report, summary=analysis.meta.summary)
+        write_report(executed, manifest, run_dir.report, analysis=analysis)
         state.finish("succeeded")
     except _SecretInResultError as exc:
         message = state.fail(
