@@ -15,6 +15,7 @@ import csv
 import io
 import math
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._batch_task import RowOutcome
 from workbench.runner._errors import short_cause
-from workbench.runner._key_results import key_specs, key_value
+from workbench.runner._key_results import format_value, key_specs, key_value
 from workbench.runner._registry import Analysis
 
 __all__ = ["index_rows", "write_index"]
@@ -146,18 +147,32 @@ def _label(record: dict[str, Any], label_key: str | None) -> str:
     return f"{name} ({record['run_id']})" if name else str(record["run_id"])
 
 
-def _chart(records: list[dict[str, Any]], key: str, label_key: str | None) -> str:
-    """Draw a PNG (base64) bar chart of ``key`` across succeeded runs; '' if none."""
+def _chart(records: list[dict[str, Any]], key: str, label_key: str | None) -> tuple[str, str]:
+    """Draw a ranked bar chart (PNG, base64) of ``key``; return it and its caption.
+
+    Equal values make no chart (the caption says so); zeros are left out of the bars and
+    counted in the caption, so that a few agencies with a value are not lost among many
+    without one.
+    """
     points = [(_label(r, label_key), _number(r.get(key))) for r in records]
     values = sorted(((v, name) for name, v in points if v is not None), reverse=True)
     if not values:
-        return ""
-    caption = ""
+        return "", ""
+    if len({v for v, _ in values}) == 1:
+        same = values[0][0]
+        shown = format_value(round(same) if same.is_integer() else same)
+        return "", f"모든 기관이 같은 값({shown})이라 그래프는 생략했습니다."
+    notes = []
+    zeros = sum(v == 0 for v, _ in values)
+    if zeros and zeros < len(values):
+        values = [(v, name) for v, name in values if v != 0]
+        notes.append(f"값이 0인 {zeros}곳은 막대에서 뺐습니다")
     if len(values) > _CHART_MAX:
         half = _CHART_MAX // 2
         values = values[:half] + values[-half:]
-        caption = f"상위 {half}곳과 하위 {half}곳"
+        notes.append(f"상위 {half}곳과 하위 {half}곳만 그렸습니다")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     from workbench.plotting import save_figure, use_korean_font
 
@@ -168,24 +183,93 @@ def _chart(records: list[dict[str, Any]], key: str, label_key: str | None) -> st
     positions = list(range(len(values)))
     ax.barh(positions, [v for v, _ in values][::-1], color="#3b6ea5")
     ax.set_yticks(positions, [name for _, name in values][::-1])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
     ax.set_xlabel(key)
-    ax.set_title(f"기관별 {key}" + (f" ({caption})" if caption else ""))
+    ax.set_title(f"기관별 {key} (큰 순서)")
     fig.tight_layout()
     buffer = io.BytesIO()
     save_figure(fig, buffer, format="png", dpi=100)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    caption = ("; ".join(notes) + ".") if notes else ""
+    return base64.b64encode(buffer.getvalue()).decode("ascii"), caption
 
 
-def _cell(key: str, value: Any) -> str:
+_OPERATIONS = {
+    "row": "행",
+    "run_id": "실행 ID",
+    "status": "상태",
+    "reason": "실패 사유",
+    "cause": "원인",
+    "duration_seconds": "소요 시간(초)",
+    "attempts": "실행 횟수",
+    "gate": "공개 점검",
+}
+
+
+def _cell(key: str, value: Any, kind: str | None = None) -> str:
     if key == "report":
         return f'<a href="{escape(value)}">보고서</a>' if value else ""
     if key == "status":
         return escape(_STATUS.get(value, value))
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    if value is None or value == "":
+        return "–" if kind is not None else ""
+    if key == "duration_seconds" and isinstance(value, int | float):
+        return f"{value:,.1f}"
+    if kind is not None or isinstance(value, int | float):
+        return escape(format_value(value, kind))
     return escape(str(value))
+
+
+def _parameter_label(analysis: Analysis, name: str) -> str:
+    param = analysis.parameter(name)
+    text = (param.help if param is not None and param.help else "") or name
+    return text.split(" (")[0].split(";")[0].strip() or name
+
+
+def _summary_table(
+    records: list[dict[str, Any]], specs: list[dict[str, Any]], label_key: str | None
+) -> str:
+    """Totals and spread of each numeric key result across the runs that succeeded."""
+    import statistics
+
+    rows = []
+    for spec in specs:
+        points = [(r, _number(r.get(spec["name"]))) for r in records]
+        found = [(r, v) for r, v in points if v is not None]
+        if not found or spec.get("role") == "label":
+            continue
+        values = [v for _, v in found]
+        kind = spec.get("format") or ("int" if all(v.is_integer() for v in values) else None)
+        low = min(found, key=lambda p: p[1])
+        high = max(found, key=lambda p: p[1])
+        total = "" if kind == "percent" else format_value(sum(values), kind)
+        average = statistics.fmean(values)
+        mean = format_value(average, "int" if average.is_integer() else "number")
+        if kind == "percent":
+            mean = format_value(average, kind)
+        rows.append(
+            f"<tr><th>{escape(spec['name'])}</th><td>{len(values):,}</td><td>{total}</td>"
+            f"<td>{mean}</td>"
+            f"<td>{format_value(statistics.median(values), kind)}</td>"
+            f"<td>{format_value(low[1], kind)} ({escape(_label(low[0], label_key))})</td>"
+            f"<td>{format_value(high[1], kind)} ({escape(_label(high[0], label_key))})</td></tr>"
+        )
+    if not rows:
+        return ""
+    return (
+        "<h2>핵심 결과 요약</h2>\n<table><thead><tr><th>항목</th><th>기관 수</th><th>합계</th>"
+        "<th>평균</th><th>중앙값</th><th>가장 작은 곳</th><th>가장 큰 곳</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>\n"
+    )
+
+
+_STYLE = (
+    "body{font-family:'NanumGothic','Nanum Gothic','Noto Sans KR',sans-serif;margin:2em;"
+    "color:#1d2733}table{border-collapse:collapse;margin:0.5em 0 1.5em}"
+    "td,th{border:1px solid #ccd3da;padding:3px 8px;text-align:left}"
+    "td.num{text-align:right}.lead{font-size:1.1em}.small{color:#5b6773;font-size:0.9em}"
+    "@page{size:A4;margin:14mm}@media print{thead{display:table-header-group}"
+    "tr,img{break-inside:avoid}h2{break-before:auto}}"
+)
 
 
 def _html_text(
@@ -195,46 +279,64 @@ def _html_text(
     label_key: str | None,
     final: bool,
 ) -> str:
+    from workbench.runner._report import korean_time
+
+    specs = key_specs(analysis)
     counts = {s: sum(r["status"] == s for r in records) for s in _STATUS}
-    summary = " · ".join(f"{_STATUS[s]} {n}" for s, n in counts.items() if n)
-    headers = {
-        "row": "행",
-        "run_id": "실행 ID",
-        "status": "상태",
-        "reason": "실패 사유",
-        "cause": "원인",
-        "duration_seconds": "소요 시간(초)",
-        "attempts": "실행 횟수",
-        "gate": "공개 점검",
-        "report": "보고서",
-    }
-    columns = list(dict.fromkeys(k for r in records for k in r))
-    head = "".join(f"<th>{escape(headers.get(c, c.removeprefix('param:')))}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(c, r.get(c))}</td>" for c in columns) + "</tr>\n"
-        for r in records
-    )
-    chart = _chart(records, chart_key, label_key) if chart_key and final else ""
+    summary = ", ".join(f"{_STATUS[s]} {n:,}건" for s, n in counts.items() if n)
+    now = datetime.now(UTC).isoformat()
+    chart, caption = _chart(records, chart_key, label_key) if chart_key and final else ("", "")
     figure = (
         f"<h2>기관 비교: {escape(chart_key or '')}</h2>\n"
-        f'<img alt="기관별 {escape(chart_key or "")} 막대그래프" '
-        f'src="data:image/png;base64,{chart}"/>\n'
-        if chart
+        + (
+            f'<img alt="기관별 {escape(chart_key or "")} 막대그래프" '
+            f'src="data:image/png;base64,{chart}"/>\n'
+            if chart
+            else ""
+        )
+        + (f'<p class="small">{escape(caption)}</p>\n' if caption else "")
+        if chart or caption
         else ""
+    )
+    # The briefing: who (label or run), the key results, the state and the report.
+    params = list(dict.fromkeys(k for r in records for k in r if k.startswith("param:")))
+    kinds = {s["name"]: s.get("format") for s in specs if s.get("role") != "label"}
+    first = [label_key] if label_key else ["run_id"]
+    columns = [*first, *params, *kinds, "status", "report"]
+    heads = {"run_id": "실행 ID", "status": "상태", "report": "보고서"}
+    heads.update({c: _parameter_label(analysis, c.removeprefix("param:")) for c in params})
+    head = "".join(f"<th>{escape(heads.get(c, c))}</th>" for c in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{_cell(c, r.get(c), kinds.get(c) if c in kinds else None)}</td>" for c in columns
+        )
+        + "</tr>\n"
+        for r in records
+    )
+    ops_columns = [c for c in _OPERATIONS if any(c in r for r in records)]
+    ops_head = "".join(f"<th>{_OPERATIONS[c]}</th>" for c in ops_columns)
+    ops_body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(c, r.get(c))}</td>" for c in ops_columns) + "</tr>\n"
+        for r in records
     )
     state = (
         "" if final else "<p><em>실행 중입니다. 이 목록은 실행이 끝날 때마다 갱신됩니다.</em></p>"
     )
     return (
         '<!DOCTYPE html>\n<html lang="ko">\n<head><meta charset="utf-8"/>'
-        f"<title>일괄 실행: {escape(analysis.title)}</title>\n"
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style></head>\n"
+        f"<title>일괄 실행 결과: {escape(analysis.title)}</title>\n"
+        f"<style>{_STYLE}</style></head>\n"
         f"<body>\n<h1>일괄 실행 결과: {escape(analysis.title)}</h1>\n"
-        f"<p>분석 <code>{escape(analysis.name)}</code> v{escape(analysis.meta.version)} · "
-        f"전체 {len(records)}건 · {escape(summary)}</p>\n{state}"
-        f"{figure}<h2>실행 목록</h2>\n<table><thead><tr>{head}</tr></thead>\n"
-        f"<tbody>\n{body}</tbody></table>\n</body></html>\n"
+        f'<p class="lead">기관 {len(records):,}곳에 같은 분석을 실행했습니다: '
+        f"{escape(summary)}.</p>\n"
+        f'<p class="small">작성 {korean_time(now)} · 분석 {escape(analysis.name)} '
+        f"v{escape(analysis.meta.version)}</p>\n{state}"
+        f"{_summary_table(records, specs, label_key) if final else ''}{figure}"
+        f"<h2>기관별 결과</h2>\n<table><thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n{body}</tbody></table>\n"
+        f"<h2>실행 기록 (운영)</h2>\n<table><thead><tr>{ops_head}</tr></thead>\n"
+        f"<tbody>\n{ops_body}</tbody></table>\n</body></html>\n"
     )
 
 

@@ -16,6 +16,7 @@ in the batch index (e.g. the agency).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,13 @@ def key_value(run_dir: Path, spec: dict[str, Any]) -> Any:
         value = table[spec["column"]].iloc[0]
     except (KeyError, IndexError, ValueError, OSError):
         return None
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, str) and spec.get("format") in ("int", "number", "percent"):
+        # A table of mixed items (항목, 값) publishes its numbers as text.
+        with contextlib.suppress(ValueError):
+            number = float(value.replace(",", ""))
+            return round(number) if spec.get("format") == "int" else number
+    return value
 
 
 def format_value(value: Any, kind: str | None = None) -> str:
