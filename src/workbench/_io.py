@@ -1,4 +1,4 @@
-"""Small file helpers shared across layers: read a YAML file, write a file atomically.
+"""Small file helpers shared across layers: read YAML, hash a file, write atomically.
 
 Callers pass the error class to raise, so that each layer keeps its own error while the
 messages stay the same everywhere: the file, the line, what is wrong, what to do.
@@ -6,13 +6,17 @@ messages stay the same everywhere: the file, the line, what is wrong, what to do
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["read_yaml", "write_atomically"]
+__all__ = ["atomic_path", "file_sha256", "read_yaml", "write_atomically"]
 
 
 def read_yaml(path: str | os.PathLike[str], error: type[Exception]) -> Any:
@@ -42,15 +46,46 @@ def read_yaml(path: str | os.PathLike[str], error: type[Exception]) -> Any:
         raise error(f"{path}{where}: not valid YAML: {problem}") from None
 
 
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Return the SHA-256 hex digest of a file's bytes, read in blocks."""
+    with Path(path).open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike[str], *, fsync: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it there on success, else delete it.
+
+    The temporary file is created empty (mode 0644, as an ordinary new file). With
+    ``fsync``, the file's bytes and the rename are flushed to disk before returning.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.fchmod(fd, 0o644)  # mkstemp makes it private; the file it replaces was not
+    os.close(fd)
+    try:
+        yield Path(name)
+        if fsync:
+            _fsync(Path(name), os.O_RDONLY)
+        os.replace(name, target)
+        if fsync:
+            _fsync(target.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _fsync(path: Path, flags: int) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write under a temporary name next to ``path``, then rename: never half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as temporary:
         temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)

@@ -152,12 +152,15 @@ def test_invalid_header_rows(tmp_path, header_rows):
         read_table(path, header_rows=header_rows)
 
 
-def test_header_rows_for_a_csv_is_rejected(tmp_path):
+def test_header_rows_for_a_csv_is_used_and_for_parquet_rejected(tmp_path):
+    # Since issue 13 a CSV may have several header rows (KOSIS); Parquet still has one.
     path = tmp_path / "t.csv"
-    path.write_text("a\n1\n", encoding="utf-8")
-    assert read_table(path, header_rows=1)["a"].tolist() == [1]
-    with pytest.raises(ParameterError, match="only applies to Excel"):
-        read_table(path, header_rows=2)
+    path.write_text("a,a\n가,나\n1,2\n", encoding="utf-8")
+    assert read_table(path, header_rows=1)["a"].tolist() == ["가", "1"]
+    assert read_table(path, header_rows=2).columns.tolist() == ["a_가", "a_나"]
+    pd.DataFrame({"a": [1]}).to_parquet(tmp_path / "t.parquet")
+    with pytest.raises(ParameterError, match="only applies to CSV and Excel"):
+        read_table(tmp_path / "t.parquet", header_rows=2)
 
 
 def test_an_empty_first_row_with_merged_cells_below_reads(tmp_path):

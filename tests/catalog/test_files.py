@@ -161,20 +161,24 @@ def test_a_value_of_the_wrong_type_names_the_column_and_writes_nothing(tmp_path)
     assert not [p for p in cache_files(tmp_path) if p.suffix == ".arrow"]
 
 
-def test_a_value_past_the_sniffed_rows_asks_for_a_declared_type(tmp_path):
+def test_a_value_past_the_first_rows_keeps_the_column_text_and_says_why(tmp_path):
+    # Issue 13: the catalog reads with read_table, which types a column by every value
+    # (DuckDB sniffed the first 20,480 rows and then failed on line 30002).
     lines = ["구분,값"] + [f"가,{i}" for i in range(30_000)] + ["나,없음"]
     (tmp_path / "late.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     catalog = open_project(tmp_path, {"late": {"source": "late.csv"}})
-    with pytest.raises(DataReadError) as error:
-        catalog.load("late")
-    message = str(error.value)
-    assert "line 30002, column '값'" in message and "'없음'" in message
-    assert "Declare the column's type under 'columns:' in catalog.yml" in message
+    loaded = catalog.load("late")
+    assert loaded["값"].iloc[-1] == "없음"
+    assert "30002행의 값 '없음'" in loaded.attrs["read_report"]["kept_text"]["값"]
 
     declared = open_project(
-        tmp_path, {"late": {"source": "late.csv", "columns": {"값": {"type": "str"}}}}
+        tmp_path, {"late": {"source": "late.csv", "columns": {"값": {"type": "int"}}}}
     )
-    assert declared.load("late")["값"].iloc[-1] == "없음"
+    with pytest.raises(DataReadError) as error:
+        declared.load("late")
+    message = str(error.value)
+    assert "line 30002, column '값'" in message and "'없음'" in message
+    assert "change the type under 'columns:' in catalog.yml" in message
 
 
 def test_a_two_row_csv_header_is_flattened(tmp_path):

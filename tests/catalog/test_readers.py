@@ -173,15 +173,25 @@ def test_missing_file_names_the_absolute_path(tmp_path, monkeypatch):
 
 
 def test_unsupported_suffix_lists_the_supported_ones(tmp_path):
-    path = tmp_path / "old.xls"
+    path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(DataReadError) as info:
         read_table(path)
     message = str(info.value)
     assert str(path) in message
-    assert "'.xls'" in message
-    for suffix in [".csv", ".tsv", ".xlsx", ".parquet", ".json"]:
+    assert "'.doc'" in message
+    assert "CSV나 Excel" in message  # what to do, in Korean
+    for suffix in [".csv", ".tsv", ".xlsx", ".xls", ".parquet", ".json"]:
         assert suffix in message
+
+
+def test_a_truncated_xls_names_the_file_and_the_fix(tmp_path):
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")  # the start of a BIFF file, cut off
+    with pytest.raises(DataReadError) as info:
+        read_table(path)
+    assert str(path) in str(info.value)
+    assert "다시 저장" in str(info.value)
 
 
 def test_ragged_rows_are_wrapped_with_the_line_number(tmp_path):
@@ -203,10 +213,12 @@ def test_broken_json_is_wrapped(tmp_path, name, content):
 
 
 def test_corrupt_parquet_and_excel_are_wrapped(tmp_path):
-    for name in ["bad.parquet", "bad.xlsx"]:
-        (tmp_path / name).write_bytes(b"not really")
-        with pytest.raises(DataReadError, match=f"Failed while reading .*{name}"):
-            read_table(tmp_path / name)
+    (tmp_path / "bad.parquet").write_bytes(b"not really")
+    with pytest.raises(DataReadError, match=r"Failed while reading .*bad\.parquet"):
+        read_table(tmp_path / "bad.parquet")
+    (tmp_path / "bad.xlsx").write_bytes(b"not really")
+    with pytest.raises(DataReadError, match=r"bad\.xlsx: Excel.*손상"):
+        read_table(tmp_path / "bad.xlsx")
 
 
 def test_sample_uri_with_parameters():

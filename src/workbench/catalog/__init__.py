@@ -4,7 +4,9 @@
   ``aggregate``, ``describe``, with access rules and an audit log;
 - :func:`read_table` -- CSV/TSV (UTF-8, UTF-8 with BOM, CP949), Excel, Parquet and JSON
   files, ``sample://NAME`` tables, or ``catalog:NAME`` datasets;
-- :func:`fingerprint` -- a SHA-256 of an input's content, recorded in run manifests.
+- :func:`fingerprint` -- a SHA-256 of an input's content, recorded in run manifests;
+- :class:`ReadReport` -- what ``read_table`` found in a file and did to it
+  (``df.attrs["read_report"]``), and ``SUMMARY_COLUMN``, the flag of 전국/합계 rows.
 
 Heavy modules (pandas, DuckDB, SQLAlchemy) are imported on first use.
 """
@@ -15,11 +17,14 @@ import sys
 import types
 from typing import Any
 
+from workbench.catalog._report import SUMMARY_COLUMN, ReadReport
 from workbench.catalog._sources import fingerprint, is_sample_uri
 
 __all__ = [
     "CATALOG_SCHEME",
+    "SUMMARY_COLUMN",
     "Catalog",
+    "ReadReport",
     "fingerprint",
     "is_catalog_uri",
     "is_sample_uri",
@@ -28,7 +33,7 @@ __all__ = [
 ]
 
 CATALOG_SCHEME = "catalog:"
-_FILE_OPTIONS = ("sheet", "encoding", "header_rows")
+_FILE_OPTIONS = ("sheet", "encoding", "header_rows", "infer", "report", "limits")
 
 
 def is_catalog_uri(source: object) -> bool:
@@ -41,7 +46,7 @@ def read_table(source: Any, **kwargs: Any) -> Any:
 
     For a catalog dataset the keywords are those of :meth:`Catalog.load` (``purpose``,
     ``columns``, ``where``, ``validate``); for files, those of the file reader
-    (``sheet``, ``encoding``, ``header_rows``).
+    (``sheet``, ``encoding``, ``header_rows``, ``infer``, ``report``, ``limits``).
     """
     if is_catalog_uri(source):
         from workbench.catalog._catalog import open_catalog

@@ -22,12 +22,12 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench._io import atomic_path
 from workbench.exceptions import AuditError
 
 if TYPE_CHECKING:
@@ -285,14 +285,6 @@ def tail_problem(
     )
 
 
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -416,15 +408,9 @@ class AuditLog:
 
     def _write_head(self, entry: Mapping[str, Any]) -> None:
         record = json.dumps({"seq": entry["seq"], "hash": entry["hash"], "time": entry["time"]})
-        fd, tmp = tempfile.mkstemp(prefix=self.head_path.name, dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o644)  # mkstemp makes it private; the log itself is not
-            _write_all(fd, record.encode("utf-8") + b"\n")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, self.head_path)
-        _fsync_folder(self.path.parent)  # the rename, and the log's own entry when new
+        # fsync'd, and so is the folder: the rename, and the log's own entry when new.
+        with atomic_path(self.head_path, fsync=True) as tmp:
+            tmp.write_bytes(record.encode("utf-8") + b"\n")
 
     # --- reading ----------------------------------------------------------------------
 

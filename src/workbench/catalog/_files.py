@@ -3,20 +3,19 @@
 DuckDB is the engine for every file format: column selection, row filters (bound as
 parameters, never pasted) and aggregation run in DuckDB before anything reaches pandas.
 
-Delimited text is ingested once per content. A non-UTF-8 file is transcoded into the
-cache once (:mod:`workbench.catalog._transcode`); the first ``load`` then parses the text
-into a typed Arrow IPC file, ``<sha256>.<options>.arrow``, that later loads map into
-memory without parsing or copying. (Measured on 5 million rows, 2 cores: DuckDB took
-4.7 s to write Parquet, more than the whole CSV parse, and a Parquet load 1.5 s against
-under 0.3 s for Arrow IPC.) An ``aggregate`` builds no table: it streams the
-(transcoded) text through DuckDB, or reads the table if a load built it.
+Delimited text is ingested once per content through the one reader,
+:func:`workbench.catalog.read_table` (:mod:`workbench.catalog._ingest`): the first
+``load`` reads the file analysis-ready (title lines and footnotes left out, numbers with
+separators, missing marks, summary rows flagged), applies the types declared in
+catalog.yml, and writes the frame as a typed Arrow IPC file, ``<sha256>.<options>.arrow``,
+that later loads map into memory without parsing or copying. (Measured on 5 million rows,
+2 cores: a Parquet load took 1.5 s against under 0.3 s for Arrow IPC.) An ``aggregate``
+builds no table when the file is plain -- nothing the reader would change -- and streams
+the (transcoded, :mod:`workbench.catalog._transcode`) text through DuckDB; otherwise it
+aggregates the ingested table, so both give the same numbers.
 
-Frames follow :func:`workbench.catalog.read_table`'s conventions, so the same file gives
-an equal frame both ways: text as pandas' string dtype; identifier columns (코드, 번호,
-ID), columns with leading zeros and undeclared date-like columns as text; pandas'
-missing-value markers; ``df.attrs["source"]`` (and ``"encoding"`` for text files).
-Undeclared column types are sniffed by DuckDB from the first 20,480 rows: declare a
-column's ``type`` in catalog.yml to be certain.
+Frames equal :func:`workbench.catalog.read_table`'s for the same file, with
+``df.attrs["source"]``, ``"encoding"`` for text files and ``"read_report"``.
 """
 
 from __future__ import annotations
@@ -36,11 +35,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from workbench._io import file_sha256
 from workbench.catalog import _sources
 from workbench.catalog import _transcode as tx
 from workbench.catalog._filters import Filter, quote_identifier, to_sql
+from workbench.catalog._ingest import ingest as ingest_file
+from workbench.catalog._ingest import is_plain
 from workbench.catalog._model import DatasetEntry
-from workbench.catalog._readers import _is_identifier_name
+from workbench.catalog._tidy import is_identifier_name
 from workbench.exceptions import CatalogError, DataReadError, ParameterError
 
 __all__ = ["aggregate", "exists", "fingerprint", "load"]
@@ -55,7 +57,7 @@ _AGGREGATES |= {"min": "min({})", "max": "max({})", "median": "median({})"}
 _AGGREGATES |= {"std": "stddev_samp({})", "nunique": "count(DISTINCT {})"}
 _INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
 _INTEGERS |= {"U" + name for name in _INTEGERS}
-_INGEST_VERSION = 1  # bump when the ingest rules change: older cached tables are ignored
+_INGEST_VERSION = 2  # bump when the ingest rules change: older cached tables are ignored
 _NOT_UTF8 = re.compile(r"not utf-8 encoded.*?\bfile = (.+?)\s*$", re.S | re.M)
 _BAD_VALUE = re.compile(
     r"Line: (\d+).*?converting column \"(.+?)\"\. Could not convert string \"(.*?)\" to '(\w+)'",
@@ -180,9 +182,7 @@ def fingerprint(entry: DatasetEntry, source: str) -> str:
         if glob.has_magic(part):
             break
         root /= part
-    pairs = sorted(
-        (p.relative_to(root).as_posix(), tx.file_sha256(p)) for p in _files(entry, source)
-    )
+    pairs = sorted((p.relative_to(root).as_posix(), file_sha256(p)) for p in _files(entry, source))
     return hashlib.sha256("".join(f"{n}\t{s}\n" for n, s in pairs).encode()).hexdigest()
 
 
@@ -314,7 +314,7 @@ def _typed_source(
     select = []
     for name, sql_type, *_ in con.sql(f"DESCRIBE SELECT * FROM {scan}", params=params).fetchall():
         quoted = quote_identifier(name)
-        if _is_identifier_name(name) and sql_type != "VARCHAR":
+        if is_identifier_name(name) and sql_type != "VARCHAR":
             text = f"regexp_replace(CAST({quoted} AS VARCHAR), '\\.0$', '')"
             select.append(f"{text} AS {quoted}")
         else:
@@ -338,47 +338,40 @@ def _csv_source(
     parts: list[tuple[str, list[Any]]] = []
     tables: list[pa.Table] = []
     encodings: list[str] = []
+    reports: list[Any] = []
     digest = _options_digest(entry)
     for number, path in enumerate(files):
         status = tx.file_status(path)
         sha = known = tx.known_sha256(path, cache_dir)
         cached = cache_dir / f"{sha}.{digest}.arrow"
         if sha is None or not cached.is_file():
-            text, sha = _text(entry, path, sha, cache_dir, forced=str(path) in not_utf8)
-            if not ingest:
+            if not ingest and is_plain(entry, path):  # nothing for the reader to change
+                text, sha = _text(entry, path, sha, cache_dir, forced=str(path) in not_utf8)
                 parts.append(_csv_scan(con, entry, text.path))
                 encodings.append(text.encoding)
                 if sha is not None and known is None:
                     tx.remember_sha256(path, sha, cache_dir, status)
                 continue
-            sha = sha or tx.file_sha256(path)
+            sha = sha or file_sha256(path)
             cached = cache_dir / f"{sha}.{digest}.arrow"
             if not cached.is_file():
-                _ingest(con, entry, text, cached)
+                ingest_file(entry, path, cached, source)
         if known is None:
             tx.remember_sha256(path, sha, cache_dir, status)
         table = pa.ipc.open_file(pa.memory_map(str(cached))).read_all()
-        encodings.append((table.schema.metadata or {}).get(b"workbench.encoding", b"").decode())
+        metadata = table.schema.metadata or {}
+        encodings.append(metadata.get(b"workbench.encoding", b"").decode())
+        reports.append(json.loads(metadata.get(b"workbench.read_report", b"null")))
         con.register(f"part_{number}", table)
         tables.append(table)
         parts.append((f"part_{number}", []))
     attrs = {"source": source, **_encoding_attrs(encodings)}
+    if len(reports) == 1 and len(parts) == 1 and reports[0]:
+        attrs["read_report"] = reports[0]
     if len(parts) == 1:
         return _Source(*parts[0], arrow=tables[0] if tables else None, attrs=attrs)
     union = " UNION ALL BY NAME ".join(f"SELECT * FROM {sql}" for sql, _ in parts)
     return _Source(f"({union})", [value for _, values in parts for value in values], attrs=attrs)
-
-
-def _ingest(
-    con: duckdb.DuckDBPyConnection, entry: DatasetEntry, text: tx.TextFile, to: Path
-) -> None:
-    """Parse UTF-8 text once into a typed Arrow IPC file, streamed, written atomically."""
-    scan, params = _csv_scan(con, entry, text.path)
-    reader = con.sql(f"SELECT * FROM {scan}", params=params).to_arrow_reader(1 << 20)
-    schema = reader.schema.with_metadata({b"workbench.encoding": text.encoding.encode()})
-    with tx.atomic_path(to) as tmp, pa.ipc.new_file(str(tmp), schema) as writer:
-        for batch in reader:
-            writer.write_batch(batch)
 
 
 def _options_digest(entry: DatasetEntry) -> str:
@@ -427,7 +420,7 @@ def _declared_types(entry: DatasetEntry, names: list[str]) -> dict[str, str]:
     for name in names:
         if name in entry.columns:
             types[name] = _SQL_TYPES[entry.columns[name].type]
-        elif _is_identifier_name(name):
+        elif is_identifier_name(name):
             types[name] = "VARCHAR"  # a 법정동코드 never becomes a number
     return types
 

@@ -75,6 +75,7 @@ _SUFFIX_FORMATS = {
     ".txt": "csv",
     ".xlsx": "excel",
     ".xlsm": "excel",
+    ".xls": "excel",
     ".parquet": "parquet",
     ".json": "json",
     ".jsonl": "json",

@@ -107,10 +107,13 @@ def existing_file(source: str | os.PathLike[str]) -> Path:
     if not path.exists():
         raise DataReadError(
             f"File not found: {path}. Check the path; relative paths are resolved "
-            f"against the current folder {Path.cwd()}."
+            f"against the current folder {Path.cwd()}. 파일이 없습니다: 경로와 파일 이름을 "
+            "확인하세요."
         )
     if path.is_dir():
-        raise DataReadError(f"Cannot read {path}: it is a folder, not a file.")
+        raise DataReadError(
+            f"Cannot read {path}: it is a folder, not a file. 폴더가 아니라 파일을 지정하세요."
+        )
     if not path.is_file():  # a FIFO would block the read forever, /dev/zero never ends
         raise DataReadError(
             f"Cannot read {path}: it is not a regular file (a pipe, device or socket). "

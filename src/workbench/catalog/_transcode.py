@@ -9,7 +9,8 @@ table equals Python's on every two-byte sequence, and a self-check guards other 
 libraries), else by Python's codec in a process pool. Files are written under a
 temporary name and renamed, so a failure leaves nothing behind.
 
-Only the standard library is imported here, so the pool's worker processes start fast.
+Only the standard library (and the package's own stdlib-only helpers) is imported here,
+so the pool's worker processes start fast.
 """
 
 from __future__ import annotations
@@ -24,21 +25,26 @@ import itertools
 import json
 import multiprocessing
 import os
-import re
 import tempfile
 from collections import deque
-from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from workbench._io import atomic_path
+from workbench.catalog._sniff import (
+    flatten_header,
+    guess_encoding,
+    mostly_hangul,
+    sniff_delimiter,
+    unique_names,
+)
 from workbench.exceptions import DataReadError, ParameterError
 
-__all__ = ["TextFile", "UndecodableError", "atomic_path", "detect_encoding", "file_sha256"]
+__all__ = ["TextFile", "UndecodableError", "detect_encoding"]
 __all__ += ["file_status", "known_sha256", "remember_sha256", "text_layout", "transcode"]
 __all__ += ["utf8_text"]
 
@@ -102,29 +108,11 @@ def detect_encoding(path: Path) -> str:
     with path.open("rb") as stream:
         head = stream.read(HEAD_BYTES)
         whole = not stream.read(1)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    bad = 0
-    for encoding in ("utf-8", "cp949"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=whole)
-            return encoding
-        except UnicodeDecodeError as exc:
-            bad = exc.start  # CP949's, the likelier intent, is the one reported
-    from charset_normalizer import from_bytes
-
-    korean = _mostly_hangul(head)
-    guess = None if korean else from_bytes(head).best()
-    if guess is not None:
-        return canonical_encoding(guess.encoding)
-    raise _undecodable(path, "cp949", bad, also=None if korean else "charset-normalizer (no guess)")
-
-
-def _mostly_hangul(data: bytes) -> bool:
-    """Tell whether most non-ASCII characters of ``data`` read as CP949 are Hangul."""
-    text = data.decode("cp949", errors="replace")
-    other = len(re.findall(r"[^\x00-\x7f]", text))
-    return other > 0 and len(re.findall(r"[가-힣ㄱ-ㆎ]", text)) >= 0.8 * other
+    encoding, bad = guess_encoding(head, whole=whole)
+    if encoding is not None:
+        return encoding if encoding in UTF8_LABELS else canonical_encoding(encoding)
+    also = None if mostly_hangul(head) else "charset-normalizer (no guess)"
+    raise _undecodable(path, "cp949", bad, also=also)
 
 
 def _undecodable(
@@ -157,17 +145,16 @@ def text_layout(
     flattened as Excel's (``2024`` over ``인구`` -> ``2024_인구``), a filled cell followed by
     blank ones counting as one merged cell.
     """
-    from workbench.catalog._headers import _sniff_delimiter
-    from workbench.catalog._readers import _flatten_header, _unique
-
     with path.open("rb") as stream:
         raw = stream.read(64 * 1024)
     lines = raw.decode("utf-8", errors="ignore").removeprefix("\ufeff").splitlines()
-    delimiter = _sniff_delimiter("\n".join(lines), "\t" if file_format == "tsv" else ",")
+    delimiter = sniff_delimiter("\n".join(lines), "\t" if file_format == "tsv" else ",")
     depth = header_rows or 1
     rows = list(csv.reader(lines[:depth], delimiter=delimiter))
     if depth == 1:
-        names = _unique([cell or f"Unnamed: {i}" for i, cell in enumerate(rows[0] if rows else [])])
+        names = unique_names(
+            [cell or f"Unnamed: {i}" for i, cell in enumerate(rows[0] if rows else [])]
+        )
     else:
         spans = []  # (first column, row, last column, row), 1-based, as openpyxl's ranges
         for number, row in enumerate(rows[:-1], start=1):
@@ -177,17 +164,11 @@ def text_layout(
                     end += 1
                 if end > start:
                     spans.append((start + 1, number, end + 1, number))
-        names = _flatten_header(rows, spans)  # type: ignore[arg-type]
+        names = flatten_header(rows, spans)  # type: ignore[arg-type]
     return delimiter, depth, names, len(raw) == 64 * 1024 or len(lines) > depth
 
 
 # --- content hashes, remembered while a file's status is unchanged ------------------------
-
-
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes."""
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def file_status(path: Path) -> list[int]:
@@ -215,20 +196,6 @@ def remember_sha256(path: Path, sha: str, cache_dir: Path, status: list[int]) ->
     """Remember ``sha`` for ``path`` while its :func:`file_status` stays ``status``."""
     with atomic_path(_memo(path, cache_dir)) as tmp:
         tmp.write_text(json.dumps({"path": str(path), "status": status, "sha256": sha}))
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it there on success, else delete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(name)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 # --- transcoding -----------------------------------------------------------------------
