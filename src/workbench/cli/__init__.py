@@ -28,11 +28,13 @@ from workbench.cli._common import (
     secret_prompt,
     state,
 )
+from workbench.cli._read import read_command
 from workbench.cli._scan import scan_command
 
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(audit_app, name="audit")
 app.command("scan")(scan_command)
+app.command("read")(read_command)
 _batch.register(app)
 _project.register(app)
 _distribute.register(app)
