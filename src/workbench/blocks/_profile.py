@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.blocks._checks import check_number, check_table
+from workbench.catalog import SUMMARY_COLUMN, ReadReport
 from workbench.exceptions import ParameterError
 from workbench.plotting import use_korean_font
 
@@ -56,11 +57,15 @@ class Profile:
         values and, for numbers and dates, summary statistics.
     top_values : pandas.DataFrame
         The most frequent values of each 범주 and 참거짓 column (열, 순위, 값, 빈도, 비율).
+    read_report : tuple of str
+        How :func:`workbench.read_table` read the file, in Korean (empty for frames it
+        did not read): title lines and footnotes left out, numbers, marks, summary rows.
     """
 
     overview: pd.DataFrame
     columns: pd.DataFrame
     top_values: pd.DataFrame
+    read_report: tuple[str, ...] = ()
 
 
 # --- argument checks ---------------------------------------------------------------------
@@ -230,6 +235,9 @@ def _overview(df: pd.DataFrame) -> pd.DataFrame:
         "중복 행 비율": _round(duplicates / rows) if rows else 0.0,
         "결측 셀 비율": _round(int(df.isna().sum().sum()) / cells) if cells else 0.0,
     }
+    flags = df[SUMMARY_COLUMN] if SUMMARY_COLUMN in df.columns else None
+    if flags is not None and pd.api.types.is_bool_dtype(flags):
+        measures["합계 행 수 (전국·합계·소계)"] = int(flags.sum())
     return pd.DataFrame(
         {"항목": list(measures), "값": pd.Series(list(measures.values()), dtype=object)}
     )
@@ -257,7 +265,8 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     Returns
     -------
     Profile
-        ``overview`` (항목, 값: 행 수, 열 수, 중복 행 수, 중복 행 비율, 결측 셀 비율),
+        ``overview`` (항목, 값: 행 수, 열 수, 중복 행 수, 중복 행 비율, 결측 셀 비율,
+        and 합계 행 수 when the table has read_table's boolean ``합계행`` column),
         ``columns`` (열, 유형, 결측 수, 결측 비율, 고유값 수, 최솟값, 최댓값, 평균,
         표준편차, 1사분위수, 중앙값, 3사분위수) and ``top_values`` (열, 순위, 값, 빈도,
         비율). Ratios are shares of all rows. Numbers are rounded to 4 decimals;
@@ -302,7 +311,9 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     columns[["최솟값", "최댓값"]] = columns[["최솟값", "최댓값"]].astype(object)
     top_values = pd.DataFrame(top_rows, columns=["열", "순위", "값", "빈도", "비율"])
     top_values["값"] = top_values["값"].astype(object)
-    return Profile(overview=_overview(df), columns=columns, top_values=top_values)
+    found = df.attrs.get("read_report")
+    notes = tuple(ReadReport.from_dict(found).lines()) if isinstance(found, dict) else ()
+    return Profile(_overview(df), columns, top_values, read_report=notes)
 
 
 # --- charts ------------------------------------------------------------------------------
