@@ -91,7 +91,7 @@ def test_installed_wheel_runs_a_standard_analysis_from_any_folder(tmp_path):
         check=True,
     )
     assert lessons.stdout.count(str(site)) == len(
-        list((REPO / "notebooks/training").glob("0*.ipynb"))
+        list((REPO / "notebooks/training").glob("[0-9][0-9]_*.ipynb"))
     )
     new = subprocess.run(
         [
@@ -142,9 +142,7 @@ def test_no_code_looks_workbench_up_by_its_import_name():
             if (
                 isinstance(node, ast.Call)
                 and getattr(node.func, "attr", getattr(node.func, "id", "")) in lookups
-                and any(
-                    isinstance(a, ast.Constant) and a.value == "workbench" for a in node.args
-                )
+                and any(isinstance(a, ast.Constant) and a.value == "workbench" for a in node.args)
             ):
                 found.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert found == []
