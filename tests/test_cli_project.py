@@ -41,6 +41,14 @@ def test_new_makes_the_project_and_records_the_template(tmp_path: Path) -> None:
     assert "프로젝트를 만들었습니다" in result.output
     assert (project / ".workbench" / "template.json").is_file()
     assert "6110000" in (project / "ethics.yml").read_text(encoding="utf-8")
+    assert (project / ".git").is_dir()  # a repository; make setup installs its hooks
+    assert "make setup WORKBENCH_WHEELHOUSE=" in result.output
+
+
+def test_new_no_git_leaves_the_folder_out_of_git(tmp_path: Path) -> None:
+    result = invoke("new", "--no-input", "--no-git", "--output-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "sae-bunseog-peurojegteu" / ".git").exists()
 
 
 @pytest.mark.parametrize(
@@ -115,7 +123,8 @@ def test_update_reports_a_conflict_with_its_diff_and_exits_1(tmp_path: Path) -> 
 
 
 def test_doctor_exit_codes(tmp_path: Path) -> None:
-    assert invoke("new", "--no-input", "--output-dir", str(tmp_path)).exit_code == 0
+    # --no-git: a repository's hooks arrive with make setup (tests/project/test_wheelhouse.py).
+    assert invoke("new", "--no-input", "--no-git", "--output-dir", str(tmp_path)).exit_code == 0
     project = tmp_path / "sae-bunseog-peurojegteu"
     fresh = invoke("doctor", str(project))
     assert fresh.exit_code == 0
@@ -128,7 +137,7 @@ def test_doctor_exit_codes(tmp_path: Path) -> None:
 
 
 def test_doctor_record_raw(tmp_path: Path) -> None:
-    assert invoke("new", "--no-input", "--output-dir", str(tmp_path)).exit_code == 0
+    assert invoke("new", "--no-input", "--no-git", "--output-dir", str(tmp_path)).exit_code == 0
     project = tmp_path / "sae-bunseog-peurojegteu"
     (project / "data" / "raw" / "a.csv").write_text("x\n1\n", encoding="utf-8")
     assert invoke("doctor", str(project)).exit_code == 1

@@ -14,7 +14,9 @@ from workbench.project import diagnose, new_project, record_raw
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return new_project(
-        {"project_name": "복지 사각지대 분석 2026"}, output_dir=tmp_path_factory.mktemp("made")
+        {"project_name": "복지 사각지대 분석 2026"},
+        output_dir=tmp_path_factory.mktemp("made"),
+        git=False,
     )
 
 
@@ -107,3 +109,51 @@ def test_ethics_record_without_purpose(project: Path) -> None:
         text.replace('purpose: "데이터기반행정 분석"', 'purpose: ""'), encoding="utf-8"
     )
     assert _rules(project) == ["doctor.ethics_purpose"]
+
+
+#: What pytest and ruff write into their cache folders: the signature looks like a secret.
+CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n"
+
+
+@pytest.mark.parametrize("under_git", [False, True], ids=["plain", "git"])
+def test_tool_caches_and_ignored_files_are_not_scanned(project: Path, under_git: bool) -> None:
+    if under_git:
+        git_init(project)
+        assert run(["pre-commit", "install"], project).returncode == 0
+        # git-ignored: credentials live here by design.
+        (project / "catalog.local.yml").write_text(
+            'password: "Zq7!pLr2#Xv9wK4m"\n', encoding="utf-8"
+        )
+    for cache in (".pytest_cache", ".ruff_cache", "src/.mypy_cache"):
+        (project / cache).mkdir(parents=True)
+        (project / cache / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+        (project / cache / "v").write_text('token = "Zq7!pLr2#Xv9wK4m"\n', encoding="utf-8")
+    assert diagnose(project) == []
+    # An untracked file that is not ignored is one `git add -A` away: it is checked.
+    (project / "settings.py").write_text('db_password = "Zq7!pLr2#Xv9wK4m"\n', encoding="utf-8")
+    assert _rules(project) == ["doctor.secret"]
+
+
+def _pin(project: Path, requirement: str) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    start = text.index('dependencies = ["') + len('dependencies = ["')
+    end = text.index('"', start)
+    pyproject.write_text(text[:start] + requirement + text[end:], encoding="utf-8")
+
+
+def test_workbench_pinned_under_the_registrys_unrelated_name(project: Path) -> None:
+    _pin(project, "workbench==0.1.0")
+    findings = diagnose(project)
+    assert [f.rule for f in findings] == ["doctor.workbench_pin_name"]
+    assert '"kdba-workbench==0.1.0"' in findings[0].details["fix"]
+
+
+def test_installed_workbench_other_than_the_pinned_version(project: Path) -> None:
+    from workbench._distribution import installed_version
+
+    _pin(project, "kdba-workbench==9.9.9")
+    findings = diagnose(project)
+    assert [f.rule for f in findings] == ["doctor.workbench_version"]
+    assert f"설치된 것은 {installed_version()}" in findings[0].message
+    assert "설치 출처: editable file://" in findings[0].message

@@ -6,6 +6,7 @@ The commit runs in a network namespace with no network where the machine allows 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +28,8 @@ from workbench.project import large_files, new_project, scan_files
 def project(tmp_path: Path) -> Path:
     project = new_project({"project_name": "복지 사각지대 분석 2026"}, output_dir=tmp_path)
     git_init(project)
+    # The hooks call the project's own .venv/bin/ tools: here, this test run's venv.
+    (project / ".venv").symlink_to(sys.prefix, target_is_directory=True)
     assert run(["pre-commit", "install"], project).returncode == 0
     return project
 
@@ -37,6 +40,8 @@ def test_hooks_are_local_and_need_no_network(tmp_path: Path) -> None:
     assert [r["repo"] for r in config["repos"]] == ["local"]
     hooks = config["repos"][0]["hooks"]
     assert {h["language"] for h in hooks} == {"system"}
+    # No activated venv needed: every tool is the project's own.
+    assert all(h["entry"].startswith(".venv/bin/") for h in hooks)
     assert [h["id"] for h in hooks] == [
         "workbench-pii",
         "large-files",

@@ -44,7 +44,7 @@ def test_untouched_files_are_updated_edited_ones_conflict_and_no_edit_is_lost(
     project: Path, template: Path
 ) -> None:
     # The user edits three files and adds one of their own.
-    _edit(project / "Makefile", "PYTHON ?= .venv/bin/python", "PYTHON ?= python3")
+    _edit(project / "Makefile", "PYTHON := $(VENV)/bin/python", "PYTHON := python3")
     _edit(project / "catalog.yml", "version: 1", "version: 1\n# 우리 기관 자료 추가 예정")
     (project / "notebooks" / "02_my_analysis.ipynb").write_text("{}", encoding="utf-8")
     (project / "params" / "example.yml").unlink()
@@ -67,7 +67,7 @@ def test_untouched_files_are_updated_edited_ones_conflict_and_no_edit_is_lost(
     assert report.kept == ["params/example.yml"]  # deleted by the user: not brought back
     assert [c.path for c in report.conflicts] == ["Makefile"]
     diff = report.conflicts[0].diff
-    assert "-PYTHON ?= python3" in diff and "+PYTHON ?= .venv/bin/python" in diff
+    assert "-PYTHON := python3" in diff and "+PYTHON := $(VENV)/bin/python" in diff
     assert "+test:  ## 테스트와 린트" in diff
     assert "## 폴더 구성" in (project / "README.md").read_text(encoding="utf-8")
     assert not (project / "params" / "example.yml").exists()

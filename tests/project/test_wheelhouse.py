@@ -1,8 +1,10 @@
 """`workbench wheelhouse`: a folder of pinned, hashed wheels that installs with no network.
 
-The slow test builds one wheelhouse for the module (pip's cache makes it quick), then
-installs it into a fresh venv in a network namespace with no network (``unshare -n``,
-loopback up for the kernels) and runs ``workbench demo`` from there.
+The slow test builds one wheelhouse for the module (pip's cache makes it quick); then, in
+a network namespace with no network (``unshare -n``, loopback up for the kernels) and
+with no venv activated, a project made by ``workbench new`` sets itself up from it:
+``make setup`` (a fresh ``.venv``, hash-checked), ``make test``, ``workbench doctor``
+reporting nothing, the first ``git commit`` through its hooks, and ``workbench demo``.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from project_helpers import VENV_BIN, offline_shell
+from project_helpers import VENV_BIN, git, offline_shell
 
 from workbench._distribution import DISTRIBUTION
-from workbench.project import WheelhouseError, build_wheelhouse
+from workbench.project import WheelhouseError, build_wheelhouse, new_project
 from workbench.project._wheelhouse import project_tools, write_requirements
 
 
@@ -70,18 +72,33 @@ def _no_venv_env() -> dict[str, str]:
 
 
 @pytest.mark.kernel
-def test_the_wheelhouse_installs_with_no_network_and_runs_the_demo(
+def test_a_new_project_sets_itself_up_from_the_wheelhouse_with_no_network(
     wheelhouse: Path, tmp_path: Path
 ) -> None:
+    """Acceptance (issue 16): offline, nothing activated, the newcomer's order."""
     requirements = (wheelhouse / "requirements.txt").read_text(encoding="utf-8")
     assert f"{DISTRIBUTION}==" in requirements and "\nworkbench==" not in requirements
-    script = (
-        "python3 -m venv venv && venv/bin/pip install -q --no-index"
-        f" --find-links {wheelhouse} --require-hashes -r {wheelhouse}/requirements.txt"
-        " && venv/bin/workbench demo --out demo"
+    project = new_project({"project_name": "복지 분석"}, output_dir=tmp_path)
+    assert (project / ".git").is_dir()  # workbench new made it a repository
+    for key, value in (("user.email", "analyst@example.go.kr"), ("user.name", "분석가")):
+        assert git(project, "config", key, value).returncode == 0
+    script = " && ".join(
+        [
+            f"make setup WORKBENCH_WHEELHOUSE={wheelhouse}",  # a fresh .venv, --require-hashes
+            "make test",
+            ".venv/bin/workbench doctor",  # right after make test: its caches are no secrets
+            "git add -A",
+            "git commit -q -m 처음",  # through the hooks, with .venv/bin/ tools
+            f".venv/bin/workbench demo --out {tmp_path / 'demo'}",
+        ]
     )
     done = subprocess.run(
-        offline_shell(script), cwd=tmp_path, env=_no_venv_env(), capture_output=True, text=True
+        offline_shell(script), cwd=project, env=_no_venv_env(), capture_output=True, text=True
     )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    assert "pre-commit installed at .git/hooks/pre-commit" in output
+    assert "표준과 다른 점이 없습니다" in output
+    assert git(project, "log", "--oneline").stdout.count("\n") == 1
+    assert git(project, "status", "--porcelain").stdout == ""  # .venv and caches ignored
     assert len(list((tmp_path / "demo").rglob("report.html"))) == 2

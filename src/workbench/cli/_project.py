@@ -81,6 +81,9 @@ def new_command(
     list_options: Annotated[
         bool, typer.Option("--options", help="옵션, 기본값, 선택지, 설명을 보여 주고 끝냄")
     ] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="git 저장소로 만들지 않음 (기본: git init)")
+    ] = False,
 ) -> None:
     """표준 분석 프로젝트를 템플릿으로 만듭니다 (답은 만들기 전에 점검)."""
     from workbench.project import new_project
@@ -91,10 +94,19 @@ def new_command(
         return
     with handle_errors(), _bad_answers():
         folder = new_project(
-            _parse_options(option), output_dir=output_dir, template=template, no_input=no_input
+            _parse_options(option),
+            output_dir=output_dir,
+            template=template,
+            no_input=no_input,
+            git=not no_git,
         )
     out.print(f"[green]프로젝트를 만들었습니다[/]: {folder}")
-    out.print(f"  다음: cd {folder} && make setup && make test")
+    if not no_git and not (folder / ".git").exists():
+        err.print("git이 설치되어 있지 않아 git 저장소로 만들지 않았습니다 (커밋 전 점검 없음).")
+    out.print(
+        f"  다음: cd {folder} && make setup WORKBENCH_WHEELHOUSE=휠폴더 "
+        "(또는 WORKBENCH_INDEX_URL=저장소 주소) && make test"
+    )
 
 
 def update_command(

@@ -16,13 +16,16 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench._distribution import DISTRIBUTION, installed_version
+from workbench._distribution import DISTRIBUTION, UNRELATED, installed, installed_version
 from workbench.ethics import Finding, Location
 from workbench.project._raw import RAW_RECORD, check_raw
 from workbench.project._record import RECORD_PATH
 
 __all__ = ["CHECKS", "diagnose"]
 
+_PIN = re.compile(r"^\s*(?P<name>[A-Za-z0-9._-]+)(\[[^\]]*\])?\s*===?\s*(?P<version>[^,;\s]+)")
+#: How ``workbench._distribution.installed().origin`` reads in a message.
+_ORIGIN_LABELS = {"index": "패키지 저장소 또는 휠 폴더", "source": "설치되지 않은 소스 폴더"}
 _PINNED = re.compile(r"^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*===?\s*[^,;\s]+\s*(;.*)?$")
 #: Files the secret check leaves out (they hold hashes that look like secrets).
 _SECRET_SKIP = re.compile(r"^(\.workbench/|data/raw\.sha256$|\.secrets\.baseline$)")
@@ -138,7 +141,17 @@ def check_precommit(project: Path) -> list[Finding]:
 
 
 def _candidate_files(project: Path) -> list[str]:
-    listed = _git(project, "ls-files") if _in_git(project) else None
+    """Files a commit could take: git's tracked and untracked-but-not-ignored ones.
+
+    Outside git, every file but the venv's, data's and tool caches'. A folder holding a
+    ``CACHEDIR.TAG`` (pytest's, ruff's, mypy's caches) is skipped either way: its tag's
+    signature looks like a secret.
+    """
+    listed = (
+        _git(project, "ls-files", "--cached", "--others", "--exclude-standard")
+        if _in_git(project)
+        else None
+    )
     if listed is not None:
         files = listed.splitlines()
     else:
@@ -147,7 +160,21 @@ def _candidate_files(project: Path) -> list[str]:
         for dirpath, dirnames, filenames in os.walk(project):
             dirnames[:] = [d for d in dirnames if d not in skip]
             files += [(Path(dirpath) / f).relative_to(project).as_posix() for f in filenames]
-    return sorted(f for f in files if not _SECRET_SKIP.match(f) and (project / f).is_file())
+    tagged: dict[Path, bool] = {}
+
+    def in_cache(rel: str) -> bool:
+        for folder in Path(rel).parents:
+            if folder not in tagged:
+                tagged[folder] = (project / folder / "CACHEDIR.TAG").is_file()
+            if tagged[folder]:
+                return True
+        return False
+
+    return sorted(
+        f
+        for f in files
+        if not _SECRET_SKIP.match(f) and (project / f).is_file() and not in_cache(f)
+    )
 
 
 def check_secrets(project: Path) -> list[Finding]:
@@ -216,6 +243,70 @@ def check_pins(project: Path) -> list[Finding]:
     return []
 
 
+def _workbench_pin(project: Path) -> tuple[str, str] | None:
+    """Return the (name, version) a project pins workbench at, under either name."""
+    try:
+        data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+        dependencies = [str(d) for d in data["project"]["dependencies"]]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        return None
+    for dependency in dependencies:
+        found = _PIN.match(dependency)
+        if found and found["name"].lower().replace("_", "-") in {DISTRIBUTION, UNRELATED}:
+            return found["name"].lower().replace("_", "-"), found["version"]
+    return None
+
+
+def check_workbench(project: Path) -> list[Finding]:
+    """Report a running workbench that is not the center's (package, version, origin)."""
+    here = installed()
+    origin = _ORIGIN_LABELS.get(here.origin, here.origin)
+    fix = "분석센터가 준 휠 폴더나 저장소로 `make setup`을 다시 실행하십시오."
+    findings = []
+    if here.unrelated is not None:
+        findings.append(
+            _finding(
+                "workbench_unrelated",
+                ".venv",
+                f"이 환경에 이름만 같은 다른 패키지 workbench {here.unrelated}가 설치되어 있습니다 "
+                f"(분석센터의 workbench는 {DISTRIBUTION}).",
+                f"`.venv/bin/pip uninstall workbench {DISTRIBUTION}` 후 {fix}",
+            )
+        )
+    if here.version is None or not here.owns_package:
+        findings.append(
+            _finding(
+                "workbench_not_installed",
+                ".venv",
+                f"실행 중인 workbench({here.package_dir})는 {DISTRIBUTION}로 설치된 것이 "
+                "아닙니다: 버전과 출처를 확인할 수 없습니다.",
+                fix,
+            )
+        )
+    pin = _workbench_pin(project)
+    if pin is not None and pin[0] == UNRELATED:
+        findings.append(
+            _finding(
+                "workbench_pin_name",
+                "pyproject.toml",
+                f"pyproject.toml이 workbench=={pin[1]}을 고정합니다: 공개 저장소의 같은 이름은 "
+                "다른 사람의 패키지입니다.",
+                f'dependencies의 "workbench=={pin[1]}"을 "{DISTRIBUTION}=={pin[1]}"로 바꾸고 {fix}',
+            )
+        )
+    elif pin is not None and here.version is not None and pin[1] != here.version:
+        findings.append(
+            _finding(
+                "workbench_version",
+                "pyproject.toml",
+                f"pyproject.toml은 {DISTRIBUTION}=={pin[1]}을 고정하는데 설치된 것은 "
+                f"{here.version}입니다 (설치 출처: {origin}).",
+                f"분석센터의 {pin[1]} 휠 폴더나 저장소로 `make setup`을 다시 실행하십시오.",
+            )
+        )
+    return findings
+
+
 def check_raw_data(project: Path) -> list[Finding]:
     """Raw files changed, missing, or never recorded in ``data/raw.sha256``."""
     status = check_raw(project)
@@ -274,6 +365,7 @@ CHECKS: tuple[Callable[[Path], list[Finding]], ...] = (
     check_raw_data,
     check_precommit,
     check_template_record,
+    check_workbench,
 )
 
 

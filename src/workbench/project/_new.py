@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +22,7 @@ from workbench._distribution import DISTRIBUTION
 from workbench.project._names import ProjectOptionError
 from workbench.project._options import resolve_answers, template_dir, workbench_version
 
-__all__ = ["TemplateRenderError", "new_project", "render"]
+__all__ = ["TemplateRenderError", "init_git", "new_project", "render"]
 
 #: Cookiecutter modules that log a traceback when a hook fails.
 _QUIET = ("hooks", "generate", "main")
@@ -89,6 +90,7 @@ def new_project(
     output_dir: str | os.PathLike[str] = ".",
     template: str | os.PathLike[str] | None = None,
     no_input: bool = True,
+    git: bool = True,
 ) -> Path:
     """Make a new analysis project; return its folder.
 
@@ -105,6 +107,9 @@ def new_project(
     no_input : bool, default True
         False asks each question in the terminal (cookiecutter's prompts), with the
         given options as defaults; the answers are then checked by the template's hook.
+    git : bool, default True
+        Make the folder a git repository (when git is installed), so that ``make setup``
+        installs the commit hooks once the project's venv exists.
 
     Raises
     ------
@@ -126,4 +131,19 @@ def new_project(
     else:
         answers = given
     out.mkdir(parents=True, exist_ok=True)
-    return render(folder, answers, out, no_input=no_input)
+    project = render(folder, answers, out, no_input=no_input)
+    if git:
+        init_git(project)
+    return project
+
+
+def init_git(project: Path) -> bool:
+    """Make ``project`` a git repository (branch ``main``); False if git is not installed.
+
+    Nothing is committed: the first commit is the analyst's, through the project's hooks.
+    """
+    git = shutil.which("git")
+    if git is None or (project / ".git").exists():
+        return git is not None
+    subprocess.run([git, "init", "-q", "-b", "main", str(project)], check=True, capture_output=True)
+    return True
