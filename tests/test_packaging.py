@@ -146,3 +146,69 @@ def test_no_code_looks_workbench_up_by_its_import_name():
             ):
                 found.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert found == []
+
+
+def _analysis_package(site: Path) -> None:
+    """Install (by hand) an analysis package: a module with a notebook, an entry point,
+    and a second entry point that is broken."""
+    package = site / "welfare_gap_analysis"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('"""복지 사각지대 분석 패키지."""\n', encoding="utf-8")
+    nb = json.loads((REPO / "tests/fixtures/notebooks/ok.ipynb").read_text(encoding="utf-8"))
+    nb["metadata"]["workbench"].update(name="welfare_gap", title="복지 사각지대")
+    (package / "welfare_gap.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    info = site / "welfare_gap_analysis-1.2.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: welfare-gap-analysis\nVersion: 1.2.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[workbench.analyses]\nwelfare = welfare_gap_analysis\nbroken = no_such_module_xyz\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def analysis_package(tmp_path, monkeypatch):
+    from workbench._plugins import analysis_packages
+
+    _analysis_package(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    analysis_packages.cache_clear()
+    yield tmp_path / "site"
+    analysis_packages.cache_clear()
+
+
+def test_an_analysis_package_is_found_with_its_origin_and_a_broken_one_skipped(
+    analysis_package, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from workbench import cli
+    from workbench._distribution import DISTRIBUTION, installed_version
+    from workbench._plugins import origin_of
+    from workbench.cli import app
+    from workbench.runner import find_analysis, list_analyses
+
+    with pytest.warns(UserWarning, match=r"'broken' \(welfare-gap-analysis 1\.2\.0"):
+        names = [a.name for a in list_analyses()]
+    assert "welfare_gap" in names and "profile" in names
+    analysis = find_analysis("welfare_gap")
+    assert analysis.path == analysis_package / "welfare_gap_analysis" / "welfare_gap.ipynb"
+    assert origin_of(analysis.path) == "welfare-gap-analysis 1.2.0"
+    assert origin_of(find_analysis("profile").path) == f"{DISTRIBUTION} {installed_version()}"
+    monkeypatch.setattr(cli.out, "width", 250)
+    listed = CliRunner().invoke(app, ["analyses"])
+    assert listed.exit_code == 0, listed.output
+    row = next(line for line in listed.output.splitlines() if "welfare_gap" in line)
+    assert "welfare-gap-analysis 1.2.0" in row
+
+
+@pytest.mark.kernel
+def test_an_analysis_package_runs(analysis_package, tmp_path):
+    from workbench.runner import run_analysis
+
+    with pytest.warns(UserWarning, match="broken"):
+        result = run_analysis("welfare_gap", out=tmp_path / "run", progress=None)
+    assert result.manifest.status == "succeeded"
+    assert result.manifest.analysis.name == "welfare_gap"

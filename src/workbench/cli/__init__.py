@@ -70,13 +70,14 @@ def _print_run(result: Any) -> None:
 
 @app.command("analyses")
 def analyses_command() -> None:
-    """표준 분석 목록 (이름, 제목, 수준, 요약)."""
+    """표준 분석 목록 (이름, 제목, 수준, 요약, 출처 패키지와 버전)."""
+    from workbench._plugins import origin_of
     from workbench.runner import list_analyses
 
     with handle_errors():
-        table = Table("이름", "제목", "수준", "요약", title="표준 분석")
+        table = Table("이름", "제목", "수준", "요약", "출처", title="표준 분석")
         for a in list_analyses():
-            table.add_row(a.name, a.title, a.meta.level, a.meta.summary)
+            table.add_row(a.name, a.title, a.meta.level, a.meta.summary, origin_of(a.path))
         out.print(table)
 
 

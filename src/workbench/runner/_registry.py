@@ -161,12 +161,16 @@ def standard_notebook_dirs() -> list[Path]:
     """Return the folders searched for standard analyses, in priority order.
 
     ``$WORKBENCH_NOTEBOOK_PATH`` first, then the notebooks shipped inside the installed
-    package, then (for a source checkout) the repository's ``notebooks/standard``.
+    package, then (for a source checkout) the repository's ``notebooks/standard``, then
+    those of installed analysis packages (entry points ``workbench.analyses``).
     """
+    from workbench._plugins import analysis_packages
+
     dirs = [Path(p) for p in os.environ.get(PATH_ENV, "").split(os.pathsep) if p]
     package_dir = Path(__file__).resolve().parent.parent
     dirs.append(package_dir / "_notebooks" / "standard")
     dirs.append(package_dir.parent.parent / "notebooks" / "standard")
+    dirs += [package.folder for package in analysis_packages()]
     return [d for d in dirs if d.is_dir()]
 
 
