@@ -96,14 +96,26 @@ def test_workbench_lab_opens_jupyterlab_in_the_project(tmp_path):
         url = _printed_url(process)
         assert url.startswith(f"http://127.0.0.1:{port}/lab?token=")
         token = url.split("token=")[1]
+        specs = _get_json(f"http://127.0.0.1:{port}/api/kernelspecs?token={token}", process)
         # Other users can read every command line (/proc/*/cmdline): the token is not there.
         family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(True)]
-        assert len(family) >= 2
+        assert len(family) >= 2  # the command and the server it started (now answering)
         assert not any(token in " ".join(p.cmdline()) for p in family)
-        specs = _get_json(f"http://127.0.0.1:{port}/api/kernelspecs?token={token}", process)
         assert specs["default"] == "python3"
         contents = _get_json(f"http://127.0.0.1:{port}/api/contents?token={token}", process)
         assert {item["name"] for item in contents["content"]} == {"notebooks", "workbench.toml"}
+        # JupyterLab in Korean, with no news prompt (defaults an analyst may still change).
+        base = f"http://127.0.0.1:{port}/lab/api/settings/"
+        language = _get_json(
+            f"{base}@jupyterlab/translation-extension:plugin?token={token}", process
+        )
+        # Overrides become the schema's defaults (the analyst's own settings stay theirs).
+        assert language["schema"]["properties"]["locale"]["default"] == "ko_KR"
+        packs = _get_json(f"http://127.0.0.1:{port}/lab/api/translations?token={token}", process)
+        assert "ko_KR" in packs["data"]
+        news = f"{base}@jupyterlab/apputils-extension:notification?token={token}"
+        notification = _get_json(news, process)["schema"]["properties"]
+        assert notification["fetchNews"]["default"] == "false"
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=60)

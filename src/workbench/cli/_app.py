@@ -21,6 +21,9 @@ import typer
 
 from workbench.cli._common import err, out
 
+#: Jupyter configuration that `workbench lab` adds: JupyterLab in Korean, no news feed.
+LAB_CONFIG = Path(__file__).resolve().parents[1] / "app" / "jupyter_config"
+
 
 def _project() -> Path:
     from workbench.config import find_project
@@ -239,6 +242,9 @@ def lab_command_cli(port: PortOption = 8888, no_browser: NoBrowserOption = False
     with token_file() as (token, path):
         env = _server_env(project, {"JUPYTER_TOKEN_FILE": str(path)})
         env.pop("JUPYTER_TOKEN", None)
+        # Defaults (an analyst's own settings still win): Korean menus, no news prompt.
+        config_path = [str(LAB_CONFIG), *filter(None, [env.get("JUPYTER_CONFIG_PATH")])]
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(config_path)
         url = f"http://127.0.0.1:{port}/lab?token={token}"
         _serve(lab_command(project, port, not no_browser), project, "JupyterLab", url, env)
 
