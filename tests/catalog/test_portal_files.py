@@ -171,3 +171,26 @@ def test_the_runner_input_check_sees_the_names_read_table_gives(tmp_path, name):
     BUILDERS[name](tmp_path / name)
     names = [c for c in read_table(tmp_path / name).columns if c != "합계행"]
     assert column_names(tmp_path / name) == names
+
+
+def test_a_long_file_is_typed_from_a_sample_then_read_with_its_hints(tmp_path, monkeypatch):
+    import workbench.catalog._tabular as tabular
+
+    rows = [f'{1111000000 + i},구{i},"{i * 1000:,}",{i % 7}' for i in range(40)]
+    rows[3] = "1111000003,구3,-,3"  # a mark inside the sample
+    rows[30] = '1111000030,구30," ",x'  # blanks and marks after it
+    rows[35] = '1111000035,구35,"1,000",확인중'  # text after a numeric sample: stays text
+    path = tmp_path / "long.csv"
+    path.write_text("법정동코드,구,인구,비고\n" + "\n".join(rows) + "\n", encoding="cp949")
+
+    whole = read_table(path)  # 40 rows: read whole as text, then typed
+    monkeypatch.setattr(tabular, "SAMPLE_ROWS", 5)
+    frame, report = read_table(path, report=True)
+
+    pd.testing.assert_frame_equal(frame, whole)
+    assert pd.api.types.is_string_dtype(frame["법정동코드"])  # by its name, not its digits
+    assert frame["인구"].dtype == "float64" and frame["인구"].isna().sum() == 2
+    assert frame["인구"].iloc[39] == 39_000
+    assert report.numbers["인구"]["sampled_rows"] == 5
+    assert frame["비고"].iloc[30] == "x"  # text column: marks kept as written
+    assert "37행의 값 '확인중'" in report.kept_text["비고"]

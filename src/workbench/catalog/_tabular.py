@@ -35,7 +35,7 @@ __all__ = ["plain_text", "read_delimited", "read_workbook", "text_encoding"]
 HEAD_BYTES = 1 << 20
 #: Rows read first as text; a longer file is then read with the hints they give.
 SAMPLE_ROWS = 20_000
-_SAMPLE_INFER = dict.fromkeys(INFERENCES, False) | {"numbers": True, "missing": True}
+_SAMPLE_INFER = dict.fromkeys(INFERENCES, False) | {"numbers": True, "missing": True, "dates": None}
 _LAYOUT_ROWS = 200
 _C_ERROR_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
@@ -81,7 +81,7 @@ def read_delimited(
     cells.columns = names
     report.preamble, report.header_rows = layout.preamble, layout.header_rows
     report.first_line = layout.skip + 1
-    frame = tidy(cells, report, infer, first_line=layout.skip + 1)
+    frame = tidy(cells, report, infer, first_line=layout.skip + 1, text=read.text)
     for position, note in read.numbers.items():  # columns the C parser converted
         name = names[position]
         if name in frame.columns and frame[name].dtype.kind in "if":
@@ -112,6 +112,7 @@ class _Read:
         self.width, self.skip, self.names = len(names), skip, names
         self.numbers: dict[int, dict[str, Any]] = {}
         self.marks: dict[int, dict[str, int]] = {}
+        self.text: set[str] = set()
 
     def cells(self) -> pd.DataFrame:
         """Every cell after the header: text, or numbers in columns the sample hinted."""
@@ -122,25 +123,39 @@ class _Read:
         if not hints:
             return self._read(dtype="str", na_filter=False)
         blanks = [" " * n for n in range(1, 9)]
-        return self._read(
+        cells = self._read(
             dtype={i: "str" for i in range(self.width) if i not in hints},
             thousands=",",
             na_values={i: [*MISSING_MARKS, *blanks] for i in hints},
         )
+        failed = [i for i in sorted(hints) if cells[i].dtype.kind not in "if"]
+        if failed:  # not numbers after all: their text as written, marks included
+            text = self._read(usecols=failed, dtype="str", na_filter=False)
+            for position in failed:
+                cells[position] = text[position]
+        return cells
 
     def _hints(self, sample: pd.DataFrame) -> set[int]:
-        """Columns the sample says are plain numbers, or numbers with separators and marks."""
+        """Columns the sample says are plain numbers, or numbers with separators and marks.
+
+        Columns the sample shows to be text (a value that is no number, date or truth
+        value) are remembered in ``text``: no later row can make them numbers.
+        """
         report = ReadReport()
-        names = [str(i) for i in range(self.width)]
-        typed = tidy(sample.set_axis(names, axis=1), report, _SAMPLE_INFER, first_line=1)
+        typed = tidy(sample.set_axis(self.names, axis=1), report, _SAMPLE_INFER, first_line=1)
         hints = set()
-        for position, name in enumerate(names):
+        for position, name in enumerate(self.names):
+            if name not in typed:
+                continue
             note = report.numbers.get(name, {})
-            if (
-                name not in typed
-                or typed[name].dtype.kind not in "if"
-                or set(note) - {"separators"}
-            ):
+            kind = typed[name].dtype.kind
+            if kind not in "if":
+                values = typed[name]
+                is_text = pd.api.types.is_string_dtype(values) and values.notna().any()
+                if is_text and name not in report.date_columns:
+                    self.text.add(name)
+                continue
+            if set(note) - {"separators"}:  # signs, units: not for the C parser
                 continue
             hints.add(position)
             self.numbers[position] = {**note, "sampled_rows": SAMPLE_ROWS} if note else {}

@@ -10,7 +10,7 @@ turned into numbers when every value of a column parses, missing-value marks (``
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,7 @@ _DATE_LIKE = (
 )
 # A summary value, spaces allowed anywhere ("합 계"), as one RE2 pattern.
 _SUMMARY_PATTERN = r"\s*(?:" + "|".join(r"\s*".join(v) for v in sorted(SUMMARY_VALUES)) + r")\s*"
+_KNOWN_TEXT = {"numbers": False, "missing": False, "dates": False}
 _TRUE = {"True", "TRUE", "true"}
 _FALSE = {"False", "FALSE", "false"}
 
@@ -73,12 +74,18 @@ def identifier_columns(frame: pd.DataFrame) -> list[Any]:
 
 
 def tidy(
-    frame: pd.DataFrame, report: ReadReport, infer: Mapping[str, bool | None], *, first_line: int
+    frame: pd.DataFrame,
+    report: ReadReport,
+    infer: Mapping[str, bool | None],
+    *,
+    first_line: int,
+    text: Collection[str] = (),
 ) -> pd.DataFrame:
     """Make ``frame`` (cells as read) analysis-ready; record every step in ``report``.
 
     ``first_line`` is the 1-based line (or sheet row) of the first data row, so messages
-    can name where a value sits.
+    can name where a value sits. ``text`` names columns already known to be text (a
+    sample of the file held a value that is no number, date or truth value).
     """
     frame = frame.reset_index(drop=True)
     if infer["footnotes"] and len(frame):
@@ -90,7 +97,7 @@ def tidy(
             report.footnotes = [text for text in report.footnotes if text]
             frame = frame.iloc[: len(frame) - count]
     if infer["empty"] and len(frame):
-        empty = [c for c in frame.columns if _blank_mask(frame[c]).all()]
+        empty = [c for c in frame.columns if _all_blank(frame[c])]
         report.dropped_columns += [str(c) for c in empty]
         frame = frame.drop(columns=empty)
     identifiers = set(identifier_columns(frame))
@@ -107,8 +114,9 @@ def tidy(
         if column in identifiers:
             columns[column] = _as_text(series, blanks=True)
         else:
-            columns[column] = _typed(str(column), series, report, infer, first_line)
-    result = pd.DataFrame(columns, index=frame.index)
+            known = infer if column not in text else _KNOWN_TEXT
+            columns[column] = _typed(str(column), series, report, known, first_line)
+    result = pd.DataFrame(columns, index=frame.index, copy=False)
     if infer["summary"]:
         result = _flag_summary_rows(result, report)
     report.rows, report.columns = result.shape
@@ -123,11 +131,15 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
 
 
-def _blank_mask(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(series) or series.dtype == object:
-        text = series.astype("str").str.strip()
-        return series.isna() | (text == "") | text.isna()
-    return series.isna()
+def _all_blank(series: pd.Series) -> bool:
+    """Tell whether every cell is missing or blank (a filled cell early answers quickly)."""
+    if series.dtype.kind in "iufb":
+        return bool(series.isna().all())
+    for part in (series.head(1000), series):
+        text = part.astype("str").str.strip()
+        if not (part.isna() | (text == "") | text.isna()).all():
+            return False
+    return True
 
 
 def _as_text(series: pd.Series, *, blanks: bool) -> pd.Series:
@@ -167,6 +179,8 @@ def _typed(
     text = _as_text(series, blanks=False)
     stripped = text.str.strip()
     blank = stripped.isna() | (stripped == "") | text.isin(PANDAS_NA)
+    if infer is _KNOWN_TEXT:  # a sample of the file showed text: nothing else to try
+        return text.mask(blank)
     marks = stripped.isin(MISSING_MARKS) if infer["missing"] else pd.Series(False, text.index)
     values = stripped[~blank & ~marks]
     if values.empty:
@@ -331,14 +345,13 @@ def _split_name_and_code(series: pd.Series) -> tuple[pd.Series, pd.Series] | Non
     """Split ``서울특별시 종로구  (1111000000)`` into the name and the code, or None."""
     if not pd.api.types.is_string_dtype(series):
         return None
+    pattern = f"\\s*{NAME_AND_CODE}\\s*"
+    head = series.head(100).dropna()
+    if not _matches(head[head.str.strip() != ""], pattern, full=True).all():
+        return None
     values = series.dropna()
     values = values[values.str.strip() != ""]
-    if values.empty:
-        return None
-    pattern = f"\\s*{NAME_AND_CODE}\\s*"
-    if not _matches(values.head(100), pattern, full=True).all():
-        return None
-    if not _matches(values, pattern, full=True).all():
+    if values.empty or not _matches(values, pattern, full=True).all():
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
