@@ -375,7 +375,10 @@ from name_corpus import lookalike, people  # noqa: E402
 
 def _shown(result: Profile, charts: list[tuple[str, Figure]]) -> str:
     """Every text a profile shows: its tables as CSV and text, and its charts' texts."""
-    texts = [frame.to_csv() + frame.to_string() for frame in dataclasses.astuple(result)]
+    texts = [
+        part.to_csv() + part.to_string() if isinstance(part, pd.DataFrame) else "\n".join(part)
+        for part in dataclasses.astuple(result)  # the tables, and the read report's lines
+    ]
     for _, fig in charts:
         fig.canvas.draw()
         texts += [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
@@ -423,3 +426,14 @@ def test_value_charts_of_personal_columns_are_refused(staff):
             column_chart(staff, "담당", kind=kind)
         assert excinfo.value.parameter == "kind"
     assert column_chart(staff, "담당", kind="length").axes[0].get_xlabel() == "글자 수"
+
+
+def test_profile_carries_the_read_report_and_counts_summary_rows(tmp_path):
+    from workbench.catalog import read_table
+
+    (tmp_path / "t.csv").write_text('지역,인구\n전국,"3,000"\n서울,"1,000"\n부산,"2,000"\n')
+    result = profile(read_table(tmp_path / "t.csv"))
+    assert any("합계 행 1개" in line for line in result.read_report)
+    overview = dict(zip(result.overview["항목"], result.overview["값"], strict=True))
+    assert overview["합계 행 수 (전국·합계·소계)"] == 1
+    assert profile(pd.DataFrame({"a": [1]})).read_report == ()
