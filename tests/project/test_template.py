@@ -92,6 +92,12 @@ def expected_files(answers: dict[str, str]) -> set[str]:
     }
     if answers["level"] == "advanced":
         files |= {f"src/{package}/pipeline.py", "tests/test_pipeline.py"}
+    if answers["level"] == "module":
+        files |= {
+            f"src/{package}/analyses/__init__.py",
+            f"src/{package}/analyses/{package}.ipynb",
+            "tests/test_analysis.py",
+        }
     if answers["level"] == "course":
         files |= {f"lessons/{p.name}" for p in training.lessons()}
         files |= {"data/raw/households.csv", "data/raw/population.csv", "data/raw.sha256"}
@@ -133,6 +139,24 @@ def test_rendered_project(answers: dict[str, str], tmp_path: Path) -> None:
     assert resolved["project_name"] in (project / "README.md").read_text(encoding="utf-8")
     ethics = (project / "ethics.yml").read_text(encoding="utf-8")
     assert f'purpose: "{resolved["purpose"]}"' in ethics
+
+
+def test_module_level_is_a_package_publishing_its_analysis(tmp_path: Path) -> None:
+    """The module package's install, listing and run: tests/project/test_wheelhouse.py."""
+    import tomllib
+
+    project = new_project({"project_name": "복지 분석", "level": "module"}, output_dir=tmp_path)
+    assert files_of(project) == expected_files(
+        resolve_answers({"project_name": "복지 분석", "level": "module"})
+    )
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    entry = pyproject["project"]["entry-points"]["workbench.analyses"]
+    assert entry == {"bogji_bunseog": "bogji_bunseog.analyses"}
+    nb = nbformat.read(project / "src/bogji_bunseog/analyses/bogji_bunseog.ipynb", as_version=4)
+    assert nb.metadata["workbench"]["name"] == "bogji_bunseog"
+    # Other levels keep no empty analyses/ folder.
+    other = new_project({"project_name": "다른 분석"}, output_dir=tmp_path)
+    assert not (other / "src" / "dareun_bunseog" / "analyses").exists()
 
 
 def test_course_lessons_are_the_class_copies(tmp_path: Path) -> None:
@@ -192,7 +216,12 @@ def test_every_option_has_help_text() -> None:
     ]
     for option in options:
         assert option.help and option.help != option.key, option.key
-    assert dict((o.key, o.choices) for o in options)["level"] == ("standard", "advanced", "course")
+    assert dict((o.key, o.choices) for o in options)["level"] == (
+        "standard",
+        "advanced",
+        "course",
+        "module",
+    )
 
 
 def test_plain_cookiecutter_derives_the_same_names(tmp_path: Path) -> None:

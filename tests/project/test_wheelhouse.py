@@ -68,6 +68,7 @@ def _no_venv_env() -> dict[str, str]:
     paths = env.get("PATH", "").split(os.pathsep)
     env["PATH"] = os.pathsep.join(p for p in paths if Path(p) != VENV_BIN)
     env["PIP_NO_COMPILE"] = "1"  # byte-compiling 180 packages is most of an install's time
+    env["COLUMNS"] = "250"  # tables printed whole
     return env
 
 
@@ -78,14 +79,16 @@ def test_a_new_project_sets_itself_up_from_the_wheelhouse_with_no_network(
     """Acceptance (issue 16): offline, nothing activated, the newcomer's order."""
     requirements = (wheelhouse / "requirements.txt").read_text(encoding="utf-8")
     assert f"{DISTRIBUTION}==" in requirements and "\nworkbench==" not in requirements
-    project = new_project({"project_name": "복지 분석"}, output_dir=tmp_path)
+    # A module package: the standard project's files plus an analysis it publishes.
+    project = new_project({"project_name": "복지 분석", "level": "module"}, output_dir=tmp_path)
     assert (project / ".git").is_dir()  # workbench new made it a repository
     for key, value in (("user.email", "analyst@example.go.kr"), ("user.name", "분석가")):
         assert git(project, "config", key, value).returncode == 0
     script = " && ".join(
         [
             f"make setup WORKBENCH_WHEELHOUSE={wheelhouse}",  # a fresh .venv, --require-hashes
-            "make test",
+            "make test",  # its own tests find its analysis through the entry point and run it
+            ".venv/bin/workbench analyses",
             ".venv/bin/workbench doctor",  # right after make test: its caches are no secrets
             "git add -A",
             "git commit -q -m 처음",  # through the hooks, with .venv/bin/ tools
@@ -99,6 +102,8 @@ def test_a_new_project_sets_itself_up_from_the_wheelhouse_with_no_network(
     assert done.returncode == 0, output[-4000:]
     assert "pre-commit installed at .git/hooks/pre-commit" in output
     assert "표준과 다른 점이 없습니다" in output
+    row = next(line for line in output.splitlines() if "│ bogji_bunseog " in line)
+    assert "bogji-bunseog 0.1.0" in row  # the analysis's origin: this package and version
     assert git(project, "log", "--oneline").stdout.count("\n") == 1
     assert git(project, "status", "--porcelain").stdout == ""  # .venv and caches ignored
     assert len(list((tmp_path / "demo").rglob("report.html"))) == 2

@@ -30,6 +30,11 @@ _MARKER = "# WORKBENCH-ANSWERS "
 #: Files that only some levels keep (paths with ``{package}`` for the package name).
 LEVEL_FILES: dict[str, tuple[str, ...]] = {
     "advanced": ("src/{package}/pipeline.py", "tests/test_pipeline.py"),
+    "module": (
+        "src/{package}/analyses/__init__.py",
+        "src/{package}/analyses/{package}.ipynb",
+        "tests/test_analysis.py",
+    ),
 }
 #: Sample tables a course project gets in data/raw (name, file, arguments).
 COURSE_SAMPLES: tuple[tuple[str, str, dict[str, Any]], ...] = (
@@ -84,7 +89,10 @@ def finish_project(project: Path, context: dict[str, Any], template: Path | None
         if owner == level:
             continue
         for rel in paths:
-            (project / rel.format(package=package)).unlink(missing_ok=True)
+            path = project / rel.format(package=package)
+            path.unlink(missing_ok=True)
+            if path.parent != project and not any(path.parent.iterdir()):
+                path.parent.rmdir()
     if level == "course":
         _add_course(project)
     for notebook in sorted(project.rglob("*.ipynb")):

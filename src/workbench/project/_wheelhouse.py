@@ -78,7 +78,9 @@ def project_tools(template: Path | None = None) -> list[str]:
 
     folder = template_dir(template)
     (pyproject,) = folder.glob("*/pyproject.toml")
-    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    # Jinja statements, and keys that are Jinja expressions, are not TOML: leave them out.
+    lines = pyproject.read_text(encoding="utf-8").splitlines()
+    data = tomllib.loads("\n".join(s for s in lines if not s.lstrip().startswith(("{%", "{{"))))
     tools = list(data["project"]["optional-dependencies"]["dev"])
     return [*tools, *data["build-system"]["requires"]]
 
