@@ -131,7 +131,9 @@ def _undecodable(
     return UndecodableError(
         f"Cannot decode {path}: byte offset {offset} (line {line}, {bad!r}) is not valid "
         f"{encoding}. Tried: {', '.join(tried)}. Set 'encoding:' for this "
-        "dataset in catalog.yml if you know it (e.g. 'cp949'), or re-save the file as UTF-8.",
+        "dataset in catalog.yml if you know it (e.g. 'cp949'), or re-save the file as UTF-8. "
+        f"{path.name}: {line}번째 줄에 {encoding} 문자로 읽을 수 없는 바이트가 있습니다. 표 형식의 "
+        "텍스트 파일(UTF-8 또는 CP949 CSV)인지 확인하고, 아니면 UTF-8 CSV로 다시 저장하세요.",
         offset,
     )
 

@@ -30,6 +30,7 @@ def handle_errors() -> Iterator[None]:
     from workbench.exceptions import (
         AnalysisNotFoundError,
         CatalogError,
+        DataReadError,
         NotebookContractError,
         ParameterError,
         ReleaseBlockedError,
@@ -52,6 +53,8 @@ def handle_errors() -> Iterator[None]:
     except (
         AnalysisNotFoundError,
         CatalogError,
+        # An input that cannot be read is refused before anything runs.
+        DataReadError,
         NotebookContractError,
         ParameterError,
         RunExistsError,
