@@ -20,6 +20,8 @@ from workbench.samples._complaints import (
 )
 
 N = 1500
+
+
 @pytest.fixture(scope="module")
 def frame():
     return samples.complaints(n=N, seed=0)
