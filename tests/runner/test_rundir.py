@@ -28,10 +28,12 @@ def first_manifest() -> mf.Manifest:
 
 
 def make_run(path: Path) -> RunDir:
+    """An earlier run that has ended (its folder no longer in use)."""
     run_dir = RunDir.create(path, "x", first_manifest())
     (run_dir.results).mkdir()
     (run_dir.results / "t.csv").write_text("a\n1\n", encoding="utf-8")
     run_dir.notebook.write_text("{}", encoding="utf-8")
+    run_dir.unlock()
     return run_dir
 
 
@@ -92,6 +94,16 @@ def test_force_replaces_an_earlier_run(tmp_path):
     replaced = RunDir.create(earlier.path, "x", first_manifest(), force=True)
     assert sorted(p.name for p in replaced.path.iterdir()) == ["manifest.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["run"]  # nothing set aside remains
+
+
+def test_force_never_takes_a_folder_a_run_is_writing(tmp_path):
+    running = RunDir.create(tmp_path / "run", "x", first_manifest())  # not ended yet
+    (running.path / "notebook.ipynb").write_text("{}", encoding="utf-8")
+    with pytest.raises(RunExistsError, match="지금 다른 실행이 쓰고 있습니다"):
+        RunDir.create(running.path, "x", first_manifest(), force=True)
+    assert sorted(p.name for p in running.path.iterdir()) == ["manifest.json", "notebook.ipynb"]
+    running.finish(running.read_manifest(), "failed")  # ended: now it may be replaced
+    RunDir.create(running.path, "x", first_manifest(), force=True)
 
 
 def test_force_never_deletes_a_folder_workbench_did_not_make(tmp_path):

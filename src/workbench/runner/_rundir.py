@@ -17,6 +17,7 @@ This module imports nothing heavy: the batch and the page use it before any kern
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -107,6 +108,7 @@ class RunDir:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(os.path.abspath(os.fspath(path)))
+        self._lock_fd: int | None = None
 
     def __repr__(self) -> str:
         return f"RunDir({str(self.path)!r})"
@@ -203,17 +205,56 @@ class RunDir:
                 raise RunExistsError(_claim_message(path, "이미 파일이 들어 있습니다")) from None
         except OSError as exc:
             raise RunExistsError(_claim_message(path, exc.strerror or str(exc))) from None
+        # Locked before the manifest appears: a --force elsewhere never takes a folder
+        # that a run is writing (the lock ends with the run, or with its process).
+        run_dir._lock()
         first.run_id = new_run_id(path)
-        tmp = run_dir._write_temp(_manifest_text(first))
         try:
-            os.link(tmp, run_dir.manifest)
+            tmp = run_dir._write_temp(_manifest_text(first))
+            try:
+                os.link(tmp, run_dir.manifest)
+            finally:
+                os.unlink(tmp)
         except FileExistsError:
+            run_dir.unlock()
             raise RunExistsError(
                 _claim_message(path, "다른 실행이 이 폴더를 먼저 사용하기 시작했습니다")
             ) from None
-        finally:
-            os.unlink(tmp)
+        except BaseException:
+            run_dir.unlock()
+            raise
         return run_dir
+
+    def _lock(self) -> None:
+        fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise RunExistsError(
+                _claim_message(self.path, "다른 실행이 이 폴더를 쓰고 있습니다")
+            ) from None
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        """Let go of the folder (a run that ended; its process ending does the same)."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def in_use(self) -> bool:
+        """Tell whether a run (of this or another process) is writing the folder now."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)  # closing also releases a lock taken here
+        return False
 
     def _replace_earlier(self) -> None:
         """Remove an earlier run of this folder (``--force``); refuse anything else."""
@@ -231,6 +272,11 @@ class RunDir:
         entries = sorted(p.name for p in path.iterdir())
         if not entries:
             return
+        if self.in_use():
+            raise RunExistsError(
+                f"{path}은(는) 지금 다른 실행이 쓰고 있습니다. --force로도 바꾸지 않습니다. 그 "
+                "실행이 끝난 뒤 다시 하거나, 다른 --out을 지정하세요."
+            )
         run_id = _stored_run_id(self.manifest)
         if not verify_run_id(run_id, path):
             raise RunExistsError(
@@ -358,6 +404,7 @@ class RunDir:
         manifest.finished_at = manifest.finished_at or utc_now()
         self.write_manifest(manifest)
         self.remove_temporary()
+        self.unlock()
 
     def write_in_place(
         self, manifest: Manifest, status: str, error: ErrorRecord | None, exc: OSError
@@ -381,6 +428,8 @@ class RunDir:
                 handle.truncate(len(data))
         except OSError:
             raise exc from None
+        finally:
+            self.unlock()
 
     def remove_temporary(self) -> None:
         """Remove temporary files a run left (an interrupted write, say)."""
