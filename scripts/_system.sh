@@ -11,6 +11,8 @@ ensure_system_packages() {
     # A generated project sets itself up with make; offline tests bring loopback up with ip.
     command -v make >/dev/null || missing+=(make)
     command -v ip >/dev/null || missing+=(iproute2)
+    # Reports printed to PDF are read back with pdftotext.
+    command -v pdftotext >/dev/null || missing+=(poppler-utils)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
         echo "==> installing system packages: ${missing[*]}"

@@ -152,6 +152,9 @@ def test_thresholds_come_from_the_projects_ethics_record(fixture_notebook, tmp_p
     assert manifest(result.run_dir)["status"] == "succeeded"
 
 
+REASON = ["--reason", "교육용 가상 번호"]
+
+
 def test_run_with_approve_on_the_command_line(fixture_notebook, tmp_path):
     # The fixture prints a resident number and its parameter default is a name (홍길동):
     # two findings, each approved with its own --approve.
@@ -162,15 +165,14 @@ def test_run_with_approve_on_the_command_line(fixture_notebook, tmp_path):
     assert all(i in first.output for i in ids)
     only_one = CliRunner().invoke(
         app,
-        ["run", path, "--out", str(tmp_path / "b"), "-q", "--approve", ids[0]]
-        + ["--reason", "교육용 가상 번호"],
+        ["run", path, "--out", str(tmp_path / "b"), "-q", "--approve", ids[0], *REASON],
     )
     assert only_one.exit_code == 1 and manifest(tmp_path / "b")["status"] == "blocked"
     approved = CliRunner().invoke(
         app,
         ["run", path, "--out", str(tmp_path / "c"), "-q"]
         + [arg for i in ids for arg in ("--approve", i)]
-        + ["--reason", "교육용 가상 번호"],
+        + REASON,
     )
     assert approved.exit_code == 0, approved.output
     m = manifest(tmp_path / "c")
