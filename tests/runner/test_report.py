@@ -70,3 +70,16 @@ def test_developer_notes_stay_out_of_the_report(regression_run):
     assert notes  # still recorded for the analyst
     assert "wb.publish" not in html and "counts=" not in html
     assert "공개 전 점검(개인정보, 작은 숫자, 회귀분석의 관측 수)을 거쳤습니다" in _text(html)
+
+
+def test_values_are_shown_as_written_except_files(tmp_path):
+    from workbench.runner import find_analysis
+    from workbench.runner._report import _shown_value
+
+    regression = find_analysis("regression")
+    assert _shown_value(regression, "formula", "y ~ a / b + c") == "y ~ a / b + c"
+    data = tmp_path / "표.csv"
+    data.write_text("a\n1\n", encoding="utf-8")
+    assert _shown_value(regression, "data_path", str(data)) == "표.csv"
+    assert _shown_value(regression, "data_path", "sample://households") == "예시 자료 (households)"
+    assert _shown_value(regression, "alpha", 0.05) == "0.05"

@@ -98,7 +98,9 @@ def _shown_value(analysis: Analysis | None, name: str, value: Any) -> str:
             return f"예시 자료 ({value.removeprefix('sample://').split('?')[0]})"
         if value.startswith("catalog:"):
             return f"자료 목록의 '{value.removeprefix('catalog:')}'"
-        if name in inputs or "/" in value or "\\" in value:
+        # Paths: the declared inputs, and any other value naming an existing file (a
+        # formula such as "y ~ a / b" stays as it is).
+        if name in inputs or (Path(value).is_absolute() and Path(value).exists()):
             return Path(value.replace("\\", "/")).name if value else "(예시 자료)"
         text = value or "(비움)"
     elif isinstance(value, list | tuple):
