@@ -226,7 +226,7 @@ class ParameterForm:
 
     def labels(self) -> dict[str, str]:
         """Return parameter name -> its Korean explanation (for error messages)."""
-        return {p.name: p.help or p.name for p in self.analysis.parameters}
+        return {p.name: self.analysis.label(p.name) for p in self.analysis.parameters}
 
     def values(self) -> dict[str, Any]:
         """Return the parameters as the runner takes them.

@@ -158,8 +158,9 @@ class AppSession:
             For a file over the page's limit (:func:`max_upload_bytes`).
         """
         safe = _safe_name(name)
-        if len(content) > max_upload_bytes():
-            raise UploadTooLargeError(safe, len(content), max_upload_bytes())
+        limit = max_upload_bytes()
+        if len(content) > limit:
+            raise UploadTooLargeError(safe, len(content), limit)
         if Path(safe).suffix.lower() not in UPLOAD_SUFFIXES:
             raise DataReadError(
                 f"Cannot read {safe}: expected one of {', '.join(UPLOAD_SUFFIXES)}."

@@ -220,9 +220,8 @@ def _cell(key: str, value: Any, kind: str | None = None) -> str:
 
 
 def _parameter_label(analysis: Analysis, name: str) -> str:
-    param = analysis.parameter(name)
-    text = (param.help if param is not None and param.help else "") or name
-    return text.split(" (")[0].split(";")[0].strip() or name
+    """Return a column heading: the parameter's label up to its first aside."""
+    return analysis.label(name).split(" (")[0].split(";")[0].strip() or name
 
 
 def _summary_table(

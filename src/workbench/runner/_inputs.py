@@ -87,30 +87,31 @@ def _available_columns(value: str) -> list[str] | None:
     return column_names(value)
 
 
-def _check_readable(value: str) -> None:
+def _check_readable(value: str) -> list[str] | None:
     """Refuse, before any kernel starts, a file input that cannot be read as a table.
 
-    Text and Parquet files are read at their start (their header); a workbook is opened
-    (its sheet list), not read. The error says in Korean what is wrong and what to do.
+    Text and Parquet files are read at their start (their header), whose column names
+    are returned; a workbook is opened (its sheet list), not read (None). The error says
+    in Korean what is wrong and what to do.
     """
     if is_sample_uri(value) or is_catalog_uri(value):
-        return
+        return None
     suffix = Path(value).suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
         from workbench.catalog._headers import column_names
 
-        column_names(value)
-    elif suffix == ".parquet":
+        return column_names(value)
+    if suffix == ".parquet":
         import pyarrow.parquet as pq
 
         try:
-            pq.read_schema(value)
+            return list(pq.read_schema(value).names)
         except Exception as exc:
             raise DataReadError(
                 f"{value}: Parquet 파일이 아니거나 잘려 있어 열 수 없습니다 "
                 f"({type(exc).__name__}). 파일을 다시 내려받거나 만든 프로그램에서 다시 저장하세요."
             ) from None
-    elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         from python_calamine import CalamineWorkbook
 
         try:
@@ -120,13 +121,16 @@ def _check_readable(value: str) -> None:
                 f"{value}: Excel 파일이 아니거나 손상되어 열 수 없습니다 ({type(exc).__name__}). "
                 "내려받기가 끝까지 되었는지 확인하고, Excel에서 열어 다시 저장한 뒤 실행하세요."
             ) from None
+    return None
 
 
 def _check_columns(name: str, value: str, required: list[str]) -> None:
-    _check_readable(value)
+    # The header read to check the file is the one the required columns are checked on.
+    available = _check_readable(value)
     if not required:
         return
-    available = _available_columns(value)
+    if available is None:
+        available = _available_columns(value)
     if available is None:
         return
     missing = [c for c in required if c not in available]

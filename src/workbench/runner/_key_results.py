@@ -16,7 +16,6 @@ in the batch index (e.g. the agency).
 
 from __future__ import annotations
 
-import contextlib
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,9 @@ if TYPE_CHECKING:
     from workbench.runner._registry import Analysis
 
 __all__ = ["format_value", "key_sentences", "key_specs", "key_value"]
+
+#: Formats that state a number (a value written as text is read as one).
+_NUMERIC = ("int", "number", "percent")
 
 
 def key_specs(analysis: Analysis) -> list[dict[str, Any]]:
@@ -57,12 +59,19 @@ def key_value(run_dir: Path, spec: dict[str, Any]) -> Any:
     except (KeyError, IndexError, ValueError, OSError):
         return None
     value = value.item() if hasattr(value, "item") else value
-    if isinstance(value, str) and spec.get("format") in ("int", "number", "percent"):
-        # A table of mixed items (항목, 값) publishes its numbers as text.
-        with contextlib.suppress(ValueError):
-            number = float(value.replace(",", ""))
+    if isinstance(value, str) and spec.get("format") in _NUMERIC:
+        number = _number_in(value)
+        if number is not None:
             return round(number) if spec.get("format") == "int" else number
     return value
+
+
+def _number_in(text: str) -> float | None:
+    """Read a number a table of mixed items (항목, 값) published as text, or None."""
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
 
 
 def format_value(value: Any, kind: str | None = None) -> str:
@@ -81,12 +90,11 @@ def format_value(value: Any, kind: str | None = None) -> str:
         return "–"
     if isinstance(value, bool):
         return "예" if value else "아니요"
-    if isinstance(value, str) and kind in ("int", "number", "percent"):
-        # A table of mixed items (항목, 값) publishes its numbers as text.
-        try:
-            value = float(value.replace(",", ""))
-        except ValueError:
+    if isinstance(value, str) and kind in _NUMERIC:
+        number = _number_in(value)
+        if number is None:
             return value
+        value = number
     if kind == "text" or isinstance(value, str):
         return str(value)
     number = float(value)

@@ -126,6 +126,11 @@ class Analysis:
         """Return the parameter called ``name``, or ``None``."""
         return next((p for p in self.parameters if p.name == name), None)
 
+    def label(self, name: str) -> str:
+        """Return what a person calls parameter ``name``: its comment, else its name."""
+        param = self.parameter(name)
+        return (param.help if param is not None else "") or name
+
     def defaults(self) -> dict[str, Any]:
         """Return every parameter's default value (secrets left out)."""
         return {p.name: p.default for p in self.parameters if not p.secret}

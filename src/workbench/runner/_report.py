@@ -130,15 +130,11 @@ def _key_block(sentences: list[str]) -> str:
 
 def _conditions(manifest: Manifest, analysis: Analysis | None) -> str:
     rows = []
-    for name, value in manifest.parameters.items():
-        param = analysis.parameter(name) if analysis is not None else None
-        label = (param.help if param is not None and param.help else "") or name
-        shown = _shown_value(analysis, name, value)
-        rows.append(f"<tr><th>{escape(label)}</th><td>{escape(shown)}</td></tr>")
-    for name in manifest.secrets:
-        param = analysis.parameter(name) if analysis is not None else None
-        label = (param.help if param is not None and param.help else "") or name
-        rows.append(f"<tr><th>{escape(label)}</th><td>•••• (비밀 값, 기록하지 않음)</td></tr>")
+    shown = {n: _shown_value(analysis, n, v) for n, v in manifest.parameters.items()}
+    shown.update({n: "•••• (비밀 값, 기록하지 않음)" for n in manifest.secrets})
+    for name, value in shown.items():
+        label = analysis.label(name) if analysis is not None else name
+        rows.append(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>")
     table = (
         f'<table class="wb-conditions"><tbody>{"".join(rows)}</tbody></table>'
         if rows
