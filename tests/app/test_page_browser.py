@@ -25,18 +25,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from browser_checks import chromium, fonts_without_hangul, foreign_requests, record_requests
+
 pytestmark = pytest.mark.kernel
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 RRNS = ["900101-1234567", "850505-2345678", "770707-1456789", "010203-3456789"]
+#: Every URL each open tab asked for, from its first request (see `page`).
+REQUESTS: dict[int, list[str]] = {}
 # Generous: two cores shared with a kernel that imports pandas and matplotlib.
 LOAD_MS = 120_000
 
@@ -117,14 +113,8 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found: `.ci/run` installs Debian's chromium package.")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -132,20 +122,28 @@ def page(browser, server):
     _, url, _ = server
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     tab = context.new_page()
+    REQUESTS[id(tab)] = record_requests(tab)
     tab.goto(url, timeout=LOAD_MS)
     tab.get_by_text("자료 올리기").wait_for(timeout=LOAD_MS)
     tab.get_by_role("button", name="분석 실행").wait_for(timeout=LOAD_MS)
     yield tab
     context.close()
+    del REQUESTS[id(tab)]
 
 
 @pytest.fixture
 def screenshot(tmp_path, request):
-    """Save a 1280x800 screenshot of the page (and copy it to $WORKBENCH_SCREENSHOTS)."""
+    """Save a 1280x800 screenshot of the page (and copy it to $WORKBENCH_SCREENSHOTS).
+
+    Each screenshot also checks the page's Korean glyphs and its requests so far.
+    """
 
     def take(tab, name: str) -> Path:
+        """Also check what the official sees: Hangul drawn, nothing asked of another host."""
         path = tmp_path / f"{request.node.name}-{name}.png"
         tab.screenshot(path=path)
+        assert fonts_without_hangul(tab) == [], name
+        assert foreign_requests(REQUESTS.get(id(tab), [])) == [], name
         if os.environ.get("WORKBENCH_SCREENSHOTS"):
             target = Path(os.environ["WORKBENCH_SCREENSHOTS"])
             target.mkdir(parents=True, exist_ok=True)

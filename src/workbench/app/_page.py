@@ -181,6 +181,7 @@ class Page:
             accept=",".join(UPLOAD_SUFFIXES),
             multiple=False,
             description="파일 올리기",
+            icon="",  # no icon font: the page asks nothing of another host
             button_style="primary",
             layout=widgets.Layout(width="160px"),
         )
@@ -203,7 +204,6 @@ class Page:
         self.run_button = widgets.Button(
             description="분석 실행",
             button_style="success",
-            icon="play",
             layout=widgets.Layout(width="160px"),
         )
         self.progress = widgets.IntProgress(

@@ -35,6 +35,8 @@ from workbench.app._session import DEFAULT_MAX_UPLOAD_MB
 
 __all__ = ["COOKIE", "CappedKernelManager", "WorkbenchVoila", "host_is_local", "main"]
 
+#: The page's Voilà template (see :meth:`WorkbenchVoila.setup_template_dirs`).
+TEMPLATE_DIR = Path(__file__).parent / "voila_template"
 #: The cookie that carries the token after the first visit (one per port).
 COOKIE = "workbench-app-{port}"
 
@@ -158,6 +160,15 @@ class WorkbenchVoila(Voila):
         self._token = Path(self.token_file).read_text(encoding="utf-8").strip()
         if len(self._token) < 32:
             raise SystemExit("the page's token is too short")
+
+    def setup_template_dirs(self) -> None:
+        """Voilà's templates, with the page's own ``index.html.j2`` found first.
+
+        It is Voilà's ``lab`` page without the Font Awesome stylesheets it fetches from a
+        CDN: nothing on the page may come from another host.
+        """
+        super().setup_template_dirs()
+        self.template_paths.insert(0, str(TEMPLATE_DIR))
 
     def init_settings(self) -> dict[str, Any]:
         settings: dict[str, Any] = super().init_settings()
