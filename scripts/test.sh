@@ -11,7 +11,7 @@ ensure_venv "test"
 echo "==> ruff (lint and format)"
 .venv/bin/ruff check src tests notebooks benchmarks
 .venv/bin/ruff format --check src tests notebooks benchmarks
-echo "==> import-linter (layers point downward)"
+echo "==> import-linter (layers point downward; private modules stay in their package)"
 PYTHONPATH=src .venv/bin/lint-imports --no-cache
 echo "==> mypy"
 .venv/bin/mypy

@@ -10,6 +10,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from key_results_check import Key, assert_key_results, count, decimals
 from workbench import samples
 from workbench.runner import find_analysis, run_analysis
 from workbench.samples._complaints import RISING_REGION, RISING_TERM, planted_identifiers
@@ -78,6 +79,19 @@ def test_run_on_its_sample_passes_the_gate_and_no_planted_identifier_reaches_any
     assert not any(results.glob("review_queue*"))  # person-level: internal only
     queue = pd.read_csv(run_dir / "internal" / "review_queue.csv", encoding="utf-8-sig")
     assert len(queue) == 30 and "민원내용(가림)" in queue.columns
+    assert_key_results(
+        run_dir,
+        [
+            Key("분석한 민원은 {}건입니다.", "volume", "합계", {"지역": "합계"}, count),
+            Key("같은 내용을 되풀이해 낸 집단민원을 한 건으로 세면 {}건입니다.", "topic_region",
+                "합계", {"주제": "합계"}, count),
+            Key("직전 기간보다 가장 뚜렷하게 급증한 단어는 '{}'입니다.", "rising_terms", "단어"),
+            Key("그 단어가 급증한 지역은 {}입니다.", "rising_terms", "지역"),
+            Key("그 단어가 나온 민원은 이전 기간보다 {}배 많았습니다.", "rising_terms",
+                "증가 배율", None, decimals(1)),
+            Key("가장 큰 집단민원 묶음은 {}건입니다.", "campaigns", "민원 수", None, count),
+        ],
+    )  # fmt: skip
 
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"][0]["path"] == "sample://complaints"

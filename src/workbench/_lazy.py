@@ -2,6 +2,8 @@
 
 A package lists ``name -> module`` and gets the module-level ``__getattr__`` and
 ``__dir__`` (PEP 562) that import a name's module on first use and keep the value.
+``name -> "module:attribute"`` publishes a module's attribute under another name, where
+two private modules use the same one (``FRAUD_RULES`` is ``_fraud``'s ``DEFAULT_RULES``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ def lazy_names(
     def __getattr__(name: str) -> Any:  # noqa: N807 - PEP 562 hook
         if name not in names:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(names[name]), name)
+        module, _, attribute = names[name].partition(":")
+        value = getattr(importlib.import_module(module), attribute or name)
         setattr(sys.modules[package], name, value)  # later lookups skip this hook
         return value
 

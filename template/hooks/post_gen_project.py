@@ -8,7 +8,7 @@ rendering: the answers arrive in the comment line below, which
 import sys
 from pathlib import Path
 
-from workbench.project._hooks import run_post_gen
+from workbench.project import run_post_gen
 
 # WORKBENCH-ANSWERS {{ cookiecutter | jsonify(none) }}
 

@@ -8,7 +8,7 @@ line below, which ``workbench.project._hooks`` reads back from this rendered fil
 import sys
 from pathlib import Path
 
-from workbench.project._hooks import run_pre_gen
+from workbench.project import run_pre_gen
 
 # WORKBENCH-ANSWERS {{ cookiecutter | jsonify(none) }}
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from key_results_check import Key, assert_key_results, count, percent
 from workbench.blocks._anomaly import EmissionAnomalyDetector, robust_z
 from workbench.exceptions import ParameterError
 from workbench.samples._emissions import ANOMALY_KINDS, emission_anomaly_truth, emissions
@@ -169,6 +170,22 @@ def test_notebook_runs_on_the_sample_and_reports_in_korean(tmp_path):
     found = flags.merge(truth, on=["시설ID", "연월"])
     assert len(found) / len(truth) >= 0.9
     assert flags["사유"].notna().all()
+    item = "항목"
+    assert_key_results(
+        result.run_dir,
+        [
+            Key("분석한 배출 시설은 {}개입니다.", "summary", "값", {item: "시설 수"}, count),
+            Key("시설별 월간 자료는 모두 {}건입니다.", "summary", "값", {item: "시설-월 수"},
+                count),
+            Key("이 가운데 이상으로 탐지된 시설-월은 {}건입니다.", "summary", "값",
+                {item: "이상 시설-월 수"}, count),
+            Key("이상 시설-월은 전체 시설-월의 {}입니다.", "summary", "값",
+                {item: "이상 시설-월 비율"}, percent),
+            Key("이상이 한 번 이상 탐지된 시설은 {}개입니다.", "summary", "값",
+                {item: "이상이 있는 시설 수"}, count),
+            Key("가장 많은 사유는 '{}'입니다.", "reasons", "사유 유형"),
+        ],
+    )  # fmt: skip
 
 
 def test_notebook_refuses_a_missing_column_before_the_kernel_starts(tmp_path, kernel_starts):

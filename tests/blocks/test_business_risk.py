@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
+from key_results_check import Key, assert_key_results, count, decimals, percent
 from workbench.blocks._business_risk import (
     FEATURES,
     ClosureRiskModel,
@@ -236,6 +237,21 @@ def test_notebook_runs_on_the_sample_and_passes_the_gate(tmp_path):
     for name in ("tiers", "tiers_by_trade", "tiers_by_dong"):
         assert (pd.read_csv(results / f"{name}.csv", encoding="utf-8-sig")["점포 수"] >= 10).all()
     assert (result.run_dir / "internal" / "store_risk.csv").is_file()
+    assert_key_results(
+        result.run_dir,
+        [
+            Key("평가 기간의 점포·기준월은 {}개입니다.", "split", "점포·기준월 수",
+                {"구분": "평가"}, count),
+            Key("평가 기간의 실제 폐업률은 {}입니다.", "split", "폐업률", {"구분": "평가"},
+                percent),
+            Key("평가 기간에 모형의 판별력(AUC)은 {}입니다.", "evaluation", "AUC",
+                {"구분": "모형"}, decimals(3)),
+            Key("폐업 위험을 가장 잘 가르는 변수는 {}입니다.", "importance", "변수"),
+            Key("상대위험도가 가장 높은 행정동은 {}입니다.", "tiers_by_dong", "행정동"),
+            Key("그 행정동 점포의 평균 위험도는 전체 평균의 {}배입니다.", "tiers_by_dong",
+                "상대위험도", None, decimals(2)),
+        ],
+    )  # fmt: skip
 
 
 def test_notebook_refuses_a_file_without_a_needed_column_before_the_kernel(tmp_path):

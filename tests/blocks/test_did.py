@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from key_results_check import Key, assert_key_results, count, decimals
 from workbench.blocks._did import did, event_study, event_study_chart
 from workbench.exceptions import ParameterError
 from workbench.samples._panel import policy_panel
@@ -124,6 +125,19 @@ def test_notebook_runs_on_the_sample_and_reports_in_korean(tmp_path):
     estimate = pd.read_csv(result.run_dir / "results" / "did.csv", encoding="utf-8-sig")
     assert estimate.loc[0, "95% 하한"] < EFFECT < estimate.loc[0, "95% 상한"]
     assert estimate.loc[0, "95% 하한"] > 0
+    row = {"항목": "정책효과"}
+    assert_key_results(
+        result.run_dir,
+        [
+            Key("정책을 도입한 처치 지역은 {}곳입니다.", "did", "처치 지역 수", row, count),
+            Key("도입하지 않은 비교 지역은 {}곳입니다.", "did", "비교 지역 수", row, count),
+            Key("지역-월 관측 {}건으로 추정했습니다.", "did", "관측 수", row, count),
+            Key("이중차분으로 추정한 정책효과는 결과 변수 단위로 {}입니다.", "did", "계수", row,
+                decimals(2)),
+            Key("정책효과의 95% 신뢰구간 하한은 {}입니다.", "did", "95% 하한", row, decimals(2)),
+            Key("정책효과의 95% 신뢰구간 상한은 {}입니다.", "did", "95% 상한", row, decimals(2)),
+        ],
+    )  # fmt: skip
 
 
 def test_notebook_refuses_a_missing_column_before_the_kernel_starts(tmp_path, kernel_starts: list):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from key_results_check import Key, assert_key_results, count
 from workbench.blocks._fees import (
     PeerComparison,
     audit_ranking,
@@ -212,6 +213,31 @@ def test_apartment_fees_notebook_runs_on_its_sample(tmp_path):
     ranking = pd.read_csv(results / "audit_ranking.csv", encoding="utf-8-sig")
     planted = set(apartments(n=300, seed=0).planted["단지코드"])
     assert len(planted & set(ranking["단지코드"])) / len(planted) >= 0.9
+    assert_key_results(
+        result.run_dir,
+        [
+            Key("관리비 부과 내역을 분석한 단지는 {}곳입니다.", "overview", "값",
+                {"항목": "분석한 단지 (곳)"}, count),
+            Key("이 가운데 감사 우선순위 상위에 오른 단지는 {}곳입니다.", "overview", "값",
+                {"항목": "감사 우선순위 상위 단지 (곳)"}, count),
+            Key("비교집단 중앙값보다 1㎡당 관리비가 두드러지게 높은 단지·항목은 {}건입니다.",
+                "overview", "값", {"항목": "비교집단보다 높은 항목 (건)"}, count),
+            Key("용역업체 지급액보다 기준 이상 많이 부과한 단지·항목은 {}건입니다.",
+                "overview", "값", {"항목": "지급액보다 많이 부과한 항목 (건)"}, count),
+            Key("단독 입찰이 잦거나 같은 업체가 반복 낙찰된 단지는 {}곳입니다.",
+                "overview", "값", {"항목": "입찰 이상 징후 단지 (곳)"}, count),
+            Key("감사 우선순위 1위 단지의 사유는 '{}'입니다.", "audit_ranking", "사유"),
+        ],
+    )  # fmt: skip
+    # The summary's counts are the rows of the tables it sums up.
+    rows = {
+        name: len(pd.read_csv(results / f"{name}.csv"))
+        for name in ("item_outliers", "billing_gaps", "bid_flags", "audit_ranking")
+    }
+    overview = pd.read_csv(results / "overview.csv", encoding="utf-8-sig")
+    assert overview["값"].tolist() == [
+        300, rows["item_outliers"], rows["billing_gaps"], rows["bid_flags"], rows["audit_ranking"]
+    ]  # fmt: skip
 
 
 def test_apartment_fees_refuses_missing_column_before_kernel(tmp_path):

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from key_results_check import Key, assert_key_results, count, percent
 from workbench.blocks._fraud import (
     CERTIFICATION_SCHEMA,
     CLAIM_SCHEMA,
@@ -125,6 +126,23 @@ def test_notebook_runs_and_keeps_the_queue_internal(tmp_path):
     assert len(queue) > 100
     assert queue["수급자ID"].iloc[0] not in html  # person-level rows never in the report
     assert not (result.run_dir / "results" / "review_queue.csv").exists()
+    assert_key_results(
+        result.run_dir,
+        [
+            Key("분석한 실업급여 수급자는 {}명입니다.", "overview", "인원",
+                {"항목": "전체 수급자"}, count),
+            Key("이 가운데 규칙에 해당해 검토 신호가 있는 수급자는 {}명입니다.", "overview",
+                "인원", {"항목": "검토 신호가 있는 수급자"}, count),
+            Key("규칙별로 '수급 중 취업'에 해당하는 수급자는 {}명입니다.", "rule_counts",
+                "해당 수급자 수", {"규칙": "수급 중 취업"}, count),
+            Key("'인정기간 중 출국'에 해당하는 수급자는 {}명입니다.", "rule_counts",
+                "해당 수급자 수", {"규칙": "인정기간 중 출국"}, count),
+            Key("'취업 중 실업인정'에 해당하는 수급자는 {}명입니다.", "rule_counts",
+                "해당 수급자 수", {"규칙": "취업 중 실업인정"}, count),
+            Key("사후 확인 결과와 대조하면 검토 목록 상위 100명 중 실제 확인 사례의 비율은 "
+                "{}입니다.", "precision_at_k", "정밀도", {"상위 k명": "100"}, percent),
+        ],
+    )  # fmt: skip
 
 
 def test_notebook_refuses_a_missing_column_before_the_kernel(tmp_path, kernel_starts):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from key_results_check import Key, assert_key_results, count, decimals
 from workbench.blocks._sites import (
     EXACT_MAX_PAIRS,
     coverage_curve,
@@ -239,6 +240,21 @@ def test_notebook_runs_on_sample_and_recovers_the_clusters(tmp_path):
     gains = curve["포괄률"].diff()
     assert gains.iloc[2] > 3 * gains.iloc[3]
     assert set(curve["풀이 방법"]) == {"정확해"}
+    item = "항목"
+    assert_key_results(
+        result.run_dir,
+        [
+            Key("새로 설치할 충전소는 {}개소입니다.", "summary", "값",
+                {item: "충전소 수(개소)"}, count),
+            Key("충전소에서 {}m 안의 수요를 포괄하는 것으로 보았습니다.", "summary", "값",
+                {item: "포괄 반경(m)"}, count),
+            Key("격자 전체의 충전 수요(등록 전기차와 가중한 충전기 없는 세대의 합)는 {}입니다.",
+                "summary", "값", {item: "총 수요"}, decimals(0)),
+            Key("고른 충전소가 포괄하는 수요는 {}입니다.", "summary", "값", {item: "포괄 수요"},
+                decimals(0)),
+            Key("총 수요 대비 포괄률은 {}입니다.", "summary", "값", {item: "포괄률"}),
+        ],
+    )  # fmt: skip
 
 
 @pytest.mark.kernel

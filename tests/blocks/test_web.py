@@ -3,6 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from key_results_check import Key, assert_key_results, count, percent
 from workbench.blocks._web import (
     WEB_EVENTS_SCHEMA,
     completion_test,
@@ -176,6 +177,19 @@ def test_notebook_runs_on_sample(tmp_path):
         table = pd.read_csv(path, encoding="utf-8-sig")
         assert "방문자ID" not in table.columns
         assert not table.astype(str).apply(lambda c: c.str.fullmatch(r"V\d{6}")).any().any()
+    assert_key_results(
+        result.run_dir,
+        [
+            Key("분석 기간은 {}입니다.", "summary", "값", {"항목": "기간"}),
+            Key("이 기간의 방문 세션은 {}개입니다.", "summary", "값", {"항목": "세션 수"}, count),
+            Key("화면 변경 전 신청 완료율은 {}입니다.", "completion", "완료율",
+                {"구분": "변경 전"}, percent),
+            Key("화면 변경 후 신청 완료율은 {}입니다.", "completion", "완료율",
+                {"구분": "변경 후"}, percent),
+            Key("입력 오류율이 가장 높은 항목은 {}입니다.", "field_errors", "항목"),
+            Key("그 항목의 입력 오류율은 {}입니다.", "field_errors", "오류율", None, percent),
+        ],
+    )  # fmt: skip
 
 
 def test_notebook_refuses_a_missing_column_before_the_kernel(tmp_path):

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
+from key_results_check import Key, assert_key_results, count, percent
 from workbench.blocks._welfare import (
     DEFAULT_RULES,
     WELFARE_SCHEMA,
@@ -168,3 +169,23 @@ def test_notebook_runs_and_keeps_the_visit_list_internal(tmp_path):
     assert len(visits) > 100
     assert visits["가구ID"].iloc[0] not in html  # person-level rows never in the report
     assert not (result.run_dir / "results" / "visit_list.csv").exists()
+    rules = {"방법": "규칙", "집단": "전체"}
+    model = {"방법": "모형", "집단": "전체"}
+    assert_key_results(
+        result.run_dir,
+        [
+            Key("분석한 가구는 {}가구입니다.", "fairness_type", "가구 수", rules, count),
+            Key("이 가운데 확인된 위기가구는 {}가구입니다.", "fairness_type", "위기가구 수",
+                rules, count),
+            Key("현행 규칙은 위기가구의 {}를 찾아냈습니다.", "fairness_type", "재현율", rules,
+                percent),
+            Key("위험 모형은 위기가구의 {}를 찾아냈습니다.", "fairness_type", "재현율", model,
+                percent),
+            Key("모형이 고른 가구 가운데 실제 위기가구의 비율(정밀도)은 {}입니다.",
+                "fairness_type", "정밀도", model, percent),
+            Key("규칙이나 모형으로 고른 방문 대상은 {}가구입니다.", "fairness_type", "발굴 수",
+                {"방법": "규칙 또는 모형", "집단": "전체"}, count),
+        ],
+    )  # fmt: skip
+    regions = pd.read_csv(result.run_dir / "results" / "regions.csv", encoding="utf-8-sig")
+    assert regions["방문 대상 수"].sum() == len(visits)  # the key result's 방문 대상

@@ -20,6 +20,7 @@ _LAZY = {
     "AppSession": "workbench.app._session",
     "Outcome": "workbench.app._session",
     "page_analyses": "workbench.app._session",
+    "MAX_UPLOAD_ENV": "workbench.app._session",
     "DataSource": "workbench.app._form",
     "ParameterForm": "workbench.app._form",
     "parameter_widget": "workbench.app._form",

@@ -24,6 +24,10 @@ takes a DataFrame and returns tables with Korean headings, ready to publish, plu
   :func:`near_duplicates` -- civil-complaint text: masked first, tokenised with Kiwi,
   trends, topics, routing and campaigns.
 
+Each family's input schema (pandera) is public too, e.g. :data:`FEES_SCHEMA`,
+:data:`WEB_EVENTS_SCHEMA`, as are its default rules (:data:`DEFAULT_RULES` for welfare,
+:data:`FRAUD_RULES` for benefit claims) and :data:`CLOSURE_FEATURES`.
+
 Names are imported on first use, so ``wb.blocks.profile`` does not load PuLP (or Kiwi).
 """
 
@@ -39,17 +43,23 @@ _LAZY = {
     "profile_charts": "workbench.blocks._profile",
     "EmissionAnomalyDetector": "workbench.blocks._anomaly",
     "robust_z": "workbench.blocks._anomaly",
+    "BIDS_SCHEMA": "workbench.blocks._fees",
+    "FEES_SCHEMA": "workbench.blocks._fees",
+    "INVOICES_SCHEMA": "workbench.blocks._fees",
     "PeerComparison": "workbench.blocks._fees",
     "audit_ranking": "workbench.blocks._fees",
     "bid_flags": "workbench.blocks._fees",
     "billing_gaps": "workbench.blocks._fees",
     "per_area_costs": "workbench.blocks._fees",
+    "CLOSURE_FEATURES": "workbench.blocks._business_risk:FEATURES",
     "ClosureRiskModel": "workbench.blocks._business_risk",
     "closure_features": "workbench.blocks._business_risk",
     "closure_importance": "workbench.blocks._business_risk",
     "evaluate_closure": "workbench.blocks._business_risk",
     "risk_tiers": "workbench.blocks._business_risk",
     "time_split": "workbench.blocks._business_risk",
+    "panel_schema": "workbench.blocks._business_risk",
+    "WELFARE_SCHEMA": "workbench.blocks._welfare",
     "CrisisRiskModel": "workbench.blocks._welfare",
     "CrisisRule": "workbench.blocks._welfare",
     "DEFAULT_RULES": "workbench.blocks._welfare",
@@ -57,6 +67,7 @@ _LAZY = {
     "group_metrics": "workbench.blocks._welfare",
     "merge_small_groups": "workbench.blocks._welfare",
     "recall_threshold": "workbench.blocks._welfare",
+    "WEB_EVENTS_SCHEMA": "workbench.blocks._web",
     "CompletionTest": "workbench.blocks._web",
     "completion_test": "workbench.blocks._web",
     "dwell_times": "workbench.blocks._web",
@@ -65,6 +76,11 @@ _LAZY = {
     "menu_pareto": "workbench.blocks._web",
     "sessionize": "workbench.blocks._web",
     "slow_pages": "workbench.blocks._web",
+    "CERTIFICATION_SCHEMA": "workbench.blocks._fraud",
+    "CLAIM_SCHEMA": "workbench.blocks._fraud",
+    "EMPLOYMENT_SCHEMA": "workbench.blocks._fraud",
+    "FRAUD_RULES": "workbench.blocks._fraud:DEFAULT_RULES",
+    "TRAVEL_SCHEMA": "workbench.blocks._fraud",
     "IntervalRule": "workbench.blocks._fraud",
     "flag_overlaps": "workbench.blocks._fraud",
     "overlap_intervals": "workbench.blocks._fraud",
@@ -78,6 +94,7 @@ _LAZY = {
     "did": "workbench.blocks._did",
     "event_study": "workbench.blocks._did",
     "event_study_chart": "workbench.blocks._did",
+    "DEMAND_GRID_SCHEMA": "workbench.blocks._sites",
     "SiteSelection": "workbench.blocks._sites",
     "coverage_curve": "workbench.blocks._sites",
     "radius_sensitivity": "workbench.blocks._sites",

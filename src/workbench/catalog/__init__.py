@@ -7,6 +7,10 @@
 - :func:`fingerprint` -- a SHA-256 of an input's content, recorded in run manifests;
 - :class:`ReadReport` -- what ``read_table`` found in a file and did to it
   (``df.attrs["read_report"]``), and ``SUMMARY_COLUMN``, the flag of 전국/합계 rows.
+- the data map: :func:`search`, :func:`related`, :func:`key_roles`, :func:`write_map`
+  and their Korean labels (``FIELD_LABELS``, ``SENSITIVITY_LABELS``);
+- :class:`AuditLog` -- the hash-chained access log; :func:`column_names` -- a text
+  file's header without reading the rest.
 
 Heavy modules (pandas, DuckDB, SQLAlchemy) are imported on first use.
 """
@@ -15,21 +19,49 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from workbench._lazy import lazy_names
 from workbench.catalog._report import SUMMARY_COLUMN, ReadReport
 from workbench.catalog._sources import fingerprint, is_sample_uri
+
+if TYPE_CHECKING:  # the types of the names served lazily below
+    from workbench.catalog._audit import AuditLog as AuditLog
+    from workbench.catalog._catalog import Catalog as Catalog
+    from workbench.catalog._headers import column_names as column_names
+    from workbench.catalog._map import FIELD_LABELS as FIELD_LABELS
+    from workbench.catalog._map import SENSITIVITY_LABELS as SENSITIVITY_LABELS
+    from workbench.catalog._map import FieldMatch as FieldMatch
+    from workbench.catalog._map import key_roles as key_roles
+    from workbench.catalog._map import related as related
+    from workbench.catalog._map import search as search
+    from workbench.catalog._map import write_map as write_map
+    from workbench.catalog._model import DatasetEntry as DatasetEntry
+
+_LAZY = {
+    "AuditLog": "workbench.catalog._audit",
+    "Catalog": "workbench.catalog._catalog",
+    "DatasetEntry": "workbench.catalog._model",
+    "FIELD_LABELS": "workbench.catalog._map",
+    "FieldMatch": "workbench.catalog._map",
+    "SENSITIVITY_LABELS": "workbench.catalog._map",
+    "column_names": "workbench.catalog._headers",
+    "key_roles": "workbench.catalog._map",
+    "related": "workbench.catalog._map",
+    "search": "workbench.catalog._map",
+    "write_map": "workbench.catalog._map",
+}
 
 __all__ = [
     "CATALOG_SCHEME",
     "SUMMARY_COLUMN",
-    "Catalog",
     "ReadReport",
     "fingerprint",
     "is_catalog_uri",
     "is_sample_uri",
     "open_catalog",
     "read_table",
+    *sorted(_LAZY),
 ]
 
 CATALOG_SCHEME = "catalog:"
@@ -72,12 +104,7 @@ def open_catalog(*paths: Any, **kwargs: Any) -> Any:
     return open_(*paths, **kwargs)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "Catalog":
-        from workbench.catalog._catalog import Catalog
-
-        return Catalog
-    raise AttributeError(f"module 'workbench.catalog' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 
 class _CallableModule(types.ModuleType):

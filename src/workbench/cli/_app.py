@@ -214,7 +214,7 @@ def app_command(
 
     페이지는 이 컴퓨터에서, 화면에 표시된 주소(접속 토큰 포함)로만 열립니다.
     """
-    from workbench.app._session import MAX_UPLOAD_ENV
+    from workbench.app import MAX_UPLOAD_ENV
 
     project = _project()
     _check_port(port)

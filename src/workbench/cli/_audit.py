@@ -18,7 +18,7 @@ from rich.text import Text
 from workbench.cli._common import err, handle_errors, out
 
 if TYPE_CHECKING:
-    from workbench.catalog._audit import AuditLog
+    from workbench.catalog import AuditLog
 
 audit_app = typer.Typer(help="자료 접근 기록(감사 로그) 확인.", no_args_is_help=True)
 
@@ -30,7 +30,7 @@ LogOption = Annotated[
 
 def _open(log: Path | None) -> AuditLog:
     from workbench import config
-    from workbench.catalog._audit import AuditLog
+    from workbench.catalog import AuditLog
 
     return AuditLog(log if log is not None else config.audit_log_path())
 
@@ -63,7 +63,7 @@ def verify_command(
         except AuditError as exc:
             raise _fail("감사 기록 검증 실패", exc) from None
         if runs:
-            from workbench.runner._audit_heads import check_runs
+            from workbench.runner import check_runs
 
             checked, problems = check_runs(audit.path, runs)
             if problems:

@@ -11,9 +11,7 @@ from rich.table import Table
 from workbench.cli._common import handle_errors, out
 
 if TYPE_CHECKING:
-    from workbench.catalog._catalog import Catalog
-    from workbench.catalog._map import FieldMatch
-    from workbench.catalog._model import DatasetEntry
+    from workbench.catalog import Catalog, DatasetEntry, FieldMatch
 
 catalog_app = typer.Typer(
     help="자료 목록(카탈로그): 어느 기관이 어떤 자료를 가지고 있고 어떤 키로 연결되는지.",
@@ -34,14 +32,14 @@ NameArgument = Annotated[str, typer.Argument(help="자료 이름 (workbench cata
 
 
 def _open(paths: list[Path] | None, samples: bool) -> Catalog:
-    from workbench.catalog._catalog import open_catalog
+    from workbench.catalog import open_catalog
 
     # Without --samples, leave the default: the samples only when no catalog is found.
     return open_catalog(*(paths or []), samples=True if samples else None)
 
 
 def _keys(entry: DatasetEntry) -> str:
-    from workbench.catalog._map import key_roles
+    from workbench.catalog import key_roles
 
     return ", ".join(key_roles(entry)) or "-"
 
@@ -49,7 +47,7 @@ def _keys(entry: DatasetEntry) -> str:
 @catalog_app.command("list")
 def list_command(catalog: CatalogOption = None, samples: SamplesOption = False) -> None:
     """기관별 자료 목록 (이름, 제목, 기관, 민감도, 연결 키, 갱신 주기)."""
-    from workbench.catalog._map import SENSITIVITY_LABELS
+    from workbench.catalog import SENSITIVITY_LABELS
 
     with handle_errors():
         cat = _open(catalog, samples)
@@ -75,7 +73,7 @@ def list_command(catalog: CatalogOption = None, samples: SamplesOption = False) 
 
 def _where(match: FieldMatch) -> str:
     """Say in Korean where a search matched: 제목, 열 월소득, 연결 키 법정동코드 ..."""
-    from workbench.catalog._map import FIELD_LABELS
+    from workbench.catalog import FIELD_LABELS
 
     label = FIELD_LABELS[match.field]
     if match.field == "key":
@@ -90,7 +88,7 @@ def search_command(
     samples: SamplesOption = False,
 ) -> None:
     """이름, 제목, 설명, 기관, 열 이름과 설명, 연결 키에서 자료를 찾습니다."""
-    from workbench.catalog._map import search
+    from workbench.catalog import search
 
     with handle_errors():
         hits = search(_open(catalog, samples), text)
@@ -111,7 +109,7 @@ def show_command(
     name: NameArgument, catalog: CatalogOption = None, samples: SamplesOption = False
 ) -> None:
     """자료 하나의 정보(기관, 출처, 민감도 등)와 열 목록."""
-    from workbench.catalog._map import SENSITIVITY_LABELS
+    from workbench.catalog import SENSITIVITY_LABELS
 
     with handle_errors():
         entry = _open(catalog, samples)[name]
@@ -145,7 +143,7 @@ def related_command(
     name: NameArgument, catalog: CatalogOption = None, samples: SamplesOption = False
 ) -> None:
     """같은 연결 키(예: 법정동코드)를 가진 자료, 곧 결합할 수 있는 자료."""
-    from workbench.catalog._map import related
+    from workbench.catalog import related
 
     with handle_errors():
         cat = _open(catalog, samples)
@@ -181,7 +179,7 @@ def map_command(
     samples: SamplesOption = False,
 ) -> None:
     """기관별 자료와 연결 키를 그린 자료 지도(data_map.html, data_map.png)를 씁니다."""
-    from workbench.catalog._map import write_map
+    from workbench.catalog import write_map
 
     with handle_errors():
         html, png = write_map(_open(catalog, samples), out_dir)

@@ -29,7 +29,7 @@ FilesArgument = Annotated[list[Path] | None, typer.Argument(help="점검할 파�
 @contextlib.contextmanager
 def _bad_answers() -> Iterator[None]:
     """Exit 2 on a refused answer: bad input, like every refusal before work starts."""
-    from workbench.project._names import ProjectOptionError
+    from workbench.project import ProjectOptionError
 
     try:
         yield

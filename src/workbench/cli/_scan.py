@@ -75,7 +75,7 @@ def scan_command(
 
 def _scan_notebook(file: Path, output_format: ScanFormat) -> None:
     """Scan a notebook's stored outputs and code (the project's pre-commit check)."""
-    from workbench.project._precommit import scan_notebook
+    from workbench.project import scan_notebook
 
     if not file.is_file():
         err.print(Text(f"오류: 파일이 없습니다: {file}"), style="bold red")

@@ -24,6 +24,7 @@ _LAZY = {
     "KIND_LABELS": "workbench.ethics._rules",
     "EthicsRecord": "workbench.ethics._record",
     "load_ethics_record": "workbench.ethics._record",
+    "EthicsRecordError": "workbench.ethics._record",
     # personal-information scan
     "scan": "workbench.ethics._scan",
     "ScanResult": "workbench.ethics._scan",

@@ -16,8 +16,7 @@ def catalog_view(words: str = "") -> Any:
     """Return the catalog, or only the datasets matching ``words``, for display."""
     from IPython.display import HTML
 
-    from workbench.catalog import open_catalog
-    from workbench.catalog._map import search
+    from workbench.catalog import open_catalog, search
 
     catalog = open_catalog()
     if not words.strip():
@@ -109,8 +108,7 @@ class WorkbenchMagics(Magics):
         """
         from IPython.display import HTML
 
-        from workbench.runner import run_analysis
-        from workbench.runner._views import run_html
+        from workbench.runner import run_analysis, run_html
 
         try:
             name, pairs, out, secret_names = parse_run_line(line)

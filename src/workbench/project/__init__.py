@@ -7,7 +7,9 @@
   updated, files both sides changed are reported as conflicts, nothing the user wrote
   is overwritten;
 - :func:`diagnose` -- how a project deviates from the standard, each with its fix;
-- :func:`scan_files`, :func:`large_files` -- the project's offline pre-commit checks;
+- :func:`scan_files`, :func:`large_files`, :func:`scan_notebook` -- the project's offline
+  pre-commit checks;
+- :func:`run_pre_gen`, :func:`run_post_gen` -- what the template's cookiecutter hooks call;
 - :func:`build_wheelhouse` -- a folder of pinned, hashed wheels that installs workbench
   (and a project's tools) with no network;
 - :func:`load_options`, :func:`project_slug`, :func:`package_name` -- the template's
@@ -35,6 +37,9 @@ _LAZY = {
     "diagnose": "workbench.project._doctor",
     "scan_files": "workbench.project._precommit",
     "large_files": "workbench.project._precommit",
+    "scan_notebook": "workbench.project._precommit",
+    "run_pre_gen": "workbench.project._hooks",
+    "run_post_gen": "workbench.project._hooks",
     "record_raw": "workbench.project._raw",
     "build_wheelhouse": "workbench.project._wheelhouse",
     "Wheelhouse": "workbench.project._wheelhouse",

@@ -57,7 +57,7 @@ def _in_git(project: Path) -> bool:
 
 def check_ethics(project: Path) -> list[Finding]:
     """No ``ethics.yml``, or one that breaks the model or has no purpose."""
-    from workbench.ethics._record import EthicsRecordError, load_ethics_record
+    from workbench.ethics import EthicsRecordError, load_ethics_record
 
     path = project / "ethics.yml"
     if not path.is_file():

@@ -23,6 +23,8 @@ _LAZY = {
     "publish": "workbench.runner.results",
     "demo": "workbench.runner._demo",
     "check_run": "workbench.runner._check",
+    "check_runs": "workbench.runner._audit_heads",
+    "run_html": "workbench.runner._views",
     "load_approvals": "workbench.runner._gate",
     "short_cause": "workbench.runner._errors",
     "BatchResult": "workbench.runner._batch",

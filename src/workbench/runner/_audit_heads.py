@@ -23,7 +23,7 @@ __all__ = ["audit_head", "check_runs"]
 
 def audit_head() -> dict[str, Any] | None:
     """Return ``{"log", "seq", "hash"}`` of the current project's audit log, if it has one."""
-    from workbench.catalog._audit import AuditLog
+    from workbench.catalog import AuditLog
     from workbench.config import audit_log_path
 
     log = AuditLog(audit_log_path())
@@ -50,7 +50,7 @@ def check_runs(log_path: Path, paths: Iterable[str | os.PathLike[str]]) -> tuple
         How many runs recorded a head of this log, and one problem per run whose head
         the log no longer has (naming the run's manifest).
     """
-    from workbench.catalog._audit import AuditLog
+    from workbench.catalog import AuditLog
 
     target = log_path.resolve()
     by_seq: dict[int, str] | None = None

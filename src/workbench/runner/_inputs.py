@@ -76,13 +76,13 @@ def _resolve(name: str, value: str) -> str:
 def _available_columns(value: str) -> list[str] | None:
     """Return the input's column names, or None if they cannot be known without a load."""
     if is_sample_uri(value):
-        from workbench.catalog._readers import read_table
+        from workbench.catalog import read_table
 
         return [str(c) for c in read_table(value).columns]
     if is_catalog_uri(value):
         entry = _catalog()[value[len(CATALOG_SCHEME) :]]
         return list(entry.columns) or None
-    from workbench.catalog._headers import column_names
+    from workbench.catalog import column_names
 
     return column_names(value)
 
@@ -98,7 +98,7 @@ def _check_readable(value: str) -> list[str] | None:
         return None
     suffix = Path(value).suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        from workbench.catalog._headers import column_names
+        from workbench.catalog import column_names
 
         return column_names(value)
     if suffix == ".parquet":

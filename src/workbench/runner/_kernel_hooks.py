@@ -209,7 +209,7 @@ def _model_name(result: Any) -> str:
 
 
 def _result_records(result: Any) -> list[dict[str, Any]]:
-    from workbench.ethics._disclosure import model_record
+    from workbench.ethics import model_record
 
     if getattr(result, "df_resid", None) is None:
         return []
@@ -232,7 +232,7 @@ def _summary_dof(summary: Any) -> float | None:
 
 
 def _summary_records(summary: Any) -> list[dict[str, Any]]:
-    from workbench.ethics._digest import value_digest
+    from workbench.ethics import value_digest
 
     dof = _summary_dof(summary)
     if dof is None:

@@ -10,6 +10,9 @@ Column names and values are Korean, as in the administrative data the workbench 
 - :func:`complaints` -- civil complaints (민원) in Korean with planted topics, a rising
   keyword, a campaign and personal information to mask;
 - :func:`regions` -- the bundled, dated 시도·시군구 code table (real codes, not generated);
+- :func:`apartments`, :func:`benefit_claims` -- linked tables in one sample (management
+  fees with invoices and bids; benefit claims with certifications, travel and employment),
+  each with the irregular cases it planted;
 - :data:`SAMPLES`, :func:`get` -- look a sample up by name (``sample://NAME`` in
   :func:`workbench.read_table` uses this);
 - :func:`write` -- write a sample to CSV, Excel, Parquet or JSON, byte for byte the same
@@ -33,8 +36,15 @@ import pandas as pd
 
 from workbench._io import write_atomically
 from workbench.exceptions import ParameterError
-from workbench.samples._apartments import apartment_bids, apartment_fees, apartment_invoices
+from workbench.samples._apartments import (
+    ApartmentSample,
+    apartment_bids,
+    apartment_fees,
+    apartment_invoices,
+    apartments,
+)
 from workbench.samples._businesses import businesses
+from workbench.samples._claims import ClaimsSample, benefit_claims
 from workbench.samples._complaints import complaints
 from workbench.samples._emissions import emissions
 from workbench.samples._ev_demand import ev_demand
@@ -48,9 +58,13 @@ from workbench.samples._welfare import welfare_households
 
 __all__ = [
     "SAMPLES",
+    "ApartmentSample",
+    "ClaimsSample",
     "apartment_bids",
     "apartment_fees",
     "apartment_invoices",
+    "apartments",
+    "benefit_claims",
     "businesses",
     "complaints",
     "emissions",
