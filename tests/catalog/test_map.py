@@ -11,7 +11,7 @@ import matplotlib
 import pytest
 
 from workbench.catalog._catalog import open_catalog
-from workbench.catalog._map import related, search, write_map
+from workbench.catalog._map import AnalysisUse, key_roles, related, search, write_map
 from workbench.exceptions import CatalogError, ParameterError
 
 # Five agencies; 법정동코드 held under three column names; 사업자등록번호 linking two
@@ -293,3 +293,142 @@ def test_map_of_an_empty_catalog_says_so(tmp_path):
     html_path, png_path = write_map(open_catalog(path, project=tmp_path), tmp_path)
     assert "연결 키를 선언한 자료가 없습니다" in html_path.read_text(encoding="utf-8")
     assert png_path.stat().st_size > 0
+
+
+# --- the drawing: whole names, few crossings, the analyses' joins --------------------------
+
+LONG_TITLE = (
+    "시군구별 연령대별 성별 주민등록 인구와 세대 및 1인 가구 비율 (2026년 4월 말 기준, 행정동 포함)"
+)
+LONG_AGENCY = "행정안전부 지방자치분권실 지역균형발전국 지역경제지원과"
+
+
+def _catalog_of(tmp_path, text):
+    path = tmp_path / "catalog.yml"
+    path.write_text(text, encoding="utf-8")
+    return open_catalog(path, project=tmp_path)
+
+
+def test_map_draws_every_name_whole_inside_its_box(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from workbench.catalog._map_drawing import draw, layout
+    from workbench.plotting import use_korean_font
+
+    catalog = _catalog_of(
+        tmp_path,
+        f"""\
+datasets:
+  long_population:
+    title: "{LONG_TITLE}"
+    owner: "{LONG_AGENCY}"
+    source: x.csv
+    columns:
+      법정동코드: {{key: 법정동코드}}
+  short:
+    title: 인구
+    owner: 통계청
+    source: y.csv
+    columns:
+      지역코드: {{key: 법정동코드}}
+""",
+    )
+    uses = [AnalysisUse("region_summary", "지역별 인구 구조와 1인 가구 비율 요약 분석", ("short",))]
+    with matplotlib.rc_context():
+        use_korean_font()
+        fig = draw(catalog, uses)
+        FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = {t.get_text(): t for t in fig.axes[0].texts}
+    assert not [s for s in texts if s.endswith("...") or "…" in s]
+    label = f"{LONG_TITLE} (long_population)"
+    assert label in texts and LONG_AGENCY in texts
+    assert uses[0].label in texts
+    # Each dataset label ends left of its box's right edge (where the 공개/내부 tag sits).
+    plan = layout(catalog, uses)
+    right = plan.columns["datasets"][1] * fig.dpi
+    for name in ("long_population", "short"):
+        title = catalog[name].title
+        extent = texts[f"{title} ({name})"].get_window_extent(renderer)
+        assert extent.x1 < right - 0.4 * fig.dpi
+    width = fig.get_figwidth() * fig.dpi
+    assert all(t.get_window_extent(renderer).x1 <= width for t in texts.values())
+
+
+CROSSING = """\
+datasets:
+  first:
+    title: 첫째 자료
+    owner: 가기관
+    source: a.csv
+    columns: {{c: {{key: 다키}}}}
+  second:
+    title: 둘째 자료
+    owner: 가기관
+    source: b.csv
+    columns: {{c: {{key: 나키}}}}
+  third:
+    title: 셋째 자료
+    owner: 나기관
+    source: c.csv
+    columns: {{c: {{key: 가키}}}}
+"""
+
+
+def test_map_orders_links_so_that_none_cross_when_an_order_allows_it(tmp_path):
+    from workbench.catalog._map_drawing import crossings, layout
+
+    catalog = _catalog_of(tmp_path, CROSSING.format())
+    uses = [
+        AnalysisUse("uses_third", "셋째를 쓰는 분석", ("third",)),
+        AnalysisUse("uses_first", "첫째를 쓰는 분석", ("first",)),
+    ]
+    key_links = [(r, n) for n in catalog for r in key_roles(catalog[n])]
+    use_links = [(n, u.name) for u in uses for n in u.datasets]
+    # In the catalog's own order (roles by name, analyses as given) every link crosses.
+    rows, roles = list(catalog), sorted({r for r, _ in key_links})
+    assert crossings(roles, rows, key_links) == 3
+    assert crossings(rows, [u.name for u in uses], use_links) == 1
+
+    plan = layout(catalog, uses)
+    drawn = sorted(plan.rows, key=plan.rows.__getitem__)
+    hubs = sorted(plan.hubs, key=plan.hubs.__getitem__)
+    analyses = sorted(plan.analyses, key=plan.analyses.__getitem__)
+    assert crossings(hubs, drawn, key_links) == 0
+    assert crossings(drawn, analyses, use_links) == 0
+    # Datasets stay with their agency.
+    assert [catalog[n].owner for n in drawn] in (
+        ["가기관"] * 2 + ["나기관"],
+        ["나기관"] + ["가기관"] * 2,
+    )
+
+
+def test_crossings_counts_pairs_of_links_that_swap_order():
+    from workbench.catalog._map_drawing import crossings
+
+    assert crossings("ab", "xy", [("a", "x"), ("b", "y")]) == 0
+    assert crossings("ab", "xy", [("a", "y"), ("b", "x")]) == 1
+    assert (
+        crossings("ab", "xy", [("a", "x"), ("a", "y"), ("b", "x")]) == 1
+    )  # shared ends never cross
+    assert crossings("abc", "xyz", [("a", "z"), ("b", "y"), ("c", "x")]) == 3
+
+
+def test_catalog_map_command_shows_the_analyses_and_the_columns_they_join_on(tmp_path):
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    result = CliRunner().invoke(app, ["catalog", "map", "--samples", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "data_map.html").read_text(encoding="utf-8")
+    table = page[page.index("<h2>분석이 쓰는 자료와 결합</h2>") :]
+    table = table[: table.index("</table>")]
+    row = table[table.index("<code>apartment_fees</code></td>") :]
+    row = row[: row.index("</tr>")]
+    for dataset in ("apartment_fees", "apartment_invoices", "apartment_bids"):
+        assert f'href="#ds-{dataset}"' in row
+    assert "단지코드" in row
+    # A one-input analysis reads its dataset without a join.
+    welfare = table[table.index("<code>welfare_blind_spots</code>") :]
+    assert "결합 없음" in welfare[: welfare.index("</tr>")]

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the types of the names served lazily below
     from workbench.catalog._headers import column_names as column_names
     from workbench.catalog._map import FIELD_LABELS as FIELD_LABELS
     from workbench.catalog._map import SENSITIVITY_LABELS as SENSITIVITY_LABELS
+    from workbench.catalog._map import AnalysisUse as AnalysisUse
     from workbench.catalog._map import FieldMatch as FieldMatch
     from workbench.catalog._map import key_roles as key_roles
     from workbench.catalog._map import related as related
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # the types of the names served lazily below
     from workbench.catalog._model import DatasetEntry as DatasetEntry
 
 _LAZY = {
+    "AnalysisUse": "workbench.catalog._map",
     "AuditLog": "workbench.catalog._audit",
     "Catalog": "workbench.catalog._catalog",
     "DatasetEntry": "workbench.catalog._model",

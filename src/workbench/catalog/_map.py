@@ -12,25 +12,31 @@ import io
 import os
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from workbench._io import write_atomically
 from workbench.catalog._catalog import _SENSITIVITY_KO
-from workbench.catalog._model import KEY_ROLES, DatasetEntry
+from workbench.catalog._map_drawing import (
+    SENSITIVITY_COLOURS,
+    AnalysisUse,
+    draw,
+    key_roles,
+    role_order,
+)
+from workbench.catalog._model import DatasetEntry
 from workbench.exceptions import ParameterError
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from workbench.catalog._catalog import Catalog
 
 __all__ = [
     "FIELD_LABELS",
     "SENSITIVITY_LABELS",
+    "AnalysisUse",
     "FieldMatch",
     "Relation",
     "SearchHit",
@@ -55,16 +61,6 @@ FIELD_LABELS: dict[str, str] = {
     "column_description": "열 설명",
 }
 _RANK = {field: rank for rank, field in enumerate(FIELD_LABELS)}
-_SENSITIVITY_COLOURS = {
-    "public": "#2e7d32",
-    "internal": "#1565c0",
-    "personal": "#c62828",
-    "pseudonymised": "#ef6c00",
-}
-_KEY_COLOURS = (
-    "#7b1fa2", "#00838f", "#ad1457", "#558b2f", "#4e342e",
-    "#283593", "#f9a825", "#d84315", "#0277bd", "#616161",
-)  # fmt: skip
 _LINKS = 12  # partners named on a card; the rest are counted
 _MAX_PIXELS = 60_000  # Agg refuses images over 2**16 pixels on a side
 HTML_NAME = "data_map.html"
@@ -123,18 +119,6 @@ class Relation:
 def _normalise(text: str) -> str:
     # NFKC joins decomposed Hangul (macOS file names) and full-width Latin letters.
     return unicodedata.normalize("NFKC", text).casefold()
-
-
-def _role_order(role: str) -> tuple[int, str]:
-    return (KEY_ROLES.index(role) if role in KEY_ROLES else len(KEY_ROLES), role)
-
-
-def key_roles(entry: DatasetEntry) -> dict[str, tuple[str, ...]]:
-    """Return key role -> the dataset's columns holding it (roles in :data:`KEY_ROLES` order)."""
-    roles: dict[str, list[str]] = {}
-    for column, role in entry.key_columns().items():
-        roles.setdefault(role, []).append(column)
-    return {role: tuple(roles[role]) for role in sorted(roles, key=_role_order)}
 
 
 def _fields(entry: DatasetEntry) -> Iterable[FieldMatch]:
@@ -237,116 +221,7 @@ def related(catalog: Catalog, name: str) -> list[Relation]:
     return sorted(relations, key=lambda r: (-len(r.keys), r.other))
 
 
-# --- the drawing ------------------------------------------------------------------------
-
-_WIDTH, _TOP, _BOTTOM = 9.0, 1.0, 0.75  # inches
-_ROW, _HEADER, _GAP = 0.42, 0.42, 0.22
-_BOX_LEFT, _BOX_RIGHT, _HUB_LEFT, _HUB_RIGHT = 0.45, 4.85, 6.75, 8.55
-
-
-def _fit(text: str, em: float) -> str:
-    """Shorten ``text`` to about ``em`` font sizes wide (Hangul is one em, Latin ~0.6)."""
-    width = 0.0
-    for i, char in enumerate(text):
-        width += 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.6
-        if width > em:
-            return text[: max(i - 1, 1)].rstrip() + "..."
-    return text
-
-
-class _Layout(NamedTuple):
-    boxes: list[tuple[str, float, float]]  # agency, top, bottom
-    rows: dict[str, float]  # dataset -> y of its centre
-    hubs: dict[str, float]  # key role -> y of its centre
-    height: float
-
-
-def _layout(catalog: Catalog) -> _Layout:
-    """Place agency boxes, dataset rows and key-role hubs, in inches from the top left.
-
-    Agencies stack down the left, key roles down the right, each hub ordered by the mean
-    height of its datasets so that links cross as little as a fixed order allows.
-    """
-    boxes: list[tuple[str, float, float]] = []
-    rows: dict[str, float] = {}
-    y = _TOP
-    for agency, entries in catalog.by_agency().items():
-        top, y = y, y + _HEADER
-        for entry in entries:
-            rows[entry.name], y = y + _ROW / 2, y + _ROW
-        boxes.append((agency, top, y + 0.08))
-        y += _GAP
-    holders: dict[str, list[float]] = {}
-    for name, row in rows.items():
-        for role in key_roles(catalog[name]):
-            holders.setdefault(role, []).append(row)
-    span = max(y - _TOP - _GAP, len(holders) * 0.6, 0.6)
-    order = sorted(holders, key=lambda r: (sum(holders[r]) / len(holders[r]), _role_order(r)))
-    hubs = {role: _TOP + (i + 0.5) * span / len(order) for i, role in enumerate(order)}
-    return _Layout(boxes, rows, hubs, _TOP + span + _BOTTOM)
-
-
-def _draw(catalog: Catalog) -> Figure:
-    """Draw agencies (boxes), their datasets and the key roles linking them."""
-    from matplotlib.figure import Figure
-    from matplotlib.patches import FancyBboxPatch, PathPatch
-    from matplotlib.path import Path as MplPath
-
-    boxes, rows, hubs, height = _layout(catalog)
-    fig = Figure(figsize=(_WIDTH, height))
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0), xlim=(0, _WIDTH), ylim=(height, 0))
-    ax.set_axis_off()
-
-    def box(x: float, y: float, w: float, h: float, rounding: float, **style: object) -> None:
-        shape = f"round,pad=0,rounding_size={rounding}"
-        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle=shape, **style))  # type: ignore[arg-type]
-
-    def text(x: float, y: float, s: str, size: float, **style: object) -> None:
-        ax.text(x, y, s, fontsize=size, va="center", **style)  # type: ignore[arg-type]
-
-    text(0.3, 0.4, "자료 지도", 15, weight="bold")
-    summary = f"{len(catalog)}개 자료 · {len(boxes)}개 기관 · {len(hubs)}개 연결 키"
-    text(1.75, 0.42, summary, 10, color="#555555")
-    text(_BOX_LEFT - 0.15, _TOP - 0.2, "기관 · 자료", 9, color="#777777")
-    text(_HUB_LEFT, _TOP - 0.2, "연결 키", 9, color="#777777")
-    for agency, top, bottom in boxes:
-        box(0.3, top, 4.7, bottom - top, 0.08, facecolor="#f5f5f5", edgecolor="#bdbdbd")
-        text(0.42, top + _HEADER / 2 + 0.02, _fit(agency, 26), 10.5, weight="bold")
-    roles = sorted(hubs, key=_role_order)
-    colours = {r: _KEY_COLOURS[i % len(_KEY_COLOURS)] for i, r in enumerate(roles)}
-    mid = (_BOX_RIGHT + _HUB_LEFT) / 2
-    for name, row in rows.items():
-        for role in key_roles(catalog[name]):
-            y1 = hubs[role]
-            curve = MplPath(
-                [(_BOX_RIGHT, row), (mid, row), (mid, y1), (_HUB_LEFT, y1)],
-                [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4],
-            )
-            ax.add_patch(PathPatch(curve, fill=False, edgecolor=colours[role], lw=1.6, alpha=0.8))
-    hub_width, node_width = _HUB_RIGHT - _HUB_LEFT, _BOX_RIGHT - _BOX_LEFT
-    for role, y in hubs.items():
-        c = colours[role]
-        box(_HUB_LEFT, y - 0.17, hub_width, 0.34, 0.17, facecolor="white", edgecolor=c, lw=1.6)
-        text(_HUB_LEFT + hub_width / 2, y, _fit(role, 14), 10, color=c, weight="bold", ha="center")
-    for name, row in rows.items():
-        entry = catalog[name]
-        c = _SENSITIVITY_COLOURS[entry.sensitivity]
-        box(_BOX_LEFT, row - 0.16, node_width, 0.32, 0.05, facecolor="white", edgecolor=c, lw=1.2)
-        box(_BOX_LEFT, row - 0.16, 0.07, 0.32, 0, facecolor=c, edgecolor="none")
-        text(_BOX_LEFT + 0.15, row, f"{_fit(entry.title, 28.5 - 0.6 * len(name))} ({name})", 9.5)
-        text(_BOX_RIGHT - 0.1, row, SENSITIVITY_LABELS[entry.sensitivity], 8, color=c, ha="right")
-    if not rows:
-        text(0.45, _TOP + 0.3, "카탈로그에 자료가 없습니다.", 10)
-    for i, (level, label) in enumerate(SENSITIVITY_LABELS.items()):
-        x = 0.3 + 1.05 * i
-        box(x, height - 0.42, 0.16, 0.16, 0, facecolor=_SENSITIVITY_COLOURS[level], lw=0)
-        text(x + 0.24, height - 0.34, label, 8.5)
-    note = "같은 연결 키를 가진 자료는 그 키로 결합할 수 있습니다."
-    text(4.6, height - 0.34, note, 8.5, color="#555555")
-    return fig
-
-
-def _render(catalog: Catalog) -> tuple[bytes, str]:
+def _render(catalog: Catalog, uses: Sequence[AnalysisUse]) -> tuple[bytes, str]:
     """Return the map as PNG bytes and as an inline SVG element (text drawn as paths)."""
     import matplotlib
 
@@ -354,9 +229,10 @@ def _render(catalog: Catalog) -> tuple[bytes, str]:
 
     with matplotlib.rc_context():  # leave the caller's matplotlib settings as they were
         use_korean_font()
-        fig = _draw(catalog)
+        fig = draw(catalog, uses)
         png, svg = io.BytesIO(), io.BytesIO()
-        dpi = min(150.0, _MAX_PIXELS / fig.get_figheight())  # a very long catalog: smaller
+        longest = max(fig.get_figheight(), fig.get_figwidth())
+        dpi = min(150.0, _MAX_PIXELS / longest)  # a very long catalog: smaller
         save_figure(fig, png, format="png", dpi=dpi)
         # Without the RDF block (Inkscape metadata): an inline drawing needs none.
         save_figure(fig, svg, format="svg", metadata={"Format": None, "Type": None})
@@ -369,7 +245,8 @@ def _render(catalog: Catalog) -> tuple[bytes, str]:
 _CSS = """
 body{font-family:"Malgun Gothic","Apple SD Gothic Neo","Noto Sans KR","NanumGothic",sans-serif;
 margin:2rem auto;max-width:64rem;padding:0 1rem;color:#212121;line-height:1.5}
-h1{margin-bottom:.2rem} .lead{color:#555} figure{margin:1rem 0} figure svg{width:100%;height:auto}
+h1{margin-bottom:.2rem} .lead{color:#555} figure{margin:1rem 0;overflow-x:auto}
+figure svg{min-width:56rem;width:100%;height:auto}
 .agency{margin:1.5rem 0}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));gap:.8rem}
 .card{border:1px solid #ccc;border-left:6px solid var(--c);border-radius:6px;padding:.6rem .8rem}
@@ -384,7 +261,7 @@ def _e(text: object) -> str:
 
 
 def _card(entry: DatasetEntry, holders: dict[str, list[str]]) -> str:
-    colour = _SENSITIVITY_COLOURS[entry.sensitivity]
+    colour = SENSITIVITY_COLOURS[entry.sensitivity]
     keys = key_roles(entry)
     key_text = "; ".join(f"{_e(r)} (열 {_e(', '.join(c))})" for r, c in keys.items())
     # The same order as related(): most shared roles first, then by name.
@@ -415,7 +292,7 @@ def _holders(catalog: Catalog) -> dict[str, list[str]]:
     for entry in sorted(catalog.values(), key=lambda e: (e.owner, e.name)):
         for role in key_roles(entry):
             holders.setdefault(role, []).append(entry.name)
-    return {role: holders[role] for role in sorted(holders, key=_role_order)}
+    return {role: holders[role] for role in sorted(holders, key=role_order)}
 
 
 def _key_table(catalog: Catalog, holders: dict[str, list[str]]) -> str:
@@ -433,7 +310,28 @@ def _key_table(catalog: Catalog, holders: dict[str, list[str]]) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
-def _page(catalog: Catalog, svg: str) -> str:
+def _uses_table(catalog: Catalog, uses: Sequence[AnalysisUse]) -> str:
+    rows = []
+    for use in uses:
+        names = [n for n in use.datasets if n in catalog]
+        if not names:
+            continue
+        cells = "<br>".join(
+            f'<a href="#ds-{_e(n)}"><code>{_e(n)}</code></a> ({_e(catalog[n].owner)})'
+            for n in names
+        )
+        keys = _e(", ".join(use.keys)) if use.keys else '<span class="muted">결합 없음</span>'
+        rows.append(
+            f"<tr><td>{_e(use.title)} <code>{_e(use.name)}</code></td><td>{cells}</td>"
+            f"<td>{keys}</td></tr>"
+        )
+    if not rows:
+        return ""
+    head = "<tr><th>분석</th><th>읽는 자료 (기관)</th><th>결합 열</th></tr>"
+    return f"<h2>분석이 쓰는 자료와 결합</h2>\n<table>{head}{''.join(rows)}</table>\n"
+
+
+def _page(catalog: Catalog, svg: str, uses: Sequence[AnalysisUse]) -> str:
     holders = _holders(catalog)
     sections = "".join(
         f'<section class="agency"><h3>{_e(agency)} <span class="muted">({len(entries)})</span>'
@@ -447,18 +345,22 @@ def _page(catalog: Catalog, svg: str) -> str:
         f'<p class="lead">기관 {len(catalog.by_agency())}곳의 자료 {len(catalog)}개. '
         "같은 연결 키(예: 법정동코드)를 가진 자료는 그 키로 결합할 수 있습니다.</p>\n"
         f'<figure role="img" aria-label="기관별 자료와 연결 키 그림">{svg}</figure>\n'
-        f"<h2>연결 키</h2>\n{_key_table(catalog, holders)}\n<h2>기관별 자료</h2>\n{sections}\n"
+        f"<h2>연결 키</h2>\n{_key_table(catalog, holders)}\n{_uses_table(catalog, uses)}"
+        f"<h2>기관별 자료</h2>\n{sections}\n"
         "</body>\n</html>\n"
     )
 
 
-def write_map(catalog: Catalog, out_dir: str | os.PathLike[str]) -> tuple[Path, Path]:
+def write_map(
+    catalog: Catalog, out_dir: str | os.PathLike[str], uses: Sequence[AnalysisUse] = ()
+) -> tuple[Path, Path]:
     """Write the data map: ``data_map.html`` and ``data_map.png`` in ``out_dir``.
 
     The page (Korean, self-contained: no script, font or style from the network) shows
-    the drawing, a table of key roles with the datasets holding each, and one card per
-    dataset grouped by owner agency. The PNG is the same drawing; the same catalog gives
-    the same bytes.
+    the drawing (every name whole, links ordered to cross as little as possible), a
+    table of key roles with the datasets holding each, the analyses with the datasets
+    they join, and one card per dataset grouped by owner agency. The PNG is the same
+    drawing; the same catalog gives the same bytes.
 
     Parameters
     ----------
@@ -466,14 +368,18 @@ def write_map(catalog: Catalog, out_dir: str | os.PathLike[str]) -> tuple[Path, 
         The catalog to map (entries only; no data is loaded).
     out_dir : path
         Folder to write into; created if needed. Existing map files are replaced whole.
+    uses : sequence of AnalysisUse, optional
+        Analyses and the catalog datasets they read (``workbench catalog map`` passes the
+        standard analyses'): drawn as a third column linked to those datasets, and listed
+        with the columns each joins them on.
 
     Returns
     -------
     tuple of pathlib.Path
         The HTML page and the PNG image.
     """
-    png, svg = _render(catalog)
-    html = _page(catalog, svg).encode("utf-8")
+    png, svg = _render(catalog, uses)
+    html = _page(catalog, svg, uses).encode("utf-8")
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     html_path, png_path = folder / HTML_NAME, folder / PNG_NAME

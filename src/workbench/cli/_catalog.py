@@ -11,7 +11,7 @@ from rich.table import Table
 from workbench.cli._common import handle_errors, out
 
 if TYPE_CHECKING:
-    from workbench.catalog import Catalog, DatasetEntry, FieldMatch
+    from workbench.catalog import AnalysisUse, Catalog, DatasetEntry, FieldMatch
 
 catalog_app = typer.Typer(
     help="자료 목록(카탈로그): 어느 기관이 어떤 자료를 가지고 있고 어떤 키로 연결되는지.",
@@ -178,11 +178,37 @@ def map_command(
     catalog: CatalogOption = None,
     samples: SamplesOption = False,
 ) -> None:
-    """기관별 자료와 연결 키를 그린 자료 지도(data_map.html, data_map.png)를 씁니다."""
+    """자료 지도(data_map.html, data_map.png): 기관별 자료, 연결 키, 그 자료를 쓰는 분석."""
     from workbench.catalog import write_map
 
     with handle_errors():
-        html, png = write_map(_open(catalog, samples), out_dir)
+        html, png = write_map(_open(catalog, samples), out_dir, _analysis_uses())
     out.print("[bold]자료 지도[/]를 썼습니다:")
     out.print(f"  {html.resolve()}", highlight=False)
     out.print(f"  {png.resolve()}", highlight=False)
+
+
+def _analysis_uses() -> list[AnalysisUse]:
+    """List the standard analyses with the catalog datasets their inputs name (``schema``).
+
+    An analysis with several such inputs joins them on the columns every input needs.
+    """
+    from workbench.catalog import AnalysisUse
+    from workbench.runner import list_analyses
+
+    uses = []
+    for analysis in list_analyses():
+        inputs = [spec for spec in analysis.meta.inputs.values() if spec.schema_name]
+        if not inputs:
+            continue
+        shared = set.intersection(*(set(spec.columns) for spec in inputs))
+        keys = [c for c in inputs[0].columns if c in shared and "{" not in c]
+        uses.append(
+            AnalysisUse(
+                name=analysis.name,
+                title=analysis.title,
+                datasets=tuple(spec.schema_name for spec in inputs),
+                keys=tuple(keys) if len(inputs) > 1 else (),
+            )
+        )
+    return uses
