@@ -3,8 +3,9 @@
 Generated, never committed: 행정안전부 주민등록 인구 CSV (CP949, quoted, thousands
 separators, ``이름  (코드)`` cells, 전국 row, a trailing comma on every row), KOSIS CSV and
 workbook downloads (two header rows, title lines, ``-``/``x`` marks, 주:/자료: footnotes, a
-wrong ``dimension``, a hidden first sheet), blanks written as ``" "``, accounting signs,
-legacy ``.xls``. Each builder writes the file and returns the expected frame.
+wrong ``dimension``, a hidden first sheet; also saved as a legacy ``.xls`` with merged
+header cells), blanks written as ``" "``, accounting signs, legacy ``.xls``. Each builder
+writes the file and returns the expected frame.
 """
 
 from __future__ import annotations
@@ -221,10 +222,39 @@ def legacy_xls(path: Path) -> pd.DataFrame:
     )
 
 
+def kosis_xls(path: Path) -> pd.DataFrame:
+    """The KOSIS table saved as Excel 97-2003 (.xls): merged two-row header, marks, notes."""
+    import xlwt
+
+    _, expected = _kosis_values()
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("데이터")
+    sheet.write_merge(0, 0, 0, 4, "시도별 주민등록인구 및 세대수")
+    sheet.write(1, 0, "단위: 명, 세대")
+    sheet.write_merge(3, 4, 0, 0, "행정구역별(1)")  # rows 4-5, one column
+    sheet.write_merge(3, 3, 1, 2, "2026.03")
+    sheet.write_merge(3, 3, 3, 4, "2026.04")
+    for column, label in enumerate(["총인구수 (명)", "세대수 (세대)"] * 2, start=1):
+        sheet.write(4, column, label)
+    for number, row in enumerate(expected.itertuples(index=False), start=5):
+        sheet.write(number, 0, row[0])
+        for index, value in enumerate(row[1:5], start=1):
+            if np.isnan(value):
+                sheet.write(number, index, "x" if index == 2 else "-")
+            else:
+                sheet.write(number, index, int(value))
+    last = 5 + len(expected)
+    sheet.write(last + 1, 0, "주: 2026.04는 잠정치임")
+    sheet.write(last + 2, 0, "자료: 행정안전부, 「주민등록인구현황」")
+    book.save(str(path))
+    return expected
+
+
 BUILDERS = {
     "mois.csv": mois_population_csv,
     "kosis.csv": kosis_csv,
     "kosis.xlsx": kosis_workbook,
     "budget.csv": blanks_and_signs_csv,
     "legacy.xls": legacy_xls,
+    "kosis.xls": kosis_xls,
 }
