@@ -197,9 +197,9 @@ def test_bad_codes_are_named_with_their_rows():
         normalize_codes(values, column="법정동코드")
     message = str(info.value)
     assert "'법정동코드'" in message
-    assert "7 value(s)" in message
-    assert "row 1: '서울'" in message
-    assert "row 5: 'x2'" in message
+    assert "7개 값이 10자리 법정동코드가 아닙니다" in message
+    assert "행 1: '서울'" in message
+    assert "행 5: 'x2'" in message
     assert "x3" not in message  # five shown
     (failure,) = info.value.failures
     assert failure["rows"] == [1, 2, 3, 4, 5]
@@ -371,7 +371,7 @@ def test_roll_up_names_codes_of_another_day_and_warns():
 
 
 def test_roll_up_argument_errors(people):
-    with pytest.raises(ParameterError, match="no column '인구수'"):
+    with pytest.raises(ParameterError, match="'인구수' 열이 없습니다"):
         roll_up(people, "법정동코드", aggregations={"인구수": "sum"})
     with pytest.raises(ParameterError, match="Unknown aggregate 'total'"):
         roll_up(people, "법정동코드", aggregations={"인구": "total"})
@@ -406,7 +406,7 @@ def test_legal_to_admin_keeps_every_pair_with_weights(mapping):
 
 def test_legal_to_admin_unmatched_rows(mapping):
     rows = pd.DataFrame({"코드": ["1111010100", "1111099900"], "값": [1, 2]})
-    with pytest.raises(SchemaError, match=r"row 1: '1111099900'"):
+    with pytest.raises(SchemaError, match=r"행 1: '1111099900'"):
         legal_to_admin(rows, "코드", mapping)
     kept = legal_to_admin(rows, "코드", mapping, unmatched="keep")
     assert kept["행정동코드"].isna().tolist() == [False, True]
@@ -420,9 +420,9 @@ def test_legal_to_admin_checks_the_mapping(mapping):
     broken = mapping.assign(비율=[1.0, 0.6, 0.6])
     with pytest.raises(SchemaError, match=r"1111010200: 1\.2"):
         legal_to_admin(rows, "법정동코드", broken, weight_column="비율")
-    with pytest.raises(ParameterError, match="mapping has no column '행정기관코드'"):
+    with pytest.raises(ParameterError, match="mapping에 '행정기관코드' 열이 없습니다"):
         legal_to_admin(rows, "법정동코드", mapping, admin_column="행정기관코드")
-    with pytest.raises(ParameterError, match="already has a column"):
+    with pytest.raises(ParameterError, match="이미 '행정동코드' 열이 있습니다"):
         legal_to_admin(rows.assign(행정동코드="x"), "법정동코드", mapping)
 
 

@@ -71,14 +71,14 @@ def legal_to_admin(
     )
     if admin_column in frame.columns:
         raise ParameterError(
-            f"The frame already has a column '{admin_column}'. Rename it, or pass "
-            "admin_column=... to name the output differently.",
+            f"frame에 이미 '{admin_column}' 열이 있습니다. 그 열의 이름을 바꾸거나, "
+            "admin_column=...으로 결과 열 이름을 따로 주세요.",
             parameter="admin_column",
         )
     if unmatched not in ("error", "keep", "drop"):
         raise ParameterError(
-            f"The 'unmatched' parameter of legal_to_admin must be 'error', 'keep' or "
-            f"'drop'. Got {unmatched!r} instead.",
+            "legal_to_admin의 'unmatched' 매개변수는 'error', 'keep', 'drop' 중 하나여야 "
+            f"합니다. 받은 값: {unmatched!r}.",
             parameter="unmatched",
         )
     key = "__workbench_legal__"
@@ -96,18 +96,18 @@ def legal_to_admin(
         if len(off):
             shown = ", ".join(f"{code}: {total:g}" for code, total in off.head(_SHOWN).items())
             raise SchemaError(
-                f"The weights '{weight_column}' of {len(off)} 법정동 in the mapping do not "
-                f"add up to 1 ({shown}). Each 법정동's shares over its 행정동 must sum to 1."
+                f"mapping의 비중 '{weight_column}' 합이 1이 아닌 법정동이 {len(off)}개 있습니다 "
+                f"({shown}). 법정동마다 그 행정동들에 나눈 비중의 합이 1이어야 합니다."
             )
     pairs["행정동수"] = pairs.groupby(key)[admin_column].transform("size").astype("int64")
     codes = normalize_codes(frame[code_column], column=code_column)
     matched = codes.isin(pairs[key])
     if unmatched == "error" and not matched.all():
         problem = _problem(frame[code_column], ~matched, code_column, "unmatched",
-                           f"are not in the mapping's '{legal_column}'")  # fmt: skip
+                           f"mapping의 '{legal_column}'에 없습니다")  # fmt: skip
         raise SchemaError(
-            f"{problem['message']} Use a mapping of the same date as the data, or pass "
-            "unmatched='keep' or 'drop'.",
+            f"{problem['message']} 자료와 같은 날짜의 mapping을 쓰거나, unmatched='keep' 또는 "
+            "'drop'을 주세요.",
             failures=[problem],
         )
     keep = matched.to_numpy() if unmatched == "drop" else slice(None)

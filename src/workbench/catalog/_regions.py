@@ -57,9 +57,9 @@ REGION_TABLE_SOURCE = "행정안전부 행정표준코드관리시스템 법정�
 LEVELS = {"sido": 2, "sigungu": 5, "dong": 10}
 _SEPARATORS = r"[\s\-_./]"
 _WHAT = {
-    "sido": "2-digit 시도 codes",
-    "sigungu": "5-digit 시군구 codes",
-    "dong": "10-digit 법정동코드",
+    "sido": "2자리 시도 코드",
+    "sigungu": "5자리 시군구 코드",
+    "dong": "10자리 법정동코드",
 }
 _SHOWN = 5
 _UNKNOWN = ("error", "keep")
@@ -139,11 +139,15 @@ def _problem(series: pd.Series, bad: pd.Series, column: str, check: str, expecte
     positions = np.flatnonzero(bad.to_numpy())[:_SHOWN]
     rows = series.index[positions].tolist()
     values = series.iloc[positions].tolist()
-    shown = ", ".join(f"row {row}: {value!r}" for row, value in zip(rows, values, strict=True))
     count = int(bad.sum())
-    message = f"Column '{column}': {count} value(s) {expected} ({shown})."
+    message = f"열 '{column}': {count}개 값이 {expected} ({_shown(rows, values)})."
     return {"column": column, "check": check, "count": count, "rows": rows, "values": values,
             "message": message}  # fmt: skip
+
+
+def _shown(rows: list, values: list) -> str:
+    """Return "행 3: '42110', …": the row labels and values of a finding, for its message."""
+    return ", ".join(f"행 {row}: {value!r}" for row, value in zip(rows, values, strict=True))
 
 
 def _keys(codes: pd.Series, n: int) -> pd.Series:
@@ -198,9 +202,7 @@ def _findings(series: pd.Series, keys: pd.Series, name: str, snapshot: RegionSna
         if not bad.any():
             continue
         problem = _problem(series, bad, name, check, "")
-        shown = ", ".join(
-            f"행 {r}: {v!r}" for r, v in zip(problem["rows"], problem["values"], strict=True)
-        )
+        shown = _shown(problem["rows"], problem["values"])
         head = f"열 '{name}': {problem['count']}개 값이 {day} 기준 "
         distinct = sorted(set(keys[bad].dropna()))
         if check == "unknown":
@@ -237,10 +239,10 @@ def _clean(values: Any, column: str | None, lengths: Sequence[int], what: str) -
     ok = text.str.fullmatch(r"\d+") & text.str.len().isin(list(lengths))
     bad = series.notna() & ~ok.fillna(False).astype(bool)
     if bad.any():
-        problem = _problem(series, bad, name, "format", f"are not {what}")
+        problem = _problem(series, bad, name, "format", f"{what}가 아닙니다")
         raise SchemaError(
-            f"{problem['message']} Remove letters and fix the length, or check that this is "
-            "the code column; codes are compared as text without separators.",
+            f"{problem['message']} 글자를 빼고 자릿수를 맞추거나, 코드 열이 맞는지 보세요 "
+            "(코드는 구분 기호를 뺀 글자로 비교합니다).",
             failures=[problem],
         )
     text = text.where(series.notna())
@@ -291,9 +293,10 @@ def normalize_codes(values: Any, level: Level = "dong", *, column: str | None = 
     zeros = "0" * (10 - n)
     padded = long & ~text.str.endswith(zeros).fillna(False).astype(bool)
     if n < 10 and padded.any():
-        problem = _problem(series, padded, name, "format", f"are not {_WHAT[level]}")
+        problem = _problem(series, padded, name, "format", f"{_WHAT[level]}가 아닙니다")
         raise SchemaError(
-            f"{problem['message']} To roll 법정동코드 up, use sido_code, sigungu_code or roll_up.",
+            f"{problem['message']} 법정동코드를 시도·시군구로 묶으려면 sido_code, sigungu_code나 "
+            "roll_up을 쓰세요.",
             failures=[problem],
         )
     return text.where(~long, text.str[:n])
@@ -354,8 +357,8 @@ def validate_codes(
 def _length(level: str) -> int:
     if level not in LEVELS:
         raise ParameterError(
-            f"The 'level' parameter must be one of {', '.join(map(repr, LEVELS))}. "
-            f"Got {level!r} instead.",
+            f"'level' 매개변수는 {', '.join(map(repr, LEVELS))} 중 하나여야 합니다. "
+            f"받은 값: {level!r}.",
             parameter="level",
         )
     return LEVELS[level]
@@ -375,7 +378,7 @@ def sido_code(code: Any) -> Any:
     >>> sido_code("4111110100"), sido_code(27720)
     ('41', '27')
     """
-    return _prefix(code, 2, [2, 5, 10], "2-, 5- or 10-digit region codes")
+    return _prefix(code, 2, [2, 5, 10], "2·5·10자리 지역 코드")
 
 
 def sigungu_code(code: Any) -> Any:
@@ -386,14 +389,14 @@ def sigungu_code(code: Any) -> Any:
     >>> sigungu_code("4111110100")
     '41111'
     """
-    return _prefix(code, 5, [5, 10], "5- or 10-digit region codes")
+    return _prefix(code, 5, [5, 10], "5·10자리 지역 코드")
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     for column in columns:
         if column not in frame.columns:
             raise ParameterError(
-                f"The {what} has no column '{column}'. Its columns: "
+                f"{what}에 '{column}' 열이 없습니다. 있는 열: "
                 f"{', '.join(map(str, frame.columns))}.",
                 parameter=what,
             )
@@ -466,11 +469,11 @@ def roll_up(
     for parameter, value, choices in (("level", level, lengths), ("unknown", unknown, _UNKNOWN)):
         if value not in choices:
             raise ParameterError(
-                f"The '{parameter}' parameter of roll_up must be one of "
-                f"{', '.join(map(repr, choices))}. Got {value!r} instead.",
+                f"roll_up의 '{parameter}' 매개변수는 {', '.join(map(repr, choices))} 중 "
+                f"하나여야 합니다. 받은 값: {value!r}.",
                 parameter=parameter,
             )
-    codes = _clean(frame[code_column], code_column, lengths[level], "region codes")
+    codes = _clean(frame[code_column], code_column, lengths[level], "지역 코드")
     snapshot, day, _ = _snapshot(as_of)
     table = snapshot.history
     sido_names = table[table["수준"] == "시도"].set_index("시도코드")["시도명"]
@@ -492,9 +495,7 @@ def roll_up(
     bad = ~known.fillna(False).astype(bool)
     if bad.any() and unknown == "error":
         problem = _problem(frame[code_column], bad, code_column, "unknown", "")
-        shown = ", ".join(
-            f"행 {r}: {v!r}" for r, v in zip(problem["rows"], problem["values"], strict=True)
-        )
+        shown = _shown(problem["rows"], problem["values"])
         problem["message"] = (
             f"열 '{code_column}': {problem['count']}개 값이 비어 있거나 지역 코드 표(기준일 "
             f"{snapshot.table_date})에 없는 코드입니다 ({shown}). 고치거나, 따로 묶으려면 "
