@@ -247,6 +247,16 @@ def test_a_split_code_suggests_every_successor():
     assert validate_codes(["28110"], "sigungu", as_of="2026-06-30") == []
 
 
+def test_a_dong_under_a_city_that_got_general_gu_points_to_them():
+    hwaseong = ["4159025021", "4159000000", "4159110100"]  # 화성시 법정동, 화성시 itself, 만세구
+    assert validate_codes(hwaseong[:2], as_of="2026-01-31") == []
+    (moved,) = validate_codes(hwaseong, column="법정동코드", as_of="2026-02-01")
+    assert (moved["check"], moved["rows"]) == ("moved", [0])
+    assert moved["successors"] == {"41590": ["41591", "41593", "41595", "41597"]}
+    assert "일반구" in moved["message"] and "41590 → 41591·41593·41595·41597" in moved["message"]
+    assert validate_codes(["41590"], "sigungu", as_of="2026-02-01") == []  # the 시 stays
+
+
 def test_codes_newer_than_the_table_warn_with_its_date():
     with pytest.warns(RegionTableWarning) as caught:
         (finding,) = validate_codes(["99110"], "sigungu", as_of=REGION_TABLE_DATE)

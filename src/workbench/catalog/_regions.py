@@ -171,7 +171,19 @@ def _status(keys: pd.Series, snapshot: RegionSnapshot, day: str) -> pd.Series:
     return state.where(keys.notna())
 
 
-def _explain(keys: list[str], state: str, snapshot: RegionSnapshot) -> tuple[str, dict]:
+def _moved(codes: pd.Series, snapshot: RegionSnapshot, day: str) -> pd.Series:
+    """Whether each 10-digit code lies directly under a 시 that has 일반구 on ``day``.
+
+    Its 법정동 moved to an 일반구 code then (4159010100 -> 41591…, 2026-02-01).
+    """
+    history = snapshot.history
+    parents = list(history.loc[valid_on(history, day), "상위코드"].dropna())
+    long = codes.str.len().eq(10).fillna(False).astype(bool)
+    own = codes.str.endswith("00000").fillna(True).astype(bool)
+    return long & ~own & codes.str[:5].isin(parents)
+
+
+def _explain(keys: list[str], state: str, snapshot: RegionSnapshot, day: str) -> tuple[str, dict]:
     """Return a Korean sentence about these codes (start days, successors), and as fields."""
     rows = snapshot.history.assign(
         코드=snapshot.history["시군구코드"].fillna(snapshot.history["시도코드"])
@@ -182,6 +194,14 @@ def _explain(keys: list[str], state: str, snapshot: RegionSnapshot) -> tuple[str
         text = ", ".join(f"{k}: {d}부터" for k, d in starts.items())
         sentence = f"아직 유효하지 않은 코드입니다({text} 유효). 자료의 날짜를 as_of로 주세요."
         return sentence, {"starts": starts}
+    if state == "moved":
+        moved = {k: [new for new, d in snapshot.successors(k) if d <= day] for k in keys}
+        text = "; ".join(f"{k} → {'·'.join(v)}" for k, v in moved.items())
+        sentence = (
+            f"일반구가 생겨 그 아래로 옮겨진 법정동 코드입니다({text}). 일반구 코드로 "
+            "바꾸거나 자료의 날짜를 as_of로 주세요."
+        )
+        return sentence, {"successors": moved}
     successors = {k: [new for new, _ in snapshot.successors(k)] for k in keys}
     ended = {k: str(rows.at[k, "폐지일"]) for k in keys}
     text = "; ".join(
@@ -193,11 +213,12 @@ def _explain(keys: list[str], state: str, snapshot: RegionSnapshot) -> tuple[str
 
 
 def _findings(series: pd.Series, keys: pd.Series, name: str, snapshot: RegionSnapshot,
-              day: str) -> list[dict[str, Any]]:  # fmt: skip
-    """One finding per kind of bad code (not yet valid, abolished, unknown) on ``day``."""
+              day: str, codes: pd.Series) -> list[dict[str, Any]]:  # fmt: skip
+    """Return one finding per kind of bad code (not yet valid, abolished, ...) on ``day``."""
     state = _status(keys, snapshot, day)
+    state = state.mask(state.eq("valid") & _moved(codes, snapshot, day), "moved")
     findings = []
-    for check in ("not_yet", "abolished", "unknown"):
+    for check in ("not_yet", "abolished", "moved", "unknown"):
         bad = state.eq(check).fillna(False).astype(bool)
         if not bad.any():
             continue
@@ -210,7 +231,7 @@ def _findings(series: pd.Series, keys: pd.Series, name: str, snapshot: RegionSna
             if day >= snapshot.table_date:
                 text += f" 표의 기준일 뒤에 생긴 코드라면 {UPDATE_HINT}."
         else:
-            text, extra = _explain(distinct[:_SHOWN], check, snapshot)
+            text, extra = _explain(distinct[:_SHOWN], check, snapshot, day)
             problem.update(extra)
             text = f"{text[:-1]} ({shown})."
         problem.update(message=head + text, codes=distinct, as_of=day,
@@ -325,7 +346,9 @@ def validate_codes(
         One finding per failed check: ``column``, ``check`` (``format``: malformed;
         ``not_yet``: valid only after ``as_of``, with ``starts`` {code: 시작일};
         ``abolished``: abolished on or before ``as_of``, with ``ended`` {code: 폐지일}
-        and ``successors`` {code: [new codes]}; ``unknown``: in no snapshot), ``count``,
+        and ``successors`` {code: [new codes]}; ``moved``: a 10-digit code directly under
+        a 시 that has 일반구 on ``as_of``, with ``successors``; ``unknown``: in no
+        snapshot), ``count``,
         ``rows`` (up to five row labels), ``values``, ``codes`` (the distinct 2/5-digit
         codes), ``as_of``, ``table_date`` and a Korean ``message``.
 
@@ -351,7 +374,7 @@ def validate_codes(
     except SchemaError as error:
         return list(error.failures)
     snapshot, day, _ = _snapshot(as_of)
-    return _findings(series, _keys(codes, n), name, snapshot, day)
+    return _findings(series, _keys(codes, n), name, snapshot, day, codes)
 
 
 def _length(level: str) -> int:
@@ -479,7 +502,7 @@ def roll_up(
     sido_names = table[table["수준"] == "시도"].set_index("시도코드")["시도명"]
     sigungu = table.dropna(subset=["시군구코드"]).set_index("시군구코드")
     key = codes.str[:2] if level == "sido" else codes.str[:5]
-    found = _findings(frame[code_column], key, code_column, snapshot, day)
+    found = _findings(frame[code_column], key, code_column, snapshot, day, codes)
     off = [f for f in found if f["check"] != "unknown"]
     if off:
         message = " ".join(f["message"] for f in off) + " 이 코드들도 이름을 붙여 묶었습니다."
