@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from workbench.catalog._region_history import COLUMNS, classify
+from workbench.catalog._region_history import COLUMNS, classify, successors_by_dong  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "workbench" / "catalog" / "data"
 PDR_MEMBER = "PublicDataReader/raw/code_bdong.json"
@@ -84,8 +84,6 @@ EVENTS = (
           "광주광역시와 전라남도가 전남광주통합특별시로 통합",
           "NOTES.md (법 통과 2026-03-01, 2026-07-01 출범)"),
 )  # fmt: skip
-#: Share of a code's 법정동 (or of its successor's) that must be shared to call it a successor.
-MIN_SHARE = 0.5
 
 
 @dataclass
@@ -182,15 +180,7 @@ def _event(code: Code, side: str) -> Event:
 
 def _successors(old: Code, born: list[Code]) -> list[str]:
     if old.dongs:
-        found = []
-        for new in born:
-            shared = len(old.dongs & new.dongs)
-            if (
-                shared
-                and max(shared / len(old.dongs), shared / max(len(new.dongs), 1)) >= MIN_SHARE
-            ):
-                found.append(new.code)
-        return found
+        return successors_by_dong(old.dongs, {new.code: new.dongs for new in born})
     return [n.code for n in born if n.name == old.name and len(n.code) == len(old.code)]
 
 

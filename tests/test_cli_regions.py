@@ -53,7 +53,8 @@ def official_lines(changes: bool) -> list[str]:
     if changes:
         lines += [
             "4159900000\t경기도 화성시 동탄신구\t존재",
-            "4159910100\t경기도 화성시 동탄신구 능동\t존재",
+            "4159910100\t경기도 화성시 동탄신구 가동\t존재",
+            "4159910200\t경기도 화성시  동탄신구 나동\t존재",  # a double space, as seen in the wild
         ]
     return lines
 
@@ -85,6 +86,7 @@ def test_update_stores_a_newer_snapshot_that_then_wins(project):
     )
     assert "없어진 코드: 1개" in result.output and "41597 경기도 화성시 동탄구" in result.output
     assert f"이전 표(기준일 {REGION_TABLE_DATE})는 그대로" in result.output
+    assert "41597 → 41599" in result.output  # found by the 법정동 the two codes share
     folder = project / ".workbench" / "regions" / "2027-01-01"
     assert (folder / "regions_history.csv").is_file()
     assert (project / ".workbench" / "regions" / "current").read_text().strip() == "2027-01-01"
@@ -95,6 +97,7 @@ def test_update_stores_a_newer_snapshot_that_then_wins(project):
     assert validate_codes(["4159910100"], as_of="2027-01-02") == []
     (gone,) = validate_codes(["4159710100", "4159910100"], as_of="2027-01-01")
     assert (gone["check"], gone["ended"]) == ("abolished", {"41597": "2027-01-01"})
+    assert gone["successors"] == {"41597": ["41599"]}
     (not_yet,) = validate_codes(["4159910100"], as_of="2026-12-31")
     assert not_yet["starts"] == {"41599": "2027-01-01"}
     # The history and crosswalk of the bundled table are carried over.

@@ -36,6 +36,7 @@ __all__ = [
     "parse_day",
     "read_header",
     "snapshot_dir",
+    "successors_by_dong",
     "valid_on",
     "warn_if_stale",
 ]
@@ -207,6 +208,25 @@ def classify(names: Mapping[str, tuple[str, str]]) -> list[list[str]]:
         auto = "true" if kind in ("자치구", "시", "군") else "false"
         rows.append([code[:2], code, "시군구", sido, name, kind, auto, parent])
     return rows
+
+
+#: Share of a code's 법정동 (or of its successor's) that must be shared to call it a successor.
+MIN_SHARE = 0.5
+
+
+def successors_by_dong(old: frozenset[str], new: Mapping[str, frozenset[str]]) -> list[str]:
+    """Return the new codes that took over the 법정동 of an old code, by 법정동 name.
+
+    A new code is a successor when the names it shares with the old code are at least
+    :data:`MIN_SHARE` of the old code's 법정동 or of its own (인천 중구 -> 제물포구, most
+    of its 법정동, and 영종구, all of whose 법정동 came from 중구).
+    """
+    found = []
+    for code, names in sorted(new.items()):
+        shared = len(old & names)
+        if shared and max(shared / max(len(old), 1), shared / max(len(names), 1)) >= MIN_SHARE:
+            found.append(code)
+    return found
 
 
 def write_rows(header: list[str], columns: list[str], rows: list[list[str]]) -> str:

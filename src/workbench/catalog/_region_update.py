@@ -29,6 +29,7 @@ from workbench.catalog._region_history import (
     classify,
     parse_day,
     snapshot_dir,
+    successors_by_dong,
     valid_on,
     write_rows,
 )
@@ -50,6 +51,7 @@ class UpdateReport:
     previous_origin: Path
     added: list[tuple[str, str]]
     abolished: list[tuple[str, str]]
+    successors: list[tuple[str, str]]
     sido: int
     local: int
 
@@ -80,7 +82,9 @@ def read_official(path: Path) -> pd.DataFrame:
         raise _bad(path, bad_line, "CP949 글자로 읽을 수 없습니다.") from None
     lines = text.splitlines()
     if not lines or lines[0].lstrip("\ufeff").strip().split("\t") != HEADER:
-        raise _bad(path, 1, f"머리글이 '{chr(9).join(HEADER)}'(탭 구분)이 아닙니다.")
+        first = lines[0][:60] if lines else ""
+        raise _bad(path, 1, f"머리글이 법정동코드·법정동명·폐지여부를 탭으로 나눈 줄이 아닙니다 "
+                            f"(읽은 줄: {first!r}).")  # fmt: skip
     rows = []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
@@ -159,6 +163,7 @@ def update_regions(
             parameter="date",
         )
     history, added, abolished = _merge(previous, names, day)
+    found = _crosswalk(frame, added, abolished, history, day)
     live = history[valid_on(history, day)]
     sido = int((live["수준"] == "시도").sum())
     local = sido + int(((live["수준"] == "시군구") & (live["자치"] == "true")).sum())
@@ -171,7 +176,7 @@ def update_regions(
         f"loaded: {dt.date.today().isoformat()} by workbench regions update",
         f"previous: {previous.origin} (기준일 {previous.table_date})",
         f"changes: codes added or ended on {day} ({len(added)} added, {len(abolished)} "
-        "ended); their successors are not in the file and not in the crosswalk",
+        f"ended, {len(found)} successor pairs found by shared 법정동 names in the file)",
         f"counts: {day}: {sido} 시도, {local} local governments",
     ]
     rows = history[[*COLUMNS, "시작일", "폐지일"]].fillna("").astype(str).values.tolist()
@@ -179,10 +184,12 @@ def update_regions(
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / HISTORY_FILE).write_text(write_rows(header, [*COLUMNS, "시작일", "폐지일"], rows),
                                     encoding="utf-8")  # fmt: skip
-    crosswalk = previous.crosswalk.fillna("").astype(str)
+    crosswalk = previous.crosswalk.fillna("").astype(str).values.tolist()
+    reason = f"법정동코드 전체자료({day})에서 찾음: 법정동 이름이 겹침"
+    crosswalk += [[old, new, day, "변경", reason] for old, new in found]
     (tmp / CROSSWALK_FILE).write_text(
-        write_rows([f"crosswalk of {previous.origin}"], list(crosswalk.columns),
-                   crosswalk.values.tolist()),
+        write_rows([f"crosswalk of {previous.origin}, then {path.name}"],
+                   list(previous.crosswalk.columns), crosswalk),
         encoding="utf-8",
     )  # fmt: skip
     os.replace(tmp, folder)
@@ -191,7 +198,41 @@ def update_regions(
     pointer_tmp.write_text(day + "\n", encoding="utf-8")
     os.replace(pointer_tmp, pointer)
     return UpdateReport(folder, day, previous.table_date, previous.origin, added, abolished,
-                        sido, local)  # fmt: skip
+                        found, sido, local)  # fmt: skip
+
+
+def _dongs(frame: pd.DataFrame) -> dict[tuple[str, str], frozenset[str]]:
+    """Return the 법정동 names (without the 시군구 part) under each (시군구 code, 폐지여부)."""
+    codes, names = frame["법정동코드"], frame["법정동명"].str.split().str.join(" ")
+    heads = dict(zip(codes[codes.str.endswith("00000")].str[:5], names[codes.str.endswith("00000")],
+                     strict=True))  # fmt: skip
+    found: dict[tuple[str, str], set[str]] = {}
+    for code, name, state in zip(codes, names, frame["폐지여부"], strict=True):
+        head = heads.get(code[:5])
+        if head and not code.endswith("00000") and name.startswith(head + " "):
+            found.setdefault((code[:5], state), set()).add(name[len(head) + 1 :])
+    return {key: frozenset(value) for key, value in found.items()}
+
+
+def _crosswalk(frame: pd.DataFrame, added: list[tuple[str, str]], abolished: list[tuple[str, str]],
+               history: pd.DataFrame, day: str) -> list[tuple[str, str]]:  # fmt: skip
+    """Return (old, new) pairs: new 시군구 codes that took over an old code's 법정동.
+
+    The old codes are those ended on ``day`` and the 시 of new 일반구; an old 시도 code's
+    successors are the 시도 of its 시군구's successors.
+    """
+    dongs = _dongs(frame)
+    new = {code: dongs.get((code, "존재"), frozenset()) for code, _ in added if len(code) == 5}
+    parents = {code[:4] + "0" for code in new} & set(history["시군구코드"].dropna())
+    old = sorted({code for code, _ in abolished if len(code) == 5} | parents)
+    pairs = [
+        (code, successor)
+        for code in old
+        for successor in successors_by_dong(dongs.get((code, "폐지"), frozenset()), new)
+    ]
+    for sido in [code for code, _ in abolished if len(code) == 2]:
+        pairs += sorted({(sido, n[:2]) for o, n in pairs if o[:2] == sido and n[:2] != sido})
+    return pairs
 
 
 def _merge(

@@ -96,5 +96,10 @@ def update_command(
             out.print(f"  {code} {escape(name)}", highlight=False)
         if len(codes) > _SHOWN:
             out.print(f"  … 외 {len(codes) - _SHOWN}개")
-    if report.added or report.abolished:
-        out.print("없어진 코드의 새 코드(대응표)는 전체자료에 없어 넣지 않았습니다.")
+    if report.successors:
+        out.print("대응표에 더한 것 (법정동 이름이 겹치는 새 코드):")
+        for old, new in report.successors[:_SHOWN]:
+            out.print(f"  {old} → {new}")
+    missing = sorted({c for c, _ in report.abolished} - {old for old, _ in report.successors})
+    if missing:
+        out.print(f"새 코드를 찾지 못한 없어진 코드: {', '.join(missing)}")
