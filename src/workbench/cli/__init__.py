@@ -29,10 +29,12 @@ from workbench.cli._common import (
     state,
 )
 from workbench.cli._read import read_command
+from workbench.cli._regions import regions_app
 from workbench.cli._scan import scan_command
 
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(audit_app, name="audit")
+app.add_typer(regions_app, name="regions")
 app.command("scan")(scan_command)
 app.command("read")(read_command)
 _batch.register(app)
