@@ -40,7 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from workbench.catalog._region_history import COLUMNS, classify, successors_by_dong  # noqa: E402
+from workbench.catalog.regions import TABLE_COLUMNS as COLUMNS
+from workbench.catalog.regions import classify, successors_by_dong
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "workbench" / "catalog" / "data"
 PDR_MEMBER = "PublicDataReader/raw/code_bdong.json"

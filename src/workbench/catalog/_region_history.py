@@ -24,7 +24,7 @@ import pandas as pd
 
 from workbench.config import STATE_DIR, find_project
 from workbench.exceptions import ParameterError
-from workbench.samples._regions import region_file_header as read_header
+from workbench.samples import region_file_header as read_header
 
 __all__ = [
     "COLUMNS",

@@ -13,7 +13,18 @@ names from a dated region table (every lookup takes ``as_of``, default today), a
 from __future__ import annotations
 
 from workbench.catalog._region_admin import legal_to_admin
-from workbench.catalog._region_history import RegionTableWarning
+from workbench.catalog._region_history import COLUMNS as TABLE_COLUMNS
+from workbench.catalog._region_history import DATA as BUNDLED_DATA
+from workbench.catalog._region_history import (
+    STALE_AFTER_DAYS,
+    RegionTableWarning,
+    active_snapshot,
+    classify,
+    snapshot_dir,
+    successors_by_dong,
+    valid_on,
+)
+from workbench.catalog._region_update import update_regions
 from workbench.catalog._regions import (
     REGION_TABLE_DATE,
     normalize_codes,
@@ -25,13 +36,22 @@ from workbench.catalog._regions import (
 )
 
 __all__ = [
+    "BUNDLED_DATA",
     "REGION_TABLE_DATE",
+    "STALE_AFTER_DAYS",
+    "TABLE_COLUMNS",
     "RegionTableWarning",
+    "active_snapshot",
+    "classify",
     "legal_to_admin",
     "normalize_codes",
     "region_table",
     "roll_up",
     "sido_code",
     "sigungu_code",
+    "snapshot_dir",
+    "successors_by_dong",
+    "update_regions",
+    "valid_on",
     "validate_codes",
 ]

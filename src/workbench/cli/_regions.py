@@ -23,8 +23,8 @@ def info_command() -> None:
     """지금 쓰는 지역 코드 표의 출처, 기준일, 위치, 오늘 기준 코드 수."""
     import datetime as dt
 
-    from workbench.catalog._region_history import (
-        DATA,
+    from workbench.catalog.regions import (
+        BUNDLED_DATA,
         STALE_AFTER_DAYS,
         active_snapshot,
         snapshot_dir,
@@ -38,7 +38,7 @@ def info_command() -> None:
         sido = int((live["수준"] == "시도").sum())
         local = int(((live["수준"] == "시군구") & live["자치"]).sum())
         general = int((live["구분"] == "일반구").sum())
-        bundled = snapshot.origin.parent == DATA
+        bundled = snapshot.origin.parent == BUNDLED_DATA
         out.print(f"출처: {escape(snapshot.source)}", highlight=False)
         out.print(f"기준일: {snapshot.table_date}")
         where = (
@@ -75,7 +75,7 @@ def update_command(
     ] = None,
 ) -> None:
     """법정동코드 전체자료 파일을 프로젝트의 새 지역 코드 표로 넣습니다 (이전 표는 남김)."""
-    from workbench.catalog._region_update import update_regions
+    from workbench.catalog.regions import update_regions
     from workbench.exceptions import SchemaError
 
     if not file.is_file():

@@ -51,7 +51,7 @@ from workbench.samples._ev_demand import ev_demand
 from workbench.samples._households import households
 from workbench.samples._panel import policy_panel
 from workbench.samples._population import population
-from workbench.samples._regions import regions
+from workbench.samples._regions import region_file_header, regions
 from workbench.samples._store_sales import store_sales
 from workbench.samples._web_events import web_events
 from workbench.samples._welfare import welfare_households
@@ -73,6 +73,7 @@ __all__ = [
     "households",
     "policy_panel",
     "population",
+    "region_file_header",
     "regions",
     "store_sales",
     "web_events",
