@@ -120,6 +120,26 @@ def test_dates_are_reported_and_converted_when_asked(tmp_path):
     assert dated["기준월"].dt.strftime("%Y-%m").tolist() == ["2025-04", "2025-05", "2025-06"]
 
 
+def test_year_months_without_separators_are_dates_only_where_the_name_says_so(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "기준월,접수일,월소득,법정동코드\n"
+        "202504,20250401,202504,1111010100\n"
+        "202505,20250531,201911,1111010200\n",
+        encoding="cp949",
+    )
+    frame, report = read_table(path, report=True)
+    assert report.date_columns == ["기준월", "접수일"]
+    assert frame["기준월"].tolist() == ["202504", "202505"]  # listed, kept as written
+    assert frame["월소득"].tolist() == [202504, 201911]  # a number, whatever it looks like
+    dated = read_table(path, infer={"dates": True})
+    assert dated["기준월"].dt.strftime("%Y-%m-%d").tolist() == ["2025-04-01", "2025-05-01"]
+    assert dated["접수일"].dt.strftime("%Y-%m-%d").tolist() == ["2025-04-01", "2025-05-31"]
+    # A value that is no month (13) keeps the whole column a number.
+    path.write_text("기준월,건수\n202504,1\n202513,2\n", encoding="utf-8")
+    assert read_table(path)["기준월"].tolist() == [202504, 202513]
+
+
 def test_formulas_without_saved_values_are_reported(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active

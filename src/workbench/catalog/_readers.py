@@ -101,9 +101,12 @@ def read_table(
       a ``<column>코드`` column.
     - ``summary``: rows whose first text columns say 전국, 합계, 소계, 계, 총계 are
       flagged in a boolean ``합계행`` column (``df[~df["합계행"]]`` leaves them out).
-    - ``dates`` (off unless asked): date and year-month columns (``2025-04``,
-      ``2025.04``, ``2025년 4월``) are listed in the report; with
-      ``infer={"dates": True}`` they become datetimes.
+    - ``dates`` (listed, not converted, unless asked): a column whose every value is a
+      date or a year-month (``2025-04-01``, ``2025-04``, ``2025.04``, ``2025년 4월``;
+      ``202504`` and ``20250401`` when the column's name says date or month: 기준월,
+      접수일, 연월, 시점, date...) is listed in the report and keeps its text (never a
+      number); with ``infer={"dates": True}`` it becomes datetimes (a year-month is its
+      first day).
 
     Parameters
     ----------

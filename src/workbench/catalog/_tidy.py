@@ -44,6 +44,10 @@ _DATE_LIKE = (
     r"(?:19|20)\d{2}(?:[-./]\s*(?:0?[1-9]|1[0-2])(?:[-./]\s*\d{1,2})?\.?|"
     r"년\s*(?:0?[1-9]|1[0-2])월(?:\s*\d{1,2}일)?)"
 )
+# Year-months and dates written without separators (202504, 20250401): dates only in a
+# column whose name says so (기준월, 접수일, 연월, 시점, date, month...), never codes.
+_COMPACT_DATE = r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])?"
+_DATE_NAME = re.compile(r"(?:월|일|연월|년월|일자|날짜|시점)\s*$|(?i:date|month|yyyymm|ym$)")
 # A summary value, spaces allowed anywhere ("합 계"), as one RE2 pattern.
 _SUMMARY_PATTERN = r"\s*(?:" + "|".join(r"\s*".join(v) for v in sorted(SUMMARY_VALUES)) + r")\s*"
 _KNOWN_TEXT = {"numbers": False, "missing": False, "dates": False}
@@ -185,6 +189,12 @@ def _typed(
     values = stripped[~blank & ~marks]
     if values.empty:
         return _missing_only(column, text, stripped, blank, marks, report, infer)
+    if (
+        infer["dates"] is not False
+        and _DATE_NAME.search(str(column))
+        and _matches(values, _COMPACT_DATE, full=True).all()
+    ):
+        return _date_column(column, values, text, blank, report, infer)
     if infer["numbers"] or excel_numbers is not None:
         number = _numbers(column, values, report, infer, excel_numbers, first_line)
         if number is not None:
@@ -198,10 +208,23 @@ def _typed(
     if values.isin(_TRUE | _FALSE).all() and not blank.any():
         return text.isin(_TRUE)
     if infer["dates"] is not False and _matches(values, _DATE_LIKE, full=True).all():
-        report.date_columns.append(column)
-        if infer["dates"] is True:
-            report.dates_converted = True
-            return _dates(values, text.index)
+        return _date_column(column, values, text, blank, report, infer)
+    return text.mask(blank)
+
+
+def _date_column(
+    column: str,
+    values: pd.Series,
+    text: pd.Series,
+    blank: pd.Series,
+    report: ReadReport,
+    infer: Mapping[str, bool | None],
+) -> pd.Series:
+    """Record a column of dates or year-months; datetimes when dates are inferred."""
+    report.date_columns.append(column)
+    if infer["dates"] is True:
+        report.dates_converted = True
+        return _dates(values, text.index)
     return text.mask(blank)
 
 
@@ -333,6 +356,10 @@ def _reindexed(numbers: pd.Series, index: pd.Index) -> pd.Series:
 
 
 def _dates(values: pd.Series, index: pd.Index) -> pd.Series:
+    compact = values.str.fullmatch(r"\d{6}|\d{8}")
+    values = values.where(
+        ~compact, values.str[:4] + "-" + values.str[4:6] + "-" + values.str[6:8].replace("", "01")
+    )
     digits = values.str.replace(r"[년월일./\s]+", "-", regex=True).str.strip("-")
     parts = digits.str.split("-", expand=True)
     year, month = parts[0], parts[1].str.zfill(2)
