@@ -198,3 +198,30 @@ def test_show_lists_the_datasets_an_analysis_is_meant_for():
     assert result.exit_code == 0
     assert "K-apt" in result.output and "부과금액" in result.output
     assert find_analysis("apartment_fees").meta.datasets[0].provider
+
+
+def test_kosis_months_stay_months_not_numbers(tmp_path):
+    from workbench import read_table
+    from workbench.blocks import year_month
+
+    data = tmp_path / "kosis.csv"
+    af.portal_csv(data, pd.DataFrame({"시점": ["2022.09", "2022.10", "2022.11"], "값": [1, 2, 3]}))
+    frame = read_table(data)
+    assert year_month(frame["시점"]).tolist() == ["2022-09", "2022-10", "2022-11"]
+
+
+def test_a_flat_map_is_split_over_several_inputs_and_a_stray_key_is_named():
+    from workbench.catalog._columns import split_column_map
+    from workbench.exceptions import ColumnMapError
+
+    headers = {
+        "fees_path": ["단지코드", "발생년월", "부과금액(원)"],
+        "bids_path": ["단지코드", "비목"],
+    }
+    maps = split_column_map({"발생년월": "부과월", "비목": "항목"}, headers)
+    assert maps == {"fees_path": {"발생년월": "부과월"}, "bids_path": {"비목": "항목"}}
+    with pytest.raises(ColumnMapError) as error:
+        split_column_map({"부과금액": "부과액"}, headers)
+    assert error.value.column == "부과금액" and error.value.suggestions == ["부과금액(원)"]
+    with pytest.raises(ColumnMapError, match="이미 '비목' 열이"):
+        split_column_map({"bids_path": {"단지코드": "비목"}}, headers)

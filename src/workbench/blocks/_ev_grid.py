@@ -184,7 +184,7 @@ def demand_grid(
     owner = stations["시군구"].to_numpy()[nearest]
     grid = pd.DataFrame(
         {
-            "격자ID": [f"G{r:04d}{c:04d}" for r, c in zip(iy, ix, strict=True)],
+            "격자ID": [f"격자{r:03d}-{c:03d}" for r, c in zip(iy, ix, strict=True)],
             "x": centres[:, 0].round(1),
             "y": centres[:, 1].round(1),
             "시군구": owner,
