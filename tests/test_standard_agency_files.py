@@ -223,3 +223,10 @@ def test_a_flat_map_is_split_over_several_inputs_and_a_stray_key_is_named():
     assert error.value.column == "부과금액" and error.value.suggestions == ["부과금액(원)"]
     with pytest.raises(ColumnMapError, match="이미 '비목' 열이"):
         split_column_map({"bids_path": {"단지코드": "비목"}}, headers)
+    # A table read on its own takes a per-input map of one input, not of several.
+    from workbench import read_table
+
+    frame = read_table("sample://households?n=5", columns={"data_path": {"월소득": "income"}})
+    assert "income" in frame.columns
+    with pytest.raises(ColumnMapError, match=r"wb\.read_inputs"):
+        read_table("sample://households?n=5", columns={"a": {"월소득": "x"}, "b": {"나이": "y"}})

@@ -64,7 +64,9 @@ def read_table(source: Any, **kwargs: Any) -> Any:
     frame = _read(source, **kwargs)
     if not rename:
         return frame
-    from workbench.catalog._columns import apply_column_map
+    from workbench.catalog._columns import apply_column_map, only_input_map
+
+    rename = only_input_map(rename)
 
     if isinstance(frame, tuple):  # report=True
         return apply_column_map(frame[0], rename, str(source)), frame[1]

@@ -30,6 +30,7 @@ __all__ = [
     "check_column_map",
     "close_columns",
     "missing_columns_error",
+    "only_input_map",
     "split_column_map",
 ]
 
@@ -131,6 +132,28 @@ def check_column_map(columns: Any, inputs: Sequence[str] = ()) -> dict[str, Any]
 
 def _per_input(columns: Mapping[str, Any]) -> bool:
     return bool(columns) and all(isinstance(v, Mapping) for v in columns.values())
+
+
+def only_input_map(columns: Any) -> Any:
+    """Return the inner map of a per-input map with one input; refuse one with several.
+
+    A table read on its own (``read_table(path, columns=...)``) cannot tell which input
+    it is, so ``{"data_path": {"가": "나"}}`` means ``{"가": "나"}``.
+
+    >>> only_input_map({"data_path": {"가": "나"}}), only_input_map({"가": "나"})
+    ({'가': '나'}, {'가': '나'})
+    """
+    is_map = isinstance(columns, Mapping)
+    nested = [k for k, v in columns.items() if isinstance(v, Mapping)] if is_map else []
+    columns = check_column_map(columns, nested)
+    if not _per_input(columns):
+        return columns
+    if len(columns) > 1:
+        raise ColumnMapError(
+            f"입력별 열 이름 대응표({', '.join(columns)})는 표 하나를 읽을 때 쓸 수 없습니다. "
+            "wb.read_inputs로 입력을 함께 읽거나, 이 표의 대응표만 주세요.",
+        )
+    return next(iter(columns.values()))
 
 
 def split_column_map(
