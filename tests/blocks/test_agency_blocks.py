@@ -46,6 +46,17 @@ def test_registered_evs_come_from_the_vehicle_file_when_given(ev):
     assert evs["서울특별시 용산구"] == 6450 and evs["서울특별시 종로구"] == 2210
 
 
+def test_coordinates_in_one_column_are_split(ev):
+    chargers = ev["chargers_path"]
+    combined = chargers.drop(columns=["위도", "경도"]).assign(
+        위도경도=chargers["위도"].astype(str) + "," + chargers["경도"].astype(str)
+    )
+    pd.testing.assert_frame_equal(
+        wb.blocks.demand_grid(combined, ev["population_path"]),
+        wb.blocks.demand_grid(chargers, ev["population_path"]),
+    )
+
+
 def test_demand_grid_names_a_missing_column_and_a_bad_cell_size(ev):
     with pytest.raises(ParameterError, match="'위도'"):
         wb.blocks.demand_grid(ev["chargers_path"].drop(columns="위도"), ev["population_path"])

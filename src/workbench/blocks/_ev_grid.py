@@ -67,6 +67,7 @@ def demand_grid(
     evs_per_person: float = 0.013,
     latitude: str = "위도",
     longitude: str = "경도",
+    coordinates: str = "위도경도",
     address: str = "주소",
     region: str = "행정구역",
     people: str = "총인구수",
@@ -109,6 +110,9 @@ def demand_grid(
         EVs per resident where ``vehicles`` is not given (2024: about 0.013).
     latitude, longitude, address, region, people, households, vehicle_region, vehicle_count
         Column names, by default as the agencies publish them.
+    coordinates : str
+        Where the list has no ``latitude``/``longitude`` columns: one column holding
+        ``"37.5720,126.9769"`` (the 무공해차 통합누리집 download writes them so).
 
     Returns
     -------
@@ -138,6 +142,9 @@ def demand_grid(
             raise ParameterError(
                 f"demand_grid: {name}는 0보다 큰 수여야 합니다; 받은 값: {value!r}.", name
             )
+    if (latitude not in chargers or longitude not in chargers) and coordinates in chargers:
+        pairs = chargers[coordinates].astype(str).str.split(",", n=1, expand=True)
+        chargers = chargers.assign(**{latitude: pairs[0].str.strip(), longitude: pairs[1]})
     stations = chargers[
         [_column(chargers, c, "충전소 자료") for c in (latitude, longitude, address)]
     ]
