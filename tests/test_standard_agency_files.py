@@ -191,7 +191,8 @@ def test_a_column_the_file_lacks_is_refused_before_any_kernel(tmp_path, kernel_s
         app, join_param_pairs([*args, "-p", "columns", json.dumps(columns), "--out", str(out)])
     )
     assert result.exit_code == 2, result.output
-    assert "'단전'" in result.output and '{"단전여부": "단전"}' in result.output
+    assert "'단전'" in result.output and '"단전여부": "단전"}' in result.output
+    assert '"가구일련번호": "가구ID"' in result.output  # the map given, kept in the fix
     assert not kernel_starts and not out.exists()
 
 

@@ -288,12 +288,17 @@ def apply_column_map(frame: Any, columns: Any, source: object = "") -> Any:
 
 
 def missing_columns_error(
-    parameter: str, source: object, missing: Sequence[str], available: Sequence[str]
+    parameter: str,
+    source: object,
+    missing: Sequence[str],
+    available: Sequence[str],
+    given: Mapping[str, str] | None = None,
 ) -> ParameterError:
     """Build the error for required columns an input lacks (after its column map).
 
     The message names the input and file, each missing column with the closest
-    existing ones, and the ``-p columns`` line that would map them.
+    existing ones, and the ``-p columns`` line that would map them (added to the map
+    ``given`` for this input, so the line can be used as it is).
 
     >>> error = missing_columns_error("fees_path", "/d/관리비.csv", ["부과액"], ["부과금액"])
     >>> print(error)  # doctest: +NORMALIZE_WHITESPACE
@@ -307,7 +312,8 @@ def missing_columns_error(
         if close:
             hints.append(", ".join(f"'{c}'(→'{column}')" for c in close))
             pairs[close[0]] = column
-    example = f"-p columns '{json.dumps(pairs, ensure_ascii=False)}'" if pairs else _EXAMPLE
+    whole = {**(given or {}), **pairs}
+    example = f"-p columns '{json.dumps(whole, ensure_ascii=False)}'" if pairs else _EXAMPLE
     particle = "이" if _has_final_consonant(missing[-1]) else "가"
     similar = f" 비슷한 열: {'; '.join(hints)}." if hints else ""
     return ColumnMapError(

@@ -173,7 +173,7 @@ def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputR
         mapped = [maps.get(name, {}).get(c, c) for c in header]
         missing = [c for c in required[name] if c not in mapped]
         if missing:
-            raise missing_columns_error(name, value, missing, header)
+            raise missing_columns_error(name, value, missing, header, maps.get(name))
     return [
         mf.InputRecord(parameter=name, path=value, sha256=input_fingerprint(value))
         for name, value in files.items()
