@@ -5,6 +5,8 @@ The public API that notebooks use (``import workbench as wb``):
 - :func:`catalog` -- the catalog of datasets across agencies: ``wb.catalog().load(name)``;
 - :func:`read_table` -- read a CSV (UTF-8, UTF-8 with BOM, CP949), Excel, Parquet or
   JSON file, a bundled ``sample://`` table or a ``catalog:NAME`` dataset into pandas;
+- :func:`read_inputs` -- an analysis's several inputs, renamed by one column map
+  (``{그쪽 열: 이 분석의 열}``, as ``read_table(path, columns=...)`` does for one);
 - :func:`publish` -- publish a result table: shown in the notebook and report, written
   to the run's ``results/`` folder so the runner can check and hash it;
 - :func:`use_korean_font` -- make matplotlib draw Korean text;
@@ -24,6 +26,7 @@ __version__ = "0.1.0"
 # public name -> (module, attribute or None for the module itself)
 _LAZY: dict[str, tuple[str, str | None]] = {
     "read_table": ("workbench.catalog", "read_table"),
+    "read_inputs": ("workbench.catalog", "read_inputs"),
     "publish": ("workbench.runner.results", "publish"),
     "use_korean_font": ("workbench.plotting", "use_korean_font"),
     "WorkbenchError": ("workbench.exceptions", "WorkbenchError"),

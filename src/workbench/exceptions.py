@@ -12,6 +12,7 @@ __all__ = [
     "AnalysisNotFoundError",
     "AuditError",
     "CatalogError",
+    "ColumnMapError",
     "DataReadError",
     "NotebookContractError",
     "ParameterError",
@@ -50,6 +51,37 @@ class ParameterError(WorkbenchError, ValueError):
     def __init__(self, message: str, parameter: str | None = None) -> None:
         super().__init__(message)
         self.parameter = parameter
+
+
+class ColumnMapError(ParameterError):
+    """A column map (``columns``) that does not fit a file, or a required column missing.
+
+    Attributes
+    ----------
+    source : str or None
+        The file (or files) at fault.
+    column : str or None
+        The column named in the message.
+    suggestions : list of str
+        The file's columns closest to it (did-you-mean).
+    missing : list of str
+        Required columns the input lacks after its map (empty for a map that does not fit).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        column: str | None = None,
+        suggestions: list[str] | None = None,
+        parameter: str = "columns",
+        missing: list[str] | None = None,
+    ) -> None:
+        super().__init__(message, parameter)
+        self.source, self.column = source, column
+        self.suggestions = list(suggestions or [])
+        self.missing = list(missing or [])
 
 
 class DataReadError(WorkbenchError):

@@ -8,7 +8,6 @@ not shown either (a masked resident number still shows a birth date).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,8 +82,6 @@ _ERROR_NAMES = {
     "ParameterError": "입력한 값이 이 분석에 맞지 않습니다.",
     "AccessDeniedError": "이 자료를 쓸 목적이 윤리 기록(ethics.yml)에 없습니다.",
 }
-
-_MISSING_COLUMNS = re.compile(r"lacks the column\(s\) the analysis needs: (?P<cols>.*?)\. It has:")
 
 
 def _kind_label(rule: str) -> str:
@@ -203,13 +200,16 @@ def _failed(exc: RunFailedError) -> Notice:
 
 def _parameter(exc: ParameterError, labels: dict[str, str]) -> Notice:
     message = str(exc)
-    missing = _MISSING_COLUMNS.search(message)
+    missing = getattr(exc, "missing", None)
     if missing:
         return Notice(
             level="error",
             title="자료에 이 분석에 필요한 열이 없습니다.",
-            lines=[f"필요한 열: {missing['cols']}"],
-            advice=["열 이름이 정확히 같은지 확인하거나, 이 자료에 맞는 다른 분석을 고르세요."],
+            lines=[f"필요한 열: {', '.join(missing)}"],
+            advice=[
+                "열 이름이 정확히 같은지 확인하거나, 이 자료에 맞는 다른 분석을 고르세요.",
+                '열 이름만 다르면 열 이름 대응표에 {"자료의 열": "분석의 열"}로 적으세요.',
+            ],
         )
     if "AccessDenied" in message or "ethics" in message.lower():
         return Notice(

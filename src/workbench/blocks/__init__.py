@@ -18,7 +18,11 @@ takes a DataFrame and returns tables with Korean headings, ready to publish, plu
 - :func:`regression` -- OLS or logit on any table, robust or clustered errors, diagnostics;
 - :func:`did`, :func:`event_study` -- policy effects (two-way fixed effects, clustered);
 - :func:`select_sites`, :func:`coverage_curve`, :func:`radius_sensitivity` -- EV
-  charging-site selection (maximal covering location).
+  charging-site selection (maximal covering location); :func:`demand_grid` builds its
+  demand grid from published station lists, population and vehicles by 시군구;
+- :func:`facility_months` -- facility-month rows from published facility emissions
+  (명세서); :func:`year_month` -- months as agencies write them (202401, 2024.01) as
+  ``YYYY-MM``;
 - :func:`mask_complaints`, :class:`KoreanTokenizer`, :func:`keyword_counts`,
   :func:`rising_terms`, :class:`ComplaintTopics`, :class:`ComplaintRouter`,
   :func:`near_duplicates` -- civil-complaint text: masked first, tokenised with Kiwi,
@@ -99,6 +103,9 @@ _LAZY = {
     "coverage_curve": "workbench.blocks._sites",
     "radius_sensitivity": "workbench.blocks._sites",
     "select_sites": "workbench.blocks._sites",
+    "demand_grid": "workbench.blocks._ev_grid",
+    "facility_months": "workbench.blocks._emission_rows",
+    "year_month": "workbench.blocks._emission_rows",
     "ADMIN_STOPWORDS": "workbench.blocks._text",
     "ADMIN_TERMS": "workbench.blocks._text",
     "POS_GROUPS": "workbench.blocks._text",

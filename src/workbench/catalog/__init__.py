@@ -4,6 +4,7 @@
   ``aggregate``, ``describe``, with access rules and an audit log;
 - :func:`read_table` -- CSV/TSV (UTF-8, UTF-8 with BOM, CP949), Excel, Parquet and JSON
   files, ``sample://NAME`` tables, or ``catalog:NAME`` datasets;
+- :func:`read_inputs` -- several inputs of one analysis, with one column map;
 - :func:`fingerprint` -- a SHA-256 of an input's content, recorded in run manifests;
 - :class:`ReadReport` -- what ``read_table`` found in a file and did to it
   (``df.attrs["read_report"]``), and ``SUMMARY_COLUMN``, the flag of 전국/합계 rows.
@@ -62,6 +63,7 @@ __all__ = [
     "is_catalog_uri",
     "is_sample_uri",
     "open_catalog",
+    "read_inputs",
     "read_table",
     *sorted(_LAZY),
 ]
@@ -79,9 +81,66 @@ def read_table(source: Any, **kwargs: Any) -> Any:
     """Read a table from a file, a ``sample://`` URI, or a ``catalog:NAME`` dataset.
 
     For a catalog dataset the keywords are those of :meth:`Catalog.load` (``purpose``,
-    ``columns``, ``where``, ``validate``); for files, those of the file reader
-    (``sheet``, ``encoding``, ``header_rows``, ``infer``, ``report``, ``limits``).
+    ``columns`` as a list: only those columns, ``where``, ``validate``); for files, those
+    of the file reader (``sheet``, ``encoding``, ``header_rows``, ``infer``, ``report``,
+    ``limits``). For any source, ``columns`` given as a mapping ``{그쪽 열: 이 분석의 열}``
+    renames the columns after reading (a standard analysis's ``columns`` parameter); a
+    key that is not a column raises :class:`~workbench.exceptions.ColumnMapError` with
+    the closest columns.
+
+    >>> frame = read_table("sample://households?n=5", columns={"월소득": "income"})
+    >>> "income" in frame.columns, "월소득" in frame.columns
+    (True, False)
     """
+    rename = kwargs.pop("columns", None)
+    if rename is not None and not isinstance(rename, dict | str):
+        kwargs["columns"], rename = rename, None  # a catalog dataset's column list
+    frame = _read(source, **kwargs)
+    if not rename:
+        return frame
+    from workbench.catalog._columns import apply_column_map, only_input_map
+
+    rename = only_input_map(rename)
+
+    if isinstance(frame, tuple):  # report=True
+        return apply_column_map(frame[0], rename, str(source)), frame[1]
+    return apply_column_map(frame, rename, str(source))
+
+
+def read_inputs(paths: dict[str, str], *, columns: Any = None, **kwargs: Any) -> dict[str, Any]:
+    """Read a standard analysis's several inputs, applying one column map to them.
+
+    Parameters
+    ----------
+    paths : dict
+        Input parameter -> its path (or URI); empty paths are left out.
+    columns : mapping, optional
+        Flat (each key looked up in every input, and must be in one) or per input
+        parameter; see :mod:`workbench.catalog._columns`.
+    **kwargs
+        Passed to :func:`read_table` for each input.
+
+    Returns
+    -------
+    dict
+        Input parameter -> DataFrame (renamed), for each non-empty path.
+
+    Examples
+    --------
+    >>> frames = read_inputs({"a": "sample://households?n=5", "b": ""},
+    ...                      columns={"월소득": "income"})
+    >>> list(frames), "income" in frames["a"].columns
+    (['a'], True)
+    """
+    from workbench.catalog._columns import apply_column_map, split_column_map
+
+    frames = {name: _read(path, **kwargs) for name, path in paths.items() if path}
+    headers = {name: [str(c) for c in frame.columns] for name, frame in frames.items()}
+    maps = split_column_map(columns, headers, {n: str(paths[n]) for n in frames})
+    return {name: apply_column_map(frame, maps[name]) for name, frame in frames.items()}
+
+
+def _read(source: Any, **kwargs: Any) -> Any:
     if is_catalog_uri(source):
         from workbench.catalog._catalog import open_catalog
         from workbench.exceptions import ParameterError

@@ -195,7 +195,10 @@ def _typed(
         and _matches(values, _COMPACT_DATE, full=True).all()
     ):
         return _date_column(column, values, text, blank, report, infer)
-    if infer["numbers"] or excel_numbers is not None:
+    # KOSIS writes months as 2022.10; as numbers October would become 2022.1, so a column
+    # of nothing but such year-months stays text (and is listed as a date column below).
+    periods = _matches(values, r"\s*(?:19|20)\d{2}\.(?:0[1-9]|1[0-2])\s*", full=True).all()
+    if (infer["numbers"] or excel_numbers is not None) and not periods:
         number = _numbers(column, values, report, infer, excel_numbers, first_line)
         if number is not None:
             if marks.any():

@@ -106,6 +106,22 @@ def show_command(name: Annotated[str, typer.Argument(help="분석 이름 또는 
             needed = ", ".join(spec.columns) or "-"
             inputs.add_row(key, spec.description, needed, spec.schema_name or "-")
         out.print(inputs)
+        if a.meta.datasets:
+            sets = Table(
+                "자료",
+                "제공 기관",
+                "형식",
+                "열 이름 대응 (그쪽 → 이 분석)",
+                title="맞는 공공·행정 자료",
+            )
+            for d in a.meta.datasets:
+                pairs = ", ".join(f"{k} → {v}" for k, v in d.columns.items()) or "-"
+                where = f" ({d.input})" if d.input else ""
+                sets.add_row(
+                    d.name + where, d.provider, d.format, pairs + (f"\n{d.note}" if d.note else "")
+                )
+            out.print(sets)
+            out.print('열 이름이 다르면: -p columns \'{"그쪽 열": "이 분석의 열"}\'')
         out.print(f"실행: workbench run {a.name} -p 이름 값 ...")
 
 

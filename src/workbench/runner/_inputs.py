@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.catalog import CATALOG_SCHEME, fingerprint, is_catalog_uri, is_sample_uri
+from workbench.catalog._columns import PARAMETER as COLUMN_MAP
+from workbench.catalog._columns import missing_columns_error, split_column_map
 from workbench.exceptions import DataReadError, ParameterError, WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._limits import regular_file
@@ -124,36 +126,55 @@ def _check_readable(value: str) -> list[str] | None:
     return None
 
 
-def _check_columns(name: str, value: str, required: list[str]) -> None:
+def _header(value: str, wanted: bool) -> list[str] | None:
+    """Check an input is readable; return its columns if ``wanted`` and knowable."""
     # The header read to check the file is the one the required columns are checked on.
     available = _check_readable(value)
-    if not required:
-        return
-    if available is None:
+    if available is None and wanted:
         available = _available_columns(value)
-    if available is None:
-        return
-    missing = [c for c in required if c not in available]
-    if missing:
-        raise ParameterError(
-            f"Input parameter '{name}' ({value}) lacks the column(s) the analysis needs: "
-            f"{', '.join(missing)}. It has: {', '.join(available)}.",
-            parameter=name,
-        )
+    return available
+
+
+def _column_map(analysis: Analysis, params: dict[str, Any]) -> Any:
+    """Return the analysis's column map (``columns``), if it declares that parameter."""
+    param = analysis.parameter(COLUMN_MAP)
+    if param is None or not isinstance(param.default, dict):
+        return {}
+    return params.get(COLUMN_MAP) or {}
 
 
 def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputRecord]:
-    """Resolve each declared input (in ``params``), check it is there, and hash it."""
-    records = []
+    """Resolve each declared input (in ``params``), check it is there, and hash it.
+
+    Each input's required columns are checked on its header after the analysis's
+    column map (``columns``) renames them; a map key in no input, or a required column
+    still missing, is refused with the closest columns and the ``-p columns`` fix.
+    """
+    column_map = _column_map(analysis, params)
+    files: dict[str, str] = {}
+    required: dict[str, list[str]] = {}
     for name in analysis.meta.inputs:
         value = params.get(name)
         if value in (None, ""):
             continue
         if not isinstance(value, str):
             raise ParameterError(f"Input parameter '{name}' must be a path; got {value!r}.", name)
-        value = params[name] = _resolve(name, value)
+        files[name] = params[name] = _resolve(name, value)
         # A required column may name a parameter, e.g. "{outcome}": the user's column.
-        required = [str(c).format_map(params) for c in analysis.meta.inputs[name].columns]
-        _check_columns(name, value, required)
-        records.append(mf.InputRecord(parameter=name, path=value, sha256=input_fingerprint(value)))
-    return records
+        required[name] = [str(c).format_map(params) for c in analysis.meta.inputs[name].columns]
+    headers = {
+        name: _header(value, bool(required[name] or column_map)) for name, value in files.items()
+    }
+    maps = split_column_map(column_map, headers, files) if column_map else {}
+    for name, value in files.items():
+        header = headers[name]
+        if header is None or not required[name]:
+            continue
+        mapped = [maps.get(name, {}).get(c, c) for c in header]
+        missing = [c for c in required[name] if c not in mapped]
+        if missing:
+            raise missing_columns_error(name, value, missing, header, maps.get(name))
+    return [
+        mf.InputRecord(parameter=name, path=value, sha256=input_fingerprint(value))
+        for name, value in files.items()
+    ]

@@ -28,6 +28,7 @@ from workbench.runner._secrets import is_secret_name, secret_comment
 
 __all__ = [
     "Analysis",
+    "DatasetSpec",
     "InputSpec",
     "Parameter",
     "find_analysis",
@@ -57,6 +58,21 @@ class InputSpec(BaseModel):
     columns: list[str] = []
 
 
+class DatasetSpec(BaseModel):
+    """A public or administrative dataset an analysis is meant for, as it is published."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str  # as the provider titles it, e.g. "공동주택 관리비 공개자료"
+    provider: str  # the agency or system that publishes it
+    format: str = ""  # the file as downloaded, e.g. "CSV (CP949, 천 단위 쉼표)"
+    # Input parameter the dataset is given as (e.g. "fees_path"); empty for the only one.
+    input: str = ""
+    # Its published column name -> the analysis's column (the `columns` parameter's map).
+    columns: dict[str, str] = {}
+    note: str = ""  # how it becomes the input, e.g. a block that derives it
+
+
 class AnalysisMeta(BaseModel):
     """The ``workbench`` section of a standard notebook's metadata."""
 
@@ -75,6 +91,8 @@ class AnalysisMeta(BaseModel):
     # Results the batch index shows per run: {"name", "table", "column"}, the value in
     # the first row of that published table's column (see runner/_batch_index.py).
     key_results: list[dict[str, Any]] = []
+    # The public or administrative datasets the analysis is meant for (issue 13).
+    datasets: list[DatasetSpec] = []
 
 
 @dataclass(frozen=True)

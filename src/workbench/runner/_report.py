@@ -105,6 +105,14 @@ def _shown_value(analysis: Analysis | None, name: str, value: Any) -> str:
         text = value or "(비움)"
     elif isinstance(value, list | tuple):
         text = ", ".join(format_value(v) for v in value) or "(비움)"
+    elif isinstance(value, dict):  # a column map: 그쪽 열 → 이 분석의 열 (per input: a: ...)
+        text = (
+            "; ".join(
+                f"{k}: {_shown_value(analysis, k, v)}" if isinstance(v, dict) else f"{k} → {v}"
+                for k, v in value.items()
+            )
+            or "(비움)"
+        )
     else:
         text = format_value(value)
     return text if len(text) <= 120 else text[:117] + "..."
