@@ -23,6 +23,8 @@ import types
 from typing import TYPE_CHECKING, Any
 
 from workbench._lazy import lazy_names
+from workbench.catalog._columns import PARAMETER as COLUMN_MAP_PARAMETER
+from workbench.catalog._columns import missing_columns_error, split_column_map
 from workbench.catalog._report import SUMMARY_COLUMN, ReadReport
 from workbench.catalog._sources import fingerprint, is_sample_uri
 
@@ -57,14 +59,17 @@ _LAZY = {
 
 __all__ = [
     "CATALOG_SCHEME",
+    "COLUMN_MAP_PARAMETER",
     "SUMMARY_COLUMN",
     "ReadReport",
     "fingerprint",
     "is_catalog_uri",
     "is_sample_uri",
+    "missing_columns_error",
     "open_catalog",
     "read_inputs",
     "read_table",
+    "split_column_map",
     *sorted(_LAZY),
 ]
 

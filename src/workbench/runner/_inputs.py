@@ -12,9 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbench.catalog import CATALOG_SCHEME, fingerprint, is_catalog_uri, is_sample_uri
-from workbench.catalog._columns import PARAMETER as COLUMN_MAP
-from workbench.catalog._columns import missing_columns_error, split_column_map
+from workbench.catalog import (
+    CATALOG_SCHEME,
+    fingerprint,
+    is_catalog_uri,
+    is_sample_uri,
+    missing_columns_error,
+    split_column_map,
+)
+from workbench.catalog import COLUMN_MAP_PARAMETER as COLUMN_MAP
 from workbench.exceptions import DataReadError, ParameterError, WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._limits import regular_file
