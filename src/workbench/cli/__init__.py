@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from workbench import __version__
-from workbench.cli import _app, _batch, _distribute, _project
+from workbench.cli import _app, _batch, _distribute, _governance, _project
 from workbench.cli._audit import audit_app
 from workbench.cli._catalog import catalog_app
 from workbench.cli._common import (
@@ -39,6 +39,7 @@ _batch.register(app)
 _project.register(app)
 _distribute.register(app)
 _app.register(app)
+_governance.register(app, catalog_app)
 
 
 def _version(value: bool) -> None:
