@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,6 +30,40 @@ PassphraseOption = Annotated[
         help="개인 키 암호 (기본: $WORKBENCH_KEY_PASSPHRASE, 없으면 물어봄)",
     ),
 ]
+
+
+SignOption = Annotated[
+    bool,
+    typer.Option("--sign", help="--approve를 검토자의 키로 서명 (trust.yml이 있는 프로젝트)"),
+]
+RejectOption = Annotated[
+    list[str] | None,
+    typer.Option("--reject", help="반려할 점검 항목 ID (서명됨; --reason 필요; 여러 번 가능)"),
+]
+ModifiedOption = Annotated[
+    bool, typer.Option("--modified", help="--approve를 '수정 후 승인'으로 기록")
+]
+
+
+def signed_decisions(
+    run_dir: Path,
+    approve: list[str] | None,
+    reject: list[str] | None,
+    reason: str | None,
+    modified: bool,
+    key: Path | None,
+    passphrase: str | None,
+) -> list[dict[str, Any]]:
+    """Sign the checker's decisions given on the command line (``check --sign``)."""
+    from workbench.governance import GovernanceError, load_key
+    from workbench.runner._signoff import decide
+
+    if not approve and not reject:
+        raise GovernanceError("--sign에는 --approve ID 또는 --reject ID가 필요합니다.")
+    private, card = load_key(key, _passphrase(key, passphrase))
+    kind = "approve_modified" if modified else "approve"
+    decisions = decide(run_dir, list(approve or []), kind, reason or "", private, card)
+    return decisions + decide(run_dir, list(reject or []), "reject", reason or "", private, card)
 
 
 def _passphrase(key: Path | None, given: str | None) -> str | None:
