@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from workbench.cli._catalog import CatalogOption, SamplesOption
-from workbench.cli._common import handle_errors, out
+from workbench.cli._common import err, handle_errors, out
 
 keys_app = typer.Typer(
     help="서명 키: 자료 이용을 허가하는 관리자와 반출 결과를 검토하는 검토자의 키.",
@@ -221,8 +222,42 @@ def grant_command(
         )
 
 
+def verify_command(
+    package: Annotated[Path, typer.Argument(help="반출 꾸러미 release.zip")],
+    trust: Annotated[
+        Path | None,
+        typer.Option("--trust", help="서명자를 대조할 trust.yml (기본: 현재 프로젝트의 것)"),
+    ] = None,
+) -> None:
+    """반출 꾸러미(release.zip)의 모든 서명과 해시를 확인합니다 (다른 컴퓨터에서도)."""
+    from workbench.config import find_project
+    from workbench.governance import load_trust
+    from workbench.governance._errors import VerifyError
+    from workbench.governance._release import verify_release
+
+    with handle_errors():
+        record = load_trust(None, [trust]) if trust is not None else load_trust(find_project())
+        try:
+            release = verify_release(package, record)
+        except VerifyError as exc:
+            err.print(f"[bold red]검증 실패[/]\n{escape(str(exc))}", highlight=False)
+            raise typer.Exit(1) from None
+    decisions = release.get("decisions", [])
+    out.print(
+        f"[green]검증 통과[/]: {package} — 파일 {len(release.get('files', {}))}개, 점검 항목 "
+        f"{len(release.get('findings', []))}건, 서명된 결정 {len(decisions)}건, "
+        f"허가 {len(release.get('grants', []))}건"
+    )
+    if not release.get("trusted_here"):
+        out.print(
+            "  서명자 키를 이 컴퓨터의 신뢰 목록과 대조하지 않았습니다: --trust trust.yml을 주면 "
+            "대조합니다."
+        )
+
+
 def register(app: typer.Typer, catalog_app: typer.Typer) -> None:
-    """Add ``keys`` and the catalog's ``request`` and ``grant`` commands."""
+    """Add ``keys``, ``verify`` and the catalog's ``request`` and ``grant`` commands."""
     app.add_typer(keys_app, name="keys")
+    app.command("verify")(verify_command)
     catalog_app.command("request")(request_command)
     catalog_app.command("grant")(grant_command)

@@ -38,8 +38,14 @@ def sign_decision(
     finding: str,
     decision: str,
     reason: str,
+    results: str = "",
 ) -> dict[str, Any]:
-    """Return a checker's signed decision on one finding of one run."""
+    """Return a checker's signed decision on one finding of one run.
+
+    ``results`` is the digest of the run's recorded result hashes
+    (:func:`workbench.governance._signing.digest` of the manifest's ``results``): the
+    decision is for exactly those files.
+    """
     if decision not in DECISIONS:
         raise GovernanceError(
             f"결정 {particle(decision, '은')} 쓸 수 없습니다: approve(승인), "
@@ -61,6 +67,7 @@ def sign_decision(
         "finding": finding,
         "decision": decision,
         "reason": reason.strip(),
+        "results": results,
         "checker": {"name": card.name, "agency": card.agency, "key_id": card.key_id},
         "at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }

@@ -116,9 +116,12 @@ def _person(path: Path, number: int, item: Any) -> Person:
     )
 
 
-def load_trust(project: Path | None) -> Trust:
-    """Read and merge the trust.yml files of a project (see :func:`trust_files`)."""
-    files = trust_files(project)
+def load_trust(project: Path | None, extra: list[Path] | None = None) -> Trust:
+    """Read and merge the trust.yml files of a project (see :func:`trust_files`).
+
+    ``extra`` files (e.g. ``workbench verify --trust``) are read after those.
+    """
+    files = [*trust_files(project), *(Path(p) for p in extra or [])]
     people: dict[str, Person] = {}
     for path in files:
         data = read_yaml(path, GovernanceError) or {}

@@ -19,7 +19,7 @@ from workbench.runner import _manifest as mf
 from workbench.runner._gate import Approval, GateReport, check_outputs
 from workbench.runner._report import write_report
 from workbench.runner._rundir import require_run_dir
-from workbench.runner._signoff import signed_gate, signoff_message
+from workbench.runner._signoff import release_package, signed_gate, signoff_message
 
 __all__ = ["check_run"]
 
@@ -68,4 +68,5 @@ def check_run(
     folder.release()
     write_report(executed, manifest, folder.report)
     folder.finish(manifest, "succeeded", report=True)
+    release_package(folder.path, report)  # release.zip, when released by signed decisions
     return report

@@ -235,7 +235,7 @@ def _execute(
         from workbench.runner._gate import check_outputs
         from workbench.runner._gate import warm_up as warm_up_gate
         from workbench.runner._report import start_warm_up, write_report
-        from workbench.runner._signoff import signed_gate, signoff_message
+        from workbench.runner._signoff import release_package, signed_gate, signoff_message
 
         # nbconvert's first export and the gate's first check pay for imports (pandas
         # among them) and for compiling templates and patterns; do that while the kernel
@@ -284,6 +284,7 @@ def _execute(
             raise ReleaseBlockedError(message, run_dir=run_dir.path, findings=gate.blocking)
         write_report(executed, manifest, run_dir.report, analysis=analysis)
         state.finish("succeeded")
+        release_package(run_dir.path, gate)  # release.zip, when released by signed decisions
     except _SecretInResultError as exc:
         message = state.fail(
             "secret_in_result",

@@ -24,6 +24,8 @@ __all__ = [
     "decide",
     "grants_of_run",
     "record_reveal",
+    "release_package",
+    "results_digest",
     "signed_gate",
     "signoff_message",
 ]
@@ -247,9 +249,77 @@ def decide(
     from workbench.runner._rundir import require_run_dir
 
     manifest = require_run_dir(Path(run_dir).resolve()).read_manifest()
+    results = results_digest(manifest)
     return [
         sign_decision(
-            private, card, run_id=str(manifest.run_id), finding=f, decision=decision, reason=reason
+            private,
+            card,
+            run_id=str(manifest.run_id),
+            finding=f,
+            decision=decision,
+            reason=reason,
+            results=results,
         )
         for f in finding_ids
     ]
+
+
+def results_digest(manifest: Manifest) -> str:
+    """Return the digest of the run's result hashes that a decision signs."""
+    from workbench.governance._signing import digest
+
+    return digest([r.model_dump(mode="json") for r in manifest.results])
+
+
+def _people(trust: Any, envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the trust entries (with public keys) of everyone who signed ``envelopes``."""
+    from workbench.governance._signing import public_key_text
+
+    ids = sorted({str(e.get("key_id")) for e in envelopes})
+    return [
+        {
+            "name": p.name,
+            "agency": p.agency,
+            "roles": list(p.roles),
+            "user": p.user,
+            "key_id": p.key_id,
+            "public_key": public_key_text(p.public),
+        }
+        for k in ids
+        if (p := trust.people.get(k)) is not None
+    ]
+
+
+def release_package(run_dir: Path, report: GateReport) -> Path | None:
+    """Write ``release.zip`` for a run released by signed decisions; None otherwise."""
+    from workbench.governance import load_trust
+    from workbench.governance._release import write_release
+    from workbench.runner._rundir import RELEASE, RunDir
+
+    if not isinstance(report, SignedGateReport):
+        return None
+    folder = RunDir(run_dir)
+    manifest = folder.read_manifest()
+    members = {"manifest.json": folder.manifest, "report.html": folder.report}
+    pdf = folder.path / "report.pdf"
+    if pdf.is_file():
+        members["report.pdf"] = pdf
+    if folder.results.is_dir():
+        for file in sorted(folder.results.rglob("*")):
+            if file.is_file() and not file.is_symlink():
+                members[file.relative_to(folder.path).as_posix()] = file
+    grants = grants_of_run(folder.path)
+    used = [g for g in grants if not g.get("missing")]
+    release = {
+        "run_id": manifest.run_id,
+        "analysis": {"name": manifest.analysis.name, "version": manifest.analysis.version},
+        "author": manifest.author,
+        "required": report.required,
+        "personal": report.personal,
+        "findings": manifest.findings,
+        "decisions": manifest.decisions,
+        "people": _people(load_trust(_project()), manifest.decisions + used),
+        "grants": used,
+        "grants_missing": [g["id"] for g in grants if g.get("missing")],
+    }
+    return write_release(folder.path / RELEASE, members, release)
