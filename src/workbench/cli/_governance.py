@@ -255,9 +255,51 @@ def verify_command(
         )
 
 
+def review_command(
+    folder: Annotated[
+        Path, typer.Argument(help="실행 폴더, 일괄 실행 폴더, 또는 실행들이 든 폴더")
+    ],
+    port: Annotated[int, typer.Option("--port", help="포트 (127.0.0.1에서만 열림)")] = 8890,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="브라우저를 열지 않음")] = False,
+    key: KeyOption = None,
+    passphrase: PassphraseOption = None,
+) -> None:
+    """반출 검토 화면: 보류된 결과를 보고 승인·수정 후 승인·반려를 서명하여 기록합니다."""
+    import asyncio
+    import webbrowser
+
+    from workbench.app._review import ReviewState, make_app
+    from workbench.cli._app import _check_port
+    from workbench.governance import GovernanceError, load_key
+
+    with handle_errors():
+        if not folder.is_dir():
+            raise GovernanceError(
+                f"{folder}: 폴더가 없습니다. 실행 폴더나 일괄 실행 폴더를 주세요."
+            )
+        private, card = load_key(key, _passphrase(key, passphrase))
+    _check_port(port)
+    state = ReviewState(folder, private, card)
+    url = f"http://127.0.0.1:{port}/?token={state.token}"
+
+    async def serve() -> None:
+        make_app(state).listen(port, address="127.0.0.1")
+        out.print(f"[bold]반출 검토[/] — 검토자 {state.checker}, 실행 {len(state.runs)}개")
+        out.print(f"주소: {url}  (이 컴퓨터에서만 열립니다. 끝내려면 Ctrl-C)")
+        if not no_browser:
+            webbrowser.open(url)
+        await asyncio.Event().wait()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        out.print("검토 화면을 닫았습니다.")
+
+
 def register(app: typer.Typer, catalog_app: typer.Typer) -> None:
     """Add ``keys``, ``verify`` and the catalog's ``request`` and ``grant`` commands."""
     app.add_typer(keys_app, name="keys")
     app.command("verify")(verify_command)
+    app.command("review")(review_command)
     catalog_app.command("request")(request_command)
     catalog_app.command("grant")(grant_command)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def _read(path: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     try:
         with zipfile.ZipFile(path) as archive:
             contents = {info.filename: archive.read(info) for info in archive.infolist()}
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise VerifyError(
             f"{particle(path, '은')} 읽을 수 없는 반출 꾸러미입니다(손상되었거나 바뀜): {exc}",
             problems=[str(exc)],
