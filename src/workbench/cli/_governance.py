@@ -119,6 +119,7 @@ def keys_list_command() -> None:
     from rich.table import Table
 
     from workbench.governance import keys_dir, list_keys
+    from workbench.governance._keys import ROLE_LABELS
 
     cards = list_keys()
     if not cards:
@@ -126,7 +127,8 @@ def keys_list_command() -> None:
         return
     table = Table("키", "이름", "기관", "역할", "파일", title="서명 키")
     for card in cards:
-        table.add_row(card.key_id, card.name, card.agency, ", ".join(card.roles), str(card.path))
+        roles = ", ".join(ROLE_LABELS.get(r, r) for r in card.roles)
+        table.add_row(card.key_id, card.name, card.agency, roles, str(card.path))
     out.print(table)
 
 

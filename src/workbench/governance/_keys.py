@@ -25,6 +25,7 @@ __all__ = [
     "KEYS_DIR_ENV",
     "PASSPHRASE_ENV",
     "ROLES",
+    "ROLE_LABELS",
     "KeyCard",
     "keys_dir",
     "list_keys",
@@ -37,7 +38,7 @@ KEYS_DIR_ENV = "WORKBENCH_KEYS_DIR"
 PASSPHRASE_ENV = "WORKBENCH_KEY_PASSPHRASE"
 #: steward: signs data-sharing grants for their agency; checker: signs output decisions.
 ROLES = ("steward", "checker")
-_ROLE_KO = {"steward": "자료 관리자", "checker": "반출 검토자"}
+ROLE_LABELS = {"steward": "자료 관리자", "checker": "반출 검토자"}
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,10 @@ def new_key(
     """
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
+        given = particle(", ".join(bad) or "(없음)", "은")
         raise GovernanceError(
-            f"역할 {', '.join(bad) or '(없음)'}은 쓸 수 없습니다: --role에 steward(자료 관리자) "
-            "또는 checker(반출 검토자)를 주세요."
+            f"역할 {given} 쓸 수 없습니다: --role에 steward(자료 관리자) 또는 "
+            "checker(반출 검토자)를 주세요."
         )
     if not name.strip() or not agency.strip():
         raise GovernanceError("--name과 --agency에 키 주인의 이름과 소속 기관을 적으세요.")
@@ -105,7 +107,7 @@ def new_key(
         raise GovernanceError(
             f"{particle(folder, '은')} 프로젝트(또는 git 저장소) {project} 안에 있어 개인 키를 "
             f"둘 수 없습니다: 키가 커밋되면 누구나 서명할 수 있습니다. 기본 위치({keys_dir()})를 "
-            f"쓰거나 ${KEYS_DIR_ENV}를 프로젝트 밖 폴더로 정하세요."
+            f"쓰거나 {particle('$' + KEYS_DIR_ENV, '을')} 프로젝트 밖 폴더로 정하세요."
         )
     private = Ed25519PrivateKey.generate()
     public = private.public_key()

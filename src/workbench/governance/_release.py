@@ -117,9 +117,14 @@ def _check_trust(people: dict[str, Person], trust: Trust | None, problems: list[
         return False
     for person in people.values():
         here = trust.people.get(person.key_id)
-        if here is None or (here.name, here.agency) != (person.name, person.agency):
+        if here is None or (here.name, here.agency, set(here.roles)) != (
+            person.name,
+            person.agency,
+            set(person.roles),
+        ):
             problems.append(
-                f"서명자 {person.label()}의 키({person.key_id})가 이 컴퓨터의 신뢰 목록에 없습니다"
+                f"서명자 {person.label()}의 키({person.key_id})가 이 컴퓨터의 신뢰 목록에 없거나 "
+                "이름·기관·역할이 다릅니다"
             )
     return True
 
