@@ -75,9 +75,12 @@ def test_the_cli_request_and_grant_let_the_load_through_and_the_audit_names_it(
     body = json.loads(req.read_text(encoding="utf-8"))["request"]
     assert body["project"] == "복지사각지대-2026" and body["agency"] == "보건복지부"
 
-    signed = runner.invoke(
-        app, ["catalog", "grant", str(req), "--key", str(people["steward"].path)]
-    )
+    command = ["catalog", "grant", str(req), "--key", str(people["steward"].path)]
+    declined = runner.invoke(app, command, input="n\n")
+    assert declined.exit_code == 1 and "서명하지 않았습니다" in declined.output
+    assert "복지 사각지대 가구 발굴" in declined.output and "사회보장급여법" in declined.output
+    assert not list((project / "grants").glob("*.grant.json"))
+    signed = runner.invoke(app, command, input="y\n")
     assert signed.exit_code == 0, signed.output
     assert "허가에 서명했습니다" in signed.output and "박민지" in signed.output
     grant = json.loads(next((project / "grants").glob("*.grant.json")).read_text("utf-8"))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -88,7 +90,17 @@ def review(project, trusted, people):
             process.wait()
 
 
-def test_a_checker_approves_a_held_run_on_the_page_and_it_is_released(review, project):
+def shot(tab, tmp_path: Path, name: str) -> None:
+    """Save a screenshot (and copy it to $WORKBENCH_SCREENSHOTS when that is set)."""
+    path = tmp_path / f"review-{name}.png"
+    tab.screenshot(path=path, full_page=True)
+    if os.environ.get("WORKBENCH_SCREENSHOTS"):
+        target = Path(os.environ["WORKBENCH_SCREENSHOTS"])
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target / path.name)
+
+
+def test_a_checker_approves_a_held_run_on_the_page_and_it_is_released(review, project, tmp_path):
     from playwright.sync_api import sync_playwright
 
     url, port = review
@@ -107,12 +119,14 @@ def test_a_checker_approves_a_held_run_on_the_page_and_it_is_released(review, pr
         assert "기준" in text and "10" in text and "3" in text
         assert "•••" in text and "종로구" not in text and "25" not in text
         assert tab.locator("#status").inner_text() == "공개 보류"
+        shot(tab, tmp_path, "held")
 
         tab.locator("textarea[name=reason]").fill("구 단위 가구 수, 이미 공표된 통계")
         tab.get_by_role("button", name="서명하여 기록").click()
         tab.locator("#status").filter(has_text="공개됨").wait_for(timeout=WAIT_MS)
         assert "공개되었습니다" in tab.inner_text(".notice")
         assert tab.locator("#release").is_visible()
+        shot(tab, tmp_path, "released")
 
         # Revealing values on the other run is recorded before they show.
         tab.goto(f"http://127.0.0.1:{port}/run/1", timeout=WAIT_MS)

@@ -194,6 +194,7 @@ def grant_command(
     key: KeyOption = None,
     passphrase: PassphraseOption = None,
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="허가 파일")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="묻지 않고 서명 (스크립트용)")] = False,
 ) -> None:
     """자료 관리자가 요청서를 검토해 허가(또는 거절)에 서명합니다."""
     from workbench.governance import load_key, sign_grant
@@ -206,11 +207,18 @@ def grant_command(
             f"요청: {body.get('project')} 프로젝트가 {body.get('dataset')} 자료를 "
             f"'{body.get('purpose')}' 목적으로 (근거: {body.get('legal_basis')})"
         )
+        out.print(
+            f"  요청한 열: {', '.join(body.get('columns') or []) or '모든 열'} · 기간: "
+            f"{body.get('until') or '(없음)'} · 요청자: {body.get('requested_by') or '(없음)'}"
+        )
+        what = "거절" if refuse else "허가"
+        if not yes and not typer.confirm(f"이 요청의 {what}에 서명할까요?", default=False):
+            out.print("서명하지 않았습니다.")
+            raise typer.Exit(1)
         wanted = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
         path = sign_grant(
             request, private, card, columns=wanted, until=until, refuse=refuse, out=out_path
         )
-    what = "거절" if refuse else "허가"
     out.print(f"[green]{what}에 서명했습니다[/] ({card.name}, {card.agency}): {path}")
     if refuse:
         out.print(
