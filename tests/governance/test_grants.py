@@ -201,3 +201,16 @@ def test_the_centers_shared_trust_yml_applies(project, people, tmp_path, monkeyp
     assert refused().condition == "missing"
     granted(project, people["steward"])
     assert len(open_catalog().load("welfare_recipients")) == 30
+
+
+def test_a_broken_trust_yml_is_named_with_the_entry_and_the_fix(project, people):
+    (project / "trust.yml").write_text(
+        "people:\n  - name: 박민지\n    agency: 보건복지부\n    roles: [steward]\n"
+        "    public_key: not-a-key\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GovernanceError) as caught:
+        open_catalog().load("welfare_recipients")
+    message = str(caught.value)
+    assert "trust.yml의 people 1번째 항목(박민지)" in message
+    assert "workbench keys new" in message

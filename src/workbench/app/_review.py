@@ -26,8 +26,6 @@ from urllib.parse import quote
 
 from tornado import web
 
-from workbench.app._server import host_is_local
-
 __all__ = ["ReviewState", "find_runs", "make_app"]
 
 _COOKIE = "workbench-review-{port}"
@@ -93,6 +91,8 @@ class _Handler(web.RequestHandler):
         )
 
     def prepare(self) -> None:
+        from workbench.app._server import host_is_local  # (imports Voilà: once, on first use)
+
         cookie = _COOKIE.format(port=self.request.host.rpartition(":")[2])
         given = self.get_query_argument("token", "")
         if not host_is_local(self.request.host):

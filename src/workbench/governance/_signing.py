@@ -31,10 +31,10 @@ __all__ = [
 
 
 def canonical(body: Any) -> bytes:
-    r"""Return the canonical JSON bytes of ``body`` (sorted keys, UTF-8, compact).
+    """Return the canonical JSON bytes of ``body`` (sorted keys, UTF-8, compact).
 
-    >>> canonical({"b": 1, "a": "가"})
-    b'{"a":"\\xea\\xb0\\x80","b":1}'
+    >>> canonical({"b": 1, "a": "가"}).decode("utf-8")
+    '{"a":"가","b":1}'
     """
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
