@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,7 +26,7 @@ from workbench._io import read_yaml
 from workbench.catalog._model import DatasetEntry
 from workbench.exceptions import AccessDeniedError
 
-__all__ = ["RESTRICTED", "DatasetRecord", "check_access"]
+__all__ = ["RESTRICTED", "DatasetRecord", "check_access", "check_grant"]
 
 #: Sensitivities that need an entry in ethics.yml before a dataset loads.
 RESTRICTED = ("personal", "pseudonymised")
@@ -194,3 +195,27 @@ def check_access(entry: DatasetEntry, ethics_path: Path, purpose: str | None) ->
     if purpose is not None:
         return purpose
     return record.purpose.strip() if record.purpose and _filled(record.purpose) else None
+
+
+def check_grant(
+    entry: DatasetEntry, project: Path, purpose: str | None, columns: Sequence[str] | None
+) -> str | None:
+    """Return the id of the data-sharing grant that allows this load (None if not needed).
+
+    A grant is needed for a ``personal`` or ``pseudonymised`` dataset once the project
+    (or the center's shared catalog folder) has a ``trust.yml``; see
+    :mod:`workbench.governance`. ``columns`` None means every column of the dataset.
+
+    Raises
+    ------
+    workbench.governance.GrantError
+        (an :class:`AccessDeniedError`) naming the grant and the condition that failed.
+    """
+    if entry.sensitivity not in RESTRICTED:
+        return None
+    from workbench.governance import require_grant
+
+    wanted = list(columns) if columns is not None else (list(entry.columns) or ["*"])
+    return require_grant(
+        project, dataset=entry.name, agency=entry.owner, purpose=purpose, columns=wanted
+    )

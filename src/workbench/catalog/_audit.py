@@ -349,8 +349,14 @@ class AuditLog:
         columns: Sequence[str],
         rows: int,
         sha256: str,
+        grant: str | None = None,
+        run: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Append one entry, chained to the last one; return it (with ``seq`` and ``hash``).
+
+        ``grant`` (the data-sharing grant's id), ``run`` (the run folder whose kernel
+        loaded) and ``extra`` (e.g. a signed release decision) are added when given.
 
         Raises
         ------
@@ -361,6 +367,9 @@ class AuditLog:
         fields: dict[str, Any] = {"user": user, "dataset": dataset, "purpose": purpose}
         fields = {key: str(value) for key, value in fields.items()}
         fields |= {"columns": [str(c) for c in columns], "rows": int(rows), "sha256": str(sha256)}
+        # Optional: the data-sharing grant of the load, the run it served, other records.
+        fields |= {k: v for k, v in {"grant": grant, "run": run}.items() if v}
+        fields |= dict(extra or {})
         try:
             return self._append(fields)
         except OSError as exc:

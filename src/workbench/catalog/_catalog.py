@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Catalog", "open_catalog"]
 
+# Set by the runner in a run's kernel (runner/_kernel.py): loads name the run they serve.
+_RUN_DIR_ENV = "WORKBENCH_RUN_DIR"
 SAMPLE_CATALOG = Path(__file__).resolve().parent.parent / "samples" / "catalog.yml"
 _SENSITIVITY_KO = {
     "public": "공개",
@@ -138,7 +140,7 @@ class Catalog(Mapping[str, DatasetEntry]):
 
     def _prepare(
         self, name: str, purpose: str | None, columns: Sequence[str] | None, where: Any
-    ) -> tuple[DatasetEntry, str | None, list[Filter]]:
+    ) -> tuple[DatasetEntry, str | None, list[Filter], str | None]:
         entry = self[name]
         if columns is not None:
             if isinstance(columns, str):
@@ -146,7 +148,8 @@ class Catalog(Mapping[str, DatasetEntry]):
             self._check_columns(entry, columns, "columns")
         filters = normalize_where(where)
         self._check_columns(entry, [f.column for f in filters], "where")
-        return entry, self.check_access(name, purpose), filters
+        granted, grant = self._access(name, purpose, columns)
+        return entry, granted, filters, grant
 
     def load(
         self,
@@ -180,13 +183,13 @@ class Catalog(Mapping[str, DatasetEntry]):
         -------
         pandas.DataFrame
         """
-        entry, granted, filters = self._prepare(name, purpose, columns, where)
+        entry, granted, filters, grant = self._prepare(name, purpose, columns, where)
         frame = self._read(entry, list(columns) if columns is not None else None, filters)
         if validate and entry.columns:
             from workbench.catalog._schema import validate_frame
 
             validate_frame(entry, frame, partial=columns is not None)
-        self._audit(entry, granted, frame, columns)
+        self._audit(entry, granted, frame, columns, grant)
         return frame
 
     def aggregate(
@@ -216,11 +219,11 @@ class Catalog(Mapping[str, DatasetEntry]):
         """
         aggs = normalize_aggregations(values, "values")
         used = [*by, *aggs]
-        entry, granted, filters = self._prepare(name, purpose, used, where)
+        entry, granted, filters, grant = self._prepare(name, purpose, used, where)
         frame = self._engine(entry).aggregate(
             entry, self._source(entry), list(by), aggs, filters, cache_dir=self._cache()
         )
-        self._audit(entry, granted, frame, used)
+        self._audit(entry, granted, frame, used, grant)
         return frame
 
     def describe(self, name: str) -> pd.DataFrame:
@@ -247,9 +250,17 @@ class Catalog(Mapping[str, DatasetEntry]):
 
         Returns the purpose that a load would record (see :meth:`load`).
         """
-        from workbench.catalog._access import check_access
+        return self._access(name, purpose, None)[0]
 
-        return check_access(self[name], config.ethics_file(self.project), purpose)
+    def _access(
+        self, name: str, purpose: str | None, columns: Sequence[str] | None
+    ) -> tuple[str | None, str | None]:
+        """Return the purpose to record and the data-sharing grant's id (None if none)."""
+        from workbench.catalog._access import check_access, check_grant
+
+        ethics = config.ethics_file(self.project)
+        granted = check_access(self[name], ethics, purpose)
+        return granted, check_grant(self[name], ethics.parent, granted, columns)
 
     def exists(self, name: str) -> bool:
         """Tell whether the dataset's source is there (files) or reachable (databases)."""
@@ -296,6 +307,7 @@ class Catalog(Mapping[str, DatasetEntry]):
         purpose: str | None,
         frame: pd.DataFrame,
         columns: Sequence[str] | None,
+        grant: str | None = None,
     ) -> None:
         if entry.sensitivity == "public":
             return
@@ -308,6 +320,8 @@ class Catalog(Mapping[str, DatasetEntry]):
             columns=list(columns) if columns is not None else [str(c) for c in frame.columns],
             rows=len(frame),
             sha256=frame_sha256(frame),
+            grant=grant,
+            run=os.environ.get(_RUN_DIR_ENV),
         )
 
 

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from workbench import __version__
-from workbench.cli import _app, _batch, _distribute, _project
+from workbench.cli import _app, _batch, _distribute, _governance, _project
 from workbench.cli._audit import audit_app
 from workbench.cli._catalog import catalog_app
 from workbench.cli._common import (
@@ -41,6 +41,7 @@ _batch.register(app)
 _project.register(app)
 _distribute.register(app)
 _app.register(app)
+_governance.register(app, catalog_app)
 
 
 def _version(value: bool) -> None:
@@ -228,12 +229,23 @@ def check_command(
     approve: ApproveOption = None,
     reason: ReasonOption = None,
     approvals_file: ApprovalsFileOption = None,
+    sign: _governance.SignOption = False,
+    reject: _governance.RejectOption = None,
+    modified: _governance.ModifiedOption = False,
+    key: _governance.KeyOption = None,
+    passphrase: _governance.PassphraseOption = None,
 ) -> None:
     """실행 결과를 공개 전 점검(개인정보, 공개 기준)으로 다시 확인하고, 승인되면 보고서를 씁니다."""
     from workbench.runner import check_run, load_approvals
 
     with handle_errors():
-        report = check_run(run_dir, load_approvals(approve, reason, approvals_file))
+        if sign or reject:  # signed decisions (trust.yml): see `workbench review`
+            decisions = _governance.signed_decisions(
+                run_dir, approve, reject, reason, modified, key, passphrase
+            )
+            report = check_run(run_dir, load_approvals(None, None, approvals_file), decisions)
+        else:
+            report = check_run(run_dir, load_approvals(approve, reason, approvals_file))
     approved = sum(1 for f in report.findings if f.id in report.approvals)
     out.print(f"[green]공개 가능[/]: 점검 항목 {len(report.findings)}건, 승인 {approved}건")
     out.print(f"  보고서: {Path(run_dir).resolve() / 'report.html'}")

@@ -54,10 +54,16 @@ class Thresholds(BaseModel):
     zeros_are_disclosive: bool = True
     k_anonymity: int = Field(default=5, ge=1)
     l_diversity: int = Field(default=2, ge=1)
+    # Independent signed approvals a held finding needs (workbench.governance), and
+    # how many when the run used personal or pseudonymised data.
+    checkers: int = Field(default=1, ge=1)
+    checkers_personal: int = Field(default=2, ge=1)
 
     def disclosure(self) -> dict[str, Any]:
         """Return the thresholds that :class:`~workbench.ethics.DisclosureRules` takes."""
-        return self.model_dump(exclude={"k_anonymity", "l_diversity"})
+        return self.model_dump(
+            exclude={"k_anonymity", "l_diversity", "checkers", "checkers_personal"}
+        )
 
 
 class EthicsRecord(BaseModel):

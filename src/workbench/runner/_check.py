@@ -10,22 +10,29 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from workbench.exceptions import ReleaseBlockedError, WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._gate import Approval, GateReport, blocked_message, check_outputs
+from workbench.runner._gate import Approval, GateReport, check_outputs
 from workbench.runner._report import write_report
 from workbench.runner._rundir import require_run_dir
+from workbench.runner._signoff import release_package, signed_gate, signoff_message
 
 __all__ = ["check_run"]
 
 
 def check_run(
-    run_dir: str | os.PathLike[str], approvals: list[Approval] | None = None
+    run_dir: str | os.PathLike[str],
+    approvals: list[Approval] | None = None,
+    decisions: list[dict[str, Any]] | None = None,
 ) -> GateReport:
     """Re-check a run; release it (report and results) when nothing blocks.
+
+    ``decisions`` are checkers' signed decisions (:func:`workbench.runner._signoff.decide`);
+    with a trust.yml in effect only those release a finding (see :mod:`._signoff`).
 
     Raises
     ------
@@ -45,10 +52,11 @@ def check_run(
     new_ids = {a.id for a in approvals or []}
     combined = [a for a in earlier if a.id not in new_ids] + list(approvals or [])
     report = check_outputs(folder.path, executed, combined, parameters=manifest.parameters)
+    report = signed_gate(folder.path, manifest, report, decisions)
     manifest.findings = report.manifest_findings()
     manifest.approvals = [a.to_dict() for a in report.approvals.values()]
     if report.blocking:
-        message = blocked_message(folder.path, report)
+        message = signoff_message(folder.path, report)
         error = mf.ErrorRecord(
             reason="gate",
             error_name="ReleaseBlocked",
@@ -60,4 +68,5 @@ def check_run(
     folder.release()
     write_report(executed, manifest, folder.report)
     folder.finish(manifest, "succeeded", report=True)
+    release_package(folder.path, report)  # release.zip, when released by signed decisions
     return report

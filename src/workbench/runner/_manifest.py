@@ -123,6 +123,10 @@ class Manifest(BaseModel):
     rerun_of: str | None = None
     # The access audit log's last entry when the run ended (runner/_audit_heads.py).
     audit_head: dict[str, Any] | None = None
+    # Who ran it (their own signed approval does not count) and the checkers' signed
+    # decisions (runner/_signoff.py; only with a trust.yml).
+    author: str | None = None
+    decisions: list[dict[str, Any]] = []
 
 
 def utc_now() -> str:

@@ -232,9 +232,10 @@ def _execute(
         manifest.git = mf.git_state(analysis.path)
         run_dir.write_manifest(manifest)
         from workbench.runner._engine import execute, hidden_cell
-        from workbench.runner._gate import blocked_message, check_outputs
+        from workbench.runner._gate import check_outputs
         from workbench.runner._gate import warm_up as warm_up_gate
         from workbench.runner._report import start_warm_up, write_report
+        from workbench.runner._signoff import release_package, signed_gate, signoff_message
 
         # nbconvert's first export and the gate's first check pay for imports (pandas
         # among them) and for compiling templates and patterns; do that while the kernel
@@ -266,10 +267,11 @@ def _execute(
                 raise _SecretInResultError(", ".join(removed))
         manifest.results = run_dir.hash_results()
         gate = check_outputs(run_dir.path, executed, approvals, parameters=params)
+        gate = signed_gate(run_dir.path, manifest, gate)  # signed sign-off (trust.yml)
         manifest.findings = gate.manifest_findings()
         manifest.approvals = [a.to_dict() for a in gate.approvals.values()]
         if gate.blocking:
-            message = blocked_message(run_dir.path, gate)
+            message = signoff_message(run_dir.path, gate)
             state.finish(
                 "blocked",
                 mf.ErrorRecord(
@@ -282,6 +284,7 @@ def _execute(
             raise ReleaseBlockedError(message, run_dir=run_dir.path, findings=gate.blocking)
         write_report(executed, manifest, run_dir.report, analysis=analysis)
         state.finish("succeeded")
+        release_package(run_dir.path, gate)  # release.zip, when released by signed decisions
     except _SecretInResultError as exc:
         message = state.fail(
             "secret_in_result",

@@ -41,6 +41,7 @@ __all__ = [
     "MANIFEST",
     "NOTEBOOK",
     "PUBLISHED",
+    "RELEASE",
     "REPORT",
     "RESULTS",
     "RunDir",
@@ -61,7 +62,11 @@ INTERNAL = "internal"
 #: What each ``wb.publish`` call wrote (file, title, count columns), read by the gate.
 PUBLISHED = "published.json"
 #: Every name a run folder may hold at its top level (temporary files start with ".wb-").
-LAYOUT = frozenset({MANIFEST, NOTEBOOK, REPORT, KERNEL_LOG, RESULTS, HELD, INTERNAL, PUBLISHED})
+#: The release package of a run released by signed decisions (runner/_signoff.py).
+RELEASE = "release.zip"
+LAYOUT = frozenset(
+    {MANIFEST, NOTEBOOK, REPORT, KERNEL_LOG, RESULTS, HELD, INTERNAL, PUBLISHED, RELEASE}
+)
 _TEMP_PREFIX = ".wb-"
 
 TERMINAL = frozenset({"succeeded", "failed", "blocked"})
