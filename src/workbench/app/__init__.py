@@ -17,6 +17,8 @@ from workbench._lazy import lazy_names
 PAGE_NOTEBOOK = Path(__file__).with_name("page.ipynb")
 
 _LAZY = {
+    "ReviewState": "workbench.app._review",
+    "make_app": "workbench.app._review",
     "AppSession": "workbench.app._session",
     "Outcome": "workbench.app._session",
     "page_analyses": "workbench.app._session",

@@ -116,7 +116,7 @@ class _Handler(web.RequestHandler):
 
 
 def _manifest(run: Path) -> Any:
-    from workbench.runner._rundir import RunDir
+    from workbench.runner import RunDir
 
     return RunDir(run).read_manifest()
 
@@ -154,7 +154,7 @@ def _file_output(run: Path, location: dict[str, Any], reveal: bool) -> str:
     """Render the released file a finding is about (held results are read where they are)."""
     import pandas as pd
 
-    from workbench.runner._rundir import RunDir
+    from workbench.runner import RunDir
 
     folder = RunDir(run).results_folder()
     name = str(location.get("file", "")).removeprefix("results/")
@@ -180,8 +180,8 @@ def _notebook_output(run: Path, location: dict[str, Any], reveal: bool) -> str:
     import nbformat
     from bs4 import BeautifulSoup
 
-    from workbench.runner._gate import _shown_cells
-    from workbench.runner._rundir import RunDir
+    from workbench.runner import RunDir
+    from workbench.runner import shown_cells as _shown_cells
 
     executed = nbformat.read(RunDir(run).notebook, as_version=4)
     cells = dict(_shown_cells(executed))
@@ -283,7 +283,7 @@ _DECISION_KO = {"approve": "승인", "approve_modified": "수정 후 승인", "r
 
 class RevealHandler(_Handler):
     def post(self, index: str) -> None:
-        from workbench.runner._signoff import record_reveal
+        from workbench.runner import record_reveal
 
         run = self.run_dir(index)
         finding = self.get_body_argument("finding")
@@ -295,9 +295,8 @@ class RevealHandler(_Handler):
 class DecideHandler(_Handler):
     def post(self, index: str) -> None:
         from workbench.exceptions import ReleaseBlockedError, WorkbenchError
-        from workbench.governance._korean import particle
-        from workbench.runner import check_run
-        from workbench.runner._signoff import decide
+        from workbench.governance import particle
+        from workbench.runner import check_run, decide
 
         run = self.run_dir(index)
         finding = self.get_body_argument("finding")

@@ -57,7 +57,7 @@ def signed_decisions(
 ) -> list[dict[str, Any]]:
     """Sign the checker's decisions given on the command line (``check --sign``)."""
     from workbench.governance import GovernanceError, load_key
-    from workbench.runner._signoff import decide
+    from workbench.runner import decide
 
     if not approve and not reject:
         raise GovernanceError("--sign에는 --approve ID 또는 --reject ID가 필요합니다.")
@@ -71,7 +71,7 @@ def _passphrase(key: Path | None, given: str | None) -> str | None:
     """Ask for the key's passphrase only when the key is encrypted and none was given."""
     import os
 
-    from workbench.governance._keys import PASSPHRASE_ENV, keys_dir
+    from workbench.governance import PASSPHRASE_ENV, keys_dir
 
     if given is not None or os.environ.get(PASSPHRASE_ENV):
         return given
@@ -118,8 +118,7 @@ def keys_list_command() -> None:
     """이 컴퓨터의 서명 키 목록."""
     from rich.table import Table
 
-    from workbench.governance import keys_dir, list_keys
-    from workbench.governance._keys import ROLE_LABELS
+    from workbench.governance import ROLE_LABELS, keys_dir, list_keys
 
     cards = list_keys()
     if not cards:
@@ -147,7 +146,7 @@ def request_command(
     samples: SamplesOption = False,
 ) -> None:
     """자료 보유 기관에 보낼 자료 이용 요청서를 만듭니다."""
-    from workbench.catalog._catalog import open_catalog
+    from workbench.catalog import open_catalog
     from workbench.config import current_user, find_project
     from workbench.governance import GovernanceError, write_request
 
@@ -241,9 +240,7 @@ def verify_command(
 ) -> None:
     """반출 꾸러미(release.zip)의 모든 서명과 해시를 확인합니다 (다른 컴퓨터에서도)."""
     from workbench.config import find_project
-    from workbench.governance import load_trust
-    from workbench.governance._errors import VerifyError
-    from workbench.governance._release import verify_release
+    from workbench.governance import VerifyError, load_trust, verify_release
 
     with handle_errors():
         record = load_trust(None, [trust]) if trust is not None else load_trust(find_project())
@@ -278,7 +275,7 @@ def review_command(
     import asyncio
     import webbrowser
 
-    from workbench.app._review import ReviewState, make_app
+    from workbench.app import ReviewState, make_app
     from workbench.cli._app import _check_port
     from workbench.governance import GovernanceError, load_key
 

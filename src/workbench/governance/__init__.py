@@ -14,6 +14,16 @@ from __future__ import annotations
 from workbench._lazy import lazy_names
 
 _LAZY = {
+    "DECISIONS": "workbench.governance._decisions",
+    "PASSPHRASE_ENV": "workbench.governance._keys",
+    "ROLE_LABELS": "workbench.governance._keys",
+    "digest": "workbench.governance._signing",
+    "particle": "workbench.governance._korean",
+    "public_key_text": "workbench.governance._signing",
+    "sign_decision": "workbench.governance._decisions",
+    "tally": "workbench.governance._decisions",
+    "verify_release": "workbench.governance._release",
+    "write_release": "workbench.governance._release",
     "GovernanceError": "workbench.governance._errors",
     "GrantError": "workbench.governance._errors",
     "VerifyError": "workbench.governance._errors",

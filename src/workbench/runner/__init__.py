@@ -9,6 +9,10 @@ from __future__ import annotations
 from workbench._lazy import lazy_names
 
 _LAZY = {
+    "RunDir": "workbench.runner._rundir",
+    "decide": "workbench.runner._signoff",
+    "record_reveal": "workbench.runner._signoff",
+    "shown_cells": "workbench.runner._gate:_shown_cells",
     "Analysis": "workbench.runner._registry",
     "Parameter": "workbench.runner._registry",
     "find_analysis": "workbench.runner._registry",

@@ -48,7 +48,7 @@ class SignedGateReport(GateReport):
 
 
 def _audit_entries(project: Path) -> list[dict[str, Any]]:
-    from workbench.catalog._audit import AuditLog
+    from workbench.catalog import AuditLog
 
     log = AuditLog(config.audit_log_path(project))
     return log.entries() if log.path.is_file() else []
@@ -73,8 +73,8 @@ def grants_of_run(run_dir: Path, project: Path | None = None) -> list[dict[str, 
 
 
 def _audit_decision(run_dir: Path, manifest: Manifest, envelope: dict[str, Any]) -> None:
-    from workbench.catalog._audit import AuditLog
-    from workbench.governance._decisions import DECISIONS
+    from workbench.catalog import AuditLog
+    from workbench.governance import DECISIONS
 
     body = envelope["body"]
     checker = body["checker"]
@@ -92,7 +92,7 @@ def _audit_decision(run_dir: Path, manifest: Manifest, envelope: dict[str, Any])
 
 def record_reveal(run_dir: Path, manifest: Manifest, finding: str, checker: str) -> None:
     """Record in the audit log that a checker revealed the masked values of a finding."""
-    from workbench.catalog._audit import AuditLog
+    from workbench.catalog import AuditLog
 
     AuditLog(config.audit_log_path(_project())).append(
         user=checker,
@@ -110,8 +110,7 @@ def _check_new(
     envelope: dict[str, Any], trust: Any, manifest: Manifest, findings: set[str]
 ) -> None:
     """Refuse a new decision that would not count, saying why and what to do."""
-    from workbench.governance import GovernanceError
-    from workbench.governance._korean import particle
+    from workbench.governance import GovernanceError, particle
 
     body = envelope.get("body") or {}
     person, why = trust.signer(envelope)
@@ -153,8 +152,7 @@ def signed_gate(
     Returns ``report`` unchanged when no trust.yml is in effect.
     """
     from workbench.ethics import load_ethics_record
-    from workbench.governance import load_trust
-    from workbench.governance._decisions import tally
+    from workbench.governance import load_trust, tally
 
     project = _project()
     trust = load_trust(project)
@@ -245,7 +243,7 @@ def decide(
     card: Any,
 ) -> list[dict[str, Any]]:
     """Return the checker's signed decisions on findings of the run at ``run_dir``."""
-    from workbench.governance._decisions import sign_decision
+    from workbench.governance import sign_decision
     from workbench.runner._rundir import require_run_dir
 
     manifest = require_run_dir(Path(run_dir).resolve()).read_manifest()
@@ -266,14 +264,14 @@ def decide(
 
 def results_digest(manifest: Manifest) -> str:
     """Return the digest of the run's result hashes that a decision signs."""
-    from workbench.governance._signing import digest
+    from workbench.governance import digest
 
     return digest([r.model_dump(mode="json") for r in manifest.results])
 
 
 def _people(trust: Any, envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the trust entries (with public keys) of everyone who signed ``envelopes``."""
-    from workbench.governance._signing import public_key_text
+    from workbench.governance import public_key_text
 
     ids = sorted({str(e.get("key_id")) for e in envelopes})
     return [
@@ -292,8 +290,7 @@ def _people(trust: Any, envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 def release_package(run_dir: Path, report: GateReport) -> Path | None:
     """Write ``release.zip`` for a run released by signed decisions; None otherwise."""
-    from workbench.governance import load_trust
-    from workbench.governance._release import write_release
+    from workbench.governance import load_trust, write_release
     from workbench.runner._rundir import RELEASE, RunDir
 
     if not isinstance(report, SignedGateReport):
