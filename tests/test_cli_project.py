@@ -159,7 +159,7 @@ def test_every_project_command_has_help() -> None:
     for command in (["new"], ["update"], ["doctor"], ["hook", "pii"], ["hook", "large-files"]):
         result = invoke(*command, "--help")
         assert result.exit_code == 0
-        assert "Usage" in result.output
+        assert "사용법" in result.output
 
 
 def test_scan_reads_a_notebooks_outputs(tmp_path: Path) -> None:

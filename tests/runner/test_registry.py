@@ -33,8 +33,9 @@ def test_every_standard_parameter_is_documented():
 
 
 def test_unknown_analysis_suggests_the_close_name():
-    with pytest.raises(AnalysisNotFoundError, match="Did you mean 'profile'"):
+    with pytest.raises(AnalysisNotFoundError, match="비슷한 이름: 'profile'") as info:
         find_analysis("profil")
+    assert (info.value.name, info.value.suggestions) == ("profil", ["profile"])
 
 
 def test_broken_metadata_names_the_field(fixture_notebook):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench._korean import josa
 from workbench.exceptions import (
     AccessDeniedError,
     AnalysisNotFoundError,
@@ -252,7 +253,8 @@ def describe_error(exc: BaseException, labels: dict[str, str] | None = None) -> 
             level="error",
             title="파일이 너무 커서 받지 않았습니다.",
             lines=[
-                f"'{exc.name}'은(는) {exc.size / 2**20:,.1f} MB입니다. 이 페이지에는 "
+                f"'{exc.name}'{josa(exc.name, '은/는')} {exc.size / 2**20:,.1f} MB입니다. 이 "
+                "페이지에는 "
                 f"{exc.limit / 2**20:,.0f} MB까지 올릴 수 있습니다."
             ],
             advice=[

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from workbench import __version__
 from workbench.cli import _app, _batch, _distribute, _project
@@ -68,6 +71,10 @@ def _print_run(result: Any) -> None:
         out.print(f"  결과 표:   {len(result.results)}개 ({result.run_dir / 'results'})")
 
 
+#: Below this width `workbench analyses` prints one block per analysis instead of a table.
+TABLE_WIDTH = 100
+
+
 @app.command("analyses")
 def analyses_command() -> None:
     """표준 분석 목록 (이름, 제목, 수준, 요약, 출처 패키지와 버전)."""
@@ -75,10 +82,25 @@ def analyses_command() -> None:
     from workbench.runner import list_analyses
 
     with handle_errors():
-        table = Table("이름", "제목", "수준", "요약", "출처", title="표준 분석")
-        for a in list_analyses():
-            table.add_row(a.name, a.title, a.meta.level, a.meta.summary, origin_of(a.path))
+        analyses = [(a, origin_of(a.path)) for a in list_analyses()]
+    if out.width >= TABLE_WIDTH:
+        # A name is what the user types next: never cut or folded; the summary wraps.
+        table = Table(title="표준 분석")
+        table.add_column("이름", no_wrap=True, overflow="ignore")
+        table.add_column("제목", overflow="fold")
+        table.add_column("수준", no_wrap=True)
+        table.add_column("요약", overflow="fold", ratio=1)
+        table.add_column("출처", overflow="fold")
+        for a, origin in analyses:
+            table.add_row(a.name, a.title, a.meta.level, a.meta.summary, origin)
         out.print(table)
+        return
+    # Narrow terminal: the name whole on its own line, the rest wrapped below it.
+    out.print("[bold]표준 분석[/]")
+    for a, origin in analyses:
+        out.print(f"\n[bold cyan]{escape(a.name)}[/]", highlight=False)
+        text = Text(f"{a.title} ({a.meta.level}) — {a.meta.summary} [출처: {origin}]")
+        out.print(Padding(text, (0, 0, 0, 2), expand=False), soft_wrap=False, overflow="fold")
 
 
 @app.command("show")

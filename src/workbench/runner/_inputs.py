@@ -16,6 +16,7 @@ from workbench.catalog import CATALOG_SCHEME, fingerprint, is_catalog_uri, is_sa
 from workbench.exceptions import DataReadError, ParameterError, WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._limits import regular_file
+from workbench.runner._messages import message
 from workbench.runner._registry import Analysis
 
 __all__ = ["input_fingerprint", "input_missing", "resolve_inputs"]
@@ -58,18 +59,16 @@ def _resolve(name: str, value: str) -> str:
             return str(regular_file(path, "입력 파일", option=where, parameter=name))
         looks_like_path = "/" in value or "\\" in value or bool(Path(value).suffix)
         if looks_like_path:
-            raise ParameterError(f"Input parameter '{name}': file not found: {path}", name)
+            raise ParameterError(message("input_not_found", name=name, path=path), name)
         if value not in _catalog():
             raise ParameterError(
-                f"Input parameter '{name}': no file {path}, and no dataset '{value}' in the "
-                "catalog (see `workbench catalog list`).",
-                parameter=name,
+                message("input_unknown", name=name, path=path, value=value), parameter=name
             )
         dataset = value
     try:
         _catalog().check_access(dataset)
     except WorkbenchError as exc:
-        raise ParameterError(f"Input parameter '{name}': {exc}", parameter=name) from None
+        raise ParameterError(message("input_refused", name=name, reason=exc), name) from None
     return CATALOG_SCHEME + dataset
 
 
@@ -136,9 +135,16 @@ def _check_columns(name: str, value: str, required: list[str]) -> None:
     missing = [c for c in required if c not in available]
     if missing:
         raise ParameterError(
-            f"Input parameter '{name}' ({value}) lacks the column(s) the analysis needs: "
-            f"{', '.join(missing)}. It has: {', '.join(available)}.",
+            message(
+                "input_columns",
+                name=name,
+                value=value,
+                missing=", ".join(missing),
+                available=", ".join(available),
+            ),
             parameter=name,
+            expected=missing,
+            got=available,
         )
 
 
@@ -150,7 +156,7 @@ def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputR
         if value in (None, ""):
             continue
         if not isinstance(value, str):
-            raise ParameterError(f"Input parameter '{name}' must be a path; got {value!r}.", name)
+            raise ParameterError(message("input_not_path", name=name, value=repr(value)), name)
         value = params[name] = _resolve(name, value)
         # A required column may name a parameter, e.g. "{outcome}": the user's column.
         required = [str(c).format_map(params) for c in analysis.meta.inputs[name].columns]

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from workbench._distribution import DISTRIBUTION
 from workbench.exceptions import WorkbenchError
+from workbench.runner._messages import message
 
 __all__ = [
     "FileRecord",
@@ -189,10 +190,15 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise WorkbenchError(f"Manifest not found: {path.resolve()}") from None
+        raise WorkbenchError(message("manifest_not_found", path=path.resolve())) from None
     except json.JSONDecodeError as exc:
-        raise WorkbenchError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+        raise WorkbenchError(
+            message("manifest_not_json", path=path, line=exc.lineno, error=exc.msg)
+        ) from None
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
-        raise WorkbenchError(f"{path} is not a workbench manifest: {exc}") from None
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(최상위)'}: {e['msg']}" for e in exc.errors()
+        )
+        raise WorkbenchError(message("manifest_invalid", path=path, error=problems)) from None

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbench.exceptions import AnalysisNotFoundError, NotebookContractError
 from workbench.runner._kernel_hooks import SETUP_TAG
+from workbench.runner._messages import message
 from workbench.runner._secrets import is_secret_name, secret_comment
 
 __all__ = [
@@ -253,9 +254,9 @@ def _load(path: Path, *, require_meta: bool) -> Analysis:
         if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
             raise ValueError("not an nbformat 4 notebook")
     except FileNotFoundError:
-        raise AnalysisNotFoundError(f"Notebook not found: {path}") from None
+        raise AnalysisNotFoundError(message("notebook_not_found", path=path), str(path)) from None
     except Exception as exc:  # nbformat raises several unrelated types
-        raise NotebookContractError(f"{path} is not a readable notebook: {exc}") from exc
+        raise NotebookContractError(message("notebook_unreadable", path=path, error=exc)) from exc
     raw = nb.metadata.get("workbench")
     if raw is None:
         if require_meta:
@@ -335,8 +336,7 @@ def find_analysis(name_or_path: str | os.PathLike[str]) -> Analysis:
     if text in analyses:
         return analyses[text]
     close = difflib.get_close_matches(text, list(analyses), n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
+    hint = message("analysis_close", close=close[0]) if close else ""
     raise AnalysisNotFoundError(
-        f"No standard analysis named '{text}'.{hint} Run `workbench analyses` to list them, "
-        "or give a path to a .ipynb file."
+        message("analysis_not_found", name=f"'{text}'", hint=hint), name=text, suggestions=close
     )
