@@ -127,7 +127,7 @@ def test_show_prints_the_entry_and_its_columns(catalogs, tmp_path):
 def test_unknown_dataset_is_one_error_line_with_a_suggestion(catalogs):
     result = invoke("show", "wellfare", *catalogs)
     assert result.exit_code == 2  # bad input: nothing was read
-    assert "Did you mean 'welfare'?" in result.output
+    assert "카탈로그에 자료 'wellfare'가 없습니다. 비슷한 이름: 'welfare'." in result.output
     assert "Traceback" not in result.output
 
 

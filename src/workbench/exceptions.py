@@ -68,6 +68,10 @@ class ParameterError(WorkbenchError, ValueError):
         The value given.
     suggestions : list of str, optional
         Names close to the one given (did-you-mean), or every valid name.
+    kind : str, optional
+        What is wrong, for code that reacts to it: ``"unknown"`` (no such parameter),
+        ``"type"`` (a value of the wrong type), ``"missing_columns"`` (an input without
+        the columns in ``expected``).
     """
 
     def __init__(
@@ -78,19 +82,30 @@ class ParameterError(WorkbenchError, ValueError):
         expected: object = None,
         got: object = None,
         suggestions: list[str] | None = None,
+        kind: str | None = None,
     ) -> None:
         super().__init__(message)
         self.parameter = parameter
+        self.kind = kind
         self.expected = expected
         self.got = got
         self.suggestions = suggestions or []
 
 
 class DataReadError(WorkbenchError):
-    """A data file that cannot be read (missing, undecodable, unsupported format)."""
+    """A data file that cannot be read (missing, undecodable, unsupported format).
 
-    #: The file at fault, when one is (set by the raise sites that know it).
-    path: object = None
+    Parameters
+    ----------
+    message : str
+        The full message shown to the user.
+    path : pathlib.Path or str, optional
+        The file at fault, when the raise site knows it.
+    """
+
+    def __init__(self, message: str, *, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class UploadTooLargeError(DataReadError):

@@ -157,8 +157,8 @@ def test_invalid_yaml_names_the_line(tmp_path):
         """,
     )
     message = refusal(entry("personal"), path)
-    assert f"{path}, line " in message
-    assert "not valid YAML" in message
+    assert f"{path} " in message and "번째 줄" in message
+    assert "YAML 문법이 맞지 않습니다" in message
 
 
 def test_a_wrongly_typed_field_names_the_file_the_dataset_and_the_field(tmp_path):

@@ -133,8 +133,9 @@ def test_unknown_excel_sheet_lists_the_sheets(tmp_path, sheet):
 def test_sheet_for_a_csv_is_rejected(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a\n1\n")
-    with pytest.raises(ParameterError, match="only applies to Excel"):
+    with pytest.raises(ParameterError, match=r"Excel 파일\(\.xlsx, \.xlsm, \.xls\)에만") as info:
         read_table(path, sheet=0)
+    assert (info.value.parameter, info.value.got) == ("sheet", 0)
 
 
 def undecodable_bytes():
@@ -167,9 +168,10 @@ def test_undecodable_file_names_the_file_and_byte_offset(tmp_path):
 
 def test_missing_file_names_the_absolute_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(DataReadError, match="File not found") as info:
+    with pytest.raises(DataReadError, match=r"없습니다\. 경로와 파일 이름을 확인하세요") as info:
         read_table("nowhere/data.csv")
     assert str(tmp_path / "nowhere" / "data.csv") in str(info.value)
+    assert info.value.path == tmp_path / "nowhere" / "data.csv"
 
 
 def test_unsupported_suffix_lists_the_supported_ones(tmp_path):
@@ -262,8 +264,9 @@ def test_fingerprint_of_a_sample_is_stable():
 
 
 def test_fingerprint_of_a_missing_file(tmp_path):
-    with pytest.raises(DataReadError, match="File not found"):
+    with pytest.raises(DataReadError, match=r"missing\.csv가 없습니다") as info:
         fingerprint(tmp_path / "missing.csv")
+    assert info.value.path == tmp_path / "missing.csv"
 
 
 def test_json_must_hold_records(tmp_path):
@@ -290,7 +293,7 @@ def test_a_pipe_or_a_device_is_refused_without_reading_it(tmp_path):
     pipe = tmp_path / "pipe.csv"
     os.mkfifo(pipe)  # reading it would block forever; /dev/zero would never end
     for path in (pipe, "/dev/zero"):
-        with pytest.raises(DataReadError, match="not a regular file"):
+        with pytest.raises(DataReadError, match="일반 파일이 아닙니다"):
             read_table(path)
-    with pytest.raises(DataReadError, match="a folder"):
+    with pytest.raises(DataReadError, match="폴더입니다"):
         read_table(tmp_path)

@@ -73,7 +73,7 @@ def test_params_file_then_values_then_cli(ok, tmp_path):
 def test_params_file_errors_name_the_file_and_line(ok, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("rows: 1\nlabel: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"bad\.yaml, line \d: not valid YAML"):
+    with pytest.raises(ParameterError, match=r"bad\.yaml \d번째 줄: YAML 문법이 맞지 않습니다"):
         resolve_parameters(ok, params_file=bad)
     listing = tmp_path / "list.yaml"
     listing.write_text("- 1\n- 2\n", encoding="utf-8")

@@ -8,7 +8,6 @@ not shown either (a masked resident number still shows a birth date).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,8 +83,6 @@ _ERROR_NAMES = {
     "ParameterError": "입력한 값이 이 분석에 맞지 않습니다.",
     "AccessDeniedError": "이 자료를 쓸 목적이 윤리 기록(ethics.yml)에 없습니다.",
 }
-
-_MISSING_COLUMNS = re.compile(r"lacks the column\(s\) the analysis needs: (?P<cols>.*?)\. It has:")
 
 
 def _kind_label(rule: str) -> str:
@@ -204,12 +201,11 @@ def _failed(exc: RunFailedError) -> Notice:
 
 def _parameter(exc: ParameterError, labels: dict[str, str]) -> Notice:
     message = str(exc)
-    missing = _MISSING_COLUMNS.search(message)
-    if missing:
+    if exc.kind == "missing_columns" and isinstance(exc.expected, list):
         return Notice(
             level="error",
             title="자료에 이 분석에 필요한 열이 없습니다.",
-            lines=[f"필요한 열: {missing['cols']}"],
+            lines=[f"필요한 열: {', '.join(map(str, exc.expected))}"],
             advice=["열 이름이 정확히 같은지 확인하거나, 이 자료에 맞는 다른 분석을 고르세요."],
         )
     if "AccessDenied" in message or "ethics" in message.lower():

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench import config
+from workbench._korean import josa
 from workbench.catalog._filters import Filter, normalize_aggregations, normalize_where
+from workbench.catalog._messages import message
 from workbench.catalog._model import (
     CatalogFile,
     Connection,
@@ -83,8 +85,10 @@ class Catalog(Mapping[str, DatasetEntry]):
 
     def _not_found(self, name: str) -> str:
         close = difflib.get_close_matches(name, list(self), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        return f"Dataset '{name}' not found in the catalog.{hint} Run `workbench catalog list`."
+        hint = message("dataset_close", close=close[0]) if close else ""
+        return message(
+            "dataset_not_found", name=name, name_josa=josa(f"'{name}'", "이/가"), hint=hint
+        )
 
     @property
     def connections(self) -> dict[str, Connection]:

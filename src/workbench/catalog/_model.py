@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from workbench._io import read_yaml
+from workbench.catalog._messages import message
 from workbench.exceptions import CatalogError
 
 __all__ = [
@@ -218,9 +219,8 @@ def load_catalog_file(path: str | os.PathLike[str], *, local: bool = False) -> C
     path = Path(path)
     data = read_yaml(path, CatalogError) or {}
     if not isinstance(data, dict):
-        raise CatalogError(
-            f"{path}: expected a mapping with 'datasets:'; got {type(data).__name__}"
-        )
+        kind = {"list": "목록", "str": "텍스트"}.get(type(data).__name__, "값")
+        raise CatalogError(message("catalog_not_mapping", path=path, kind=kind))
     try:
         catalog = CatalogFile.model_validate(data)
     except ValidationError as exc:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from workbench import samples
 from workbench.catalog._excel import EXCEL_SUFFIXES, Limits
+from workbench.catalog._messages import message
 from workbench.catalog._report import INFERENCES, ReadReport
 from workbench.catalog._sniff import BOM
 from workbench.catalog._sources import existing_file, is_sample_uri, parse_sample_uri
@@ -171,24 +172,24 @@ def read_table(
     is_excel = suffix in EXCEL_SUFFIXES
     if sheet is not None and not is_excel:
         raise ParameterError(
-            f"The 'sheet' parameter of read_table only applies to Excel workbooks "
-            f"(.xlsx, .xlsm, .xls). Got sheet={sheet!r} for {path}.",
+            message("sheet_not_excel", sheet=repr(sheet), path=path.name),
             parameter="sheet",
+            got=sheet,
         )
     if header_rows is not None:
         valid = isinstance(header_rows, int) and not isinstance(header_rows, bool)
         if not valid or header_rows < 1:
             raise ParameterError(
-                f"The 'header_rows' parameter of read_table must be an int >= 1. "
-                f"Got {header_rows!r} instead.",
+                message("header_rows_invalid", value=repr(header_rows)),
                 parameter="header_rows",
+                expected="int >= 1",
+                got=header_rows,
             )
         if header_rows > 1 and not (is_excel or suffix in _TEXT_SUFFIXES):
             raise ParameterError(
-                f"The 'header_rows' parameter of read_table only applies to CSV and Excel "
-                f"files; other files have one header row. Got header_rows={header_rows} "
-                f"for {path}.",
+                message("header_rows_not_table", value=header_rows, path=path.name),
                 parameter="header_rows",
+                got=header_rows,
             )
     switches = _switches(infer)
     if is_excel:

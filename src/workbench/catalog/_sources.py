@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from workbench._io import file_sha256
+from workbench.catalog._messages import message
 from workbench.exceptions import DataReadError, ParameterError
 
 __all__ = ["existing_file", "fingerprint", "is_sample_uri", "parse_sample_uri"]
@@ -105,18 +106,9 @@ def existing_file(source: str | os.PathLike[str]) -> Path:
     """Return the absolute path of ``source``, or raise if it is not a file."""
     path = Path(source).expanduser().absolute()
     if not path.exists():
-        raise DataReadError(
-            f"File not found: {path}. Check the path; relative paths are resolved "
-            f"against the current folder {Path.cwd()}. 파일이 없습니다: 경로와 파일 이름을 "
-            "확인하세요."
-        )
+        raise DataReadError(message("file_not_found", path=path, cwd=Path.cwd()), path=path)
     if path.is_dir():
-        raise DataReadError(
-            f"Cannot read {path}: it is a folder, not a file. 폴더가 아니라 파일을 지정하세요."
-        )
+        raise DataReadError(message("file_is_folder", path=path), path=path)
     if not path.is_file():  # a FIFO would block the read forever, /dev/zero never ends
-        raise DataReadError(
-            f"Cannot read {path}: it is not a regular file (a pipe, device or socket). "
-            "Give a file whose content is saved on disk."
-        )
+        raise DataReadError(message("file_not_regular", path=path), path=path)
     return path

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.catalog._excel import Limits, read_sheet
+from workbench.catalog._messages import message
 from workbench.catalog._report import INFERENCES, ReadReport
 from workbench.catalog._sniff import (
     SNIFF_CHARS,
@@ -233,9 +234,9 @@ def text_encoding(path: Path, head: bytes, *, whole: bool, encoding: str | None)
             codecs.lookup(encoding)
         except LookupError:
             raise ParameterError(
-                f"The 'encoding' parameter of read_table must be a known text encoding "
-                f"such as 'utf-8' or 'cp949'. Got {encoding!r} instead.",
+                message("unknown_encoding", encoding=repr(encoding)),
                 parameter="encoding",
+                got=encoding,
             ) from None
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=whole)

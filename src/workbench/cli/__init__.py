@@ -182,7 +182,8 @@ def _split_pairs(values: list[str] | None) -> list[tuple[str, str]]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise typer.BadParameter(
-                f"expected KEY VALUE or KEY=VALUE; got {item!r}", param_hint="-p"
+                f"'이름 값' 또는 '이름=값'으로 주세요 (받은 값: {item!r}). 예: -p top_n 10",
+                param_hint="-p",
             )
         pairs.append((key, value))
     return pairs

@@ -40,6 +40,10 @@ def demo(
         raise RunExistsError(
             f"데모 폴더 {folder}{josa(folder, '은/는')} 심볼릭 링크입니다. 다른 --out을 지정하세요."
         )
+    if folder.exists() and not folder.is_dir():
+        raise RunExistsError(
+            f"{folder}{josa(folder, '은/는')} 폴더가 아니라 파일입니다. 다른 --out을 지정하세요."
+        )
     again = folder.exists() and any(folder.iterdir())
     if again:
         _check_replaceable(folder, force)

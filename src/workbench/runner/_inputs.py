@@ -99,7 +99,12 @@ def _check_readable(value: str) -> list[str] | None:
     if suffix in (".csv", ".tsv", ".txt"):
         from workbench.catalog._headers import column_names
 
-        return column_names(value)
+        names = column_names(value)
+        if not names:
+            raise DataReadError(
+                f"{value}: 빈 파일입니다 (머리글 줄도 없음). 자료가 든 파일을 주세요."
+            )
+        return names
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
@@ -145,6 +150,7 @@ def _check_columns(name: str, value: str, required: list[str]) -> None:
             parameter=name,
             expected=missing,
             got=available,
+            kind="missing_columns",
         )
 
 

@@ -192,9 +192,7 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
     except FileNotFoundError:
         raise WorkbenchError(message("manifest_not_found", path=path.resolve())) from None
     except json.JSONDecodeError as exc:
-        raise WorkbenchError(
-            message("manifest_not_json", path=path, line=exc.lineno, error=exc.msg)
-        ) from None
+        raise WorkbenchError(message("manifest_not_json", path=path, line=exc.lineno)) from None
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:

@@ -38,7 +38,7 @@ _MESSAGES = {
     "analysis_close": " 비슷한 이름: '{close}'.",
     "notebook_not_found": "노트북 {path:을/를} 찾을 수 없습니다. 경로를 확인하세요.",
     "notebook_unreadable": (
-        "{path:은/는} 읽을 수 있는 노트북(.ipynb, nbformat 4)이 아닙니다: {error}. "
+        "{path:은/는} 읽을 수 있는 노트북(.ipynb, nbformat 4)이 아닙니다. "
         "JupyterLab에서 열어 다시 저장해 보세요."
     ),
     # Inputs
@@ -60,7 +60,8 @@ _MESSAGES = {
         "실행 기록 {path:을/를} 찾을 수 없습니다. 실행 폴더나 그 안의 manifest.json을 주세요."
     ),
     "manifest_not_json": (
-        "{path:은/는} 올바른 JSON이 아닙니다 ({line}번째 줄): {error}. 실행 기록이 손상되었습니다."
+        "{path:은/는} 올바른 JSON이 아닙니다 ({line}번째 줄). 실행 기록이 손상되었습니다: "
+        "실행 폴더를 다시 만들거나 백업에서 되살리세요."
     ),
     "manifest_invalid": "{path:은/는} workbench 실행 기록이 아닙니다: {error}.",
 }

@@ -108,6 +108,7 @@ def _check_known(analysis: Analysis, names: Iterable[str], origin: str) -> None:
             parameter=name,
             expected=known,
             suggestions=close or known,
+            kind="unknown",
         )
 
 
@@ -169,6 +170,7 @@ def resolve_parameters(
                     parameter=name,
                     expected=param.type_name,
                     got=raw,
+                    kind="type",
                 ) from None
             check_plain_value(name, effective[name], origin)
     return effective

@@ -256,7 +256,7 @@ def _load(path: Path, *, require_meta: bool) -> Analysis:
     except FileNotFoundError:
         raise AnalysisNotFoundError(message("notebook_not_found", path=path), str(path)) from None
     except Exception as exc:  # nbformat raises several unrelated types
-        raise NotebookContractError(message("notebook_unreadable", path=path, error=exc)) from exc
+        raise NotebookContractError(message("notebook_unreadable", path=path)) from exc
     raw = nb.metadata.get("workbench")
     if raw is None:
         if require_meta:

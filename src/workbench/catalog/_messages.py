@@ -1,0 +1,52 @@
+"""What the catalog and the file readers tell a person, in Korean: one template per message.
+
+A field written ``{name:을/를}`` gets the particle that fits how it ends
+(:func:`workbench._korean.render`); the exceptions keep the facts as fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench._korean import render
+
+__all__ = ["message"]
+
+_MESSAGES = {
+    "file_not_found": (
+        "파일 {path:이/가} 없습니다. 경로와 파일 이름을 확인하세요 (상대 경로는 지금 폴더 "
+        "{cwd}에서 찾습니다)."
+    ),
+    "file_is_folder": "{path:은/는} 폴더입니다. 폴더가 아니라 자료 파일을 지정하세요.",
+    "file_not_regular": (
+        "{path:은/는} 일반 파일이 아닙니다 (파이프, 장치, 소켓). 내용이 디스크에 저장된 "
+        "파일을 주세요."
+    ),
+    "dataset_not_found": (
+        "카탈로그에 자료 '{name}'{name_josa} 없습니다.{hint} 자료 이름은 `workbench catalog "
+        "list`로 볼 수 있습니다."
+    ),
+    "dataset_close": " 비슷한 이름: '{close}'.",
+    "catalog_not_mapping": (
+        "{path}에는 'datasets:'로 시작하는 항목들이 있어야 하는데 {kind:이/가} 들어 있습니다. "
+        "카탈로그 형식은 README의 자료 목록 절을 보세요."
+    ),
+    "unknown_encoding": (
+        "인코딩 {encoding:은/는} 알 수 없는 이름입니다. 'utf-8'이나 'cp949'처럼 쓰거나, "
+        "빼면 자동으로 알아냅니다."
+    ),
+    "sheet_not_excel": (
+        "시트({sheet})는 Excel 파일(.xlsx, .xlsm, .xls)에만 있습니다. {path:은/는} Excel "
+        "파일이 아니니 --sheet를 빼세요."
+    ),
+    "header_rows_invalid": ("머리글 줄 수는 1 이상의 정수여야 합니다. 받은 값: {value}."),
+    "header_rows_not_table": (
+        "머리글 여러 줄({value}줄)은 CSV와 Excel 파일에만 쓸 수 있습니다. {path:은/는} "
+        "머리글이 한 줄인 형식입니다."
+    ),
+}
+
+
+def message(key: str, /, **fields: Any) -> str:
+    """Return the Korean message ``key`` filled with ``fields``."""
+    return render(_MESSAGES[key], **fields)
