@@ -111,6 +111,38 @@ def test_analyses_lists_names_titles_levels():
         assert text in result.output
 
 
+@pytest.mark.parametrize("columns", [40, 80, 120])
+def test_analyses_prints_every_name_whole_at_any_width(columns, tmp_path):
+    """The names are what the user types next: never cut, folded or ellipsised."""
+    import os
+    import subprocess
+    import sys
+
+    from rich.cells import cell_len
+
+    from workbench.runner import list_analyses
+
+    env = {**os.environ, "COLUMNS": str(columns), "PYTHONPATH": os.pathsep.join(sys.path)}
+    shown = subprocess.run(
+        [sys.executable, "-m", "workbench", "analyses"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
+    lines = shown.splitlines()
+    words = {word.strip("│┃ ") for line in lines for word in line.split()}
+    for analysis in list_analyses():
+        assert analysis.name in words, f"{analysis.name} not whole at {columns} columns"
+    assert "…" not in shown
+    assert max(cell_len(line.rstrip()) for line in lines) <= columns
+    # The summaries wrap rather than being cut: each one is there, word for word.
+    flat = " ".join(line.strip("│ ").strip() for line in lines)
+    for analysis in list_analyses():
+        assert analysis.meta.summary.split()[-1].strip("│ ") in flat
+
+
 def test_show_prints_every_parameter_with_default_type_and_comment():
     result = invoke("show", "profile")
     assert result.exit_code == 0, result.output
