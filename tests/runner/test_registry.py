@@ -112,5 +112,5 @@ def test_parameters_cell_forms(fixture_notebook):
 
 def test_parameters_cell_with_a_syntax_error_is_reported(fixture_notebook):
     path = _with_parameters(fixture_notebook("ok"), "rows = (3\n")
-    with pytest.raises(NotebookContractError, match="parameters cell is not valid Python"):
+    with pytest.raises(NotebookContractError, match="매개변수 셀이 올바른 Python이 아닙니다"):
         find_analysis(path)

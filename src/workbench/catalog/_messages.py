@@ -31,6 +31,37 @@ _MESSAGES = {
         "{path}에는 'datasets:'로 시작하는 항목들이 있어야 하는데 {kind:이/가} 들어 있습니다. "
         "카탈로그 형식은 README의 자료 목록 절을 보세요."
     ),
+    # Access to personal data (ethics.yml)
+    "access_refused": (
+        "자료 '{name}'{name_josa} {label} 자료({sensitivity})입니다: 프로젝트의 윤리 기록에 "
+        "목적(purpose)과 법적 근거(legal_basis)가 있어야 불러옵니다. {problem} {fix}:\n\n"
+        "{snippet}"
+    ),
+    "access_no_record": "{path:이/가} 없습니다.",
+    "access_create": "{path:을/를} 다음 내용으로 만드세요",
+    "access_not_listed": "{path}에 '{name}' 항목이 없습니다: {have}",
+    "access_lists": "있는 항목: {names}.",
+    "access_lists_none": "항목이 하나도 없습니다.",
+    "access_close": " '{close}'{close_josa} '{name}'의 오타인가요?",
+    "access_add": "{path}에 다음을 추가하세요{where}",
+    "access_under_datasets": " ('datasets:' 아래)",
+    "access_incomplete": (
+        "{path}의 '{name}' 항목에 {fields:이/가} 없습니다 (비어 있거나 아직 예시 문구입니다)."
+    ),
+    "access_complete": "{path}의 항목을 채우세요",
+    "record_not_mapping": (
+        "{path}에는 'datasets:' 같은 '이름: 값' 항목들이 있어야 하는데 {kind:이/가} 들어 있습니다."
+    ),
+    "record_datasets_not_mapping": (
+        "{path}의 'datasets'는 자료 이름마다 purpose와 legal_basis를 적는 '이름: 값' "
+        "항목이어야 하는데 {kind:이/가} 들어 있습니다."
+    ),
+    "record_entry_not_mapping": (
+        "{path}의 자료 '{name}' 항목은 purpose와 legal_basis를 적는 '이름: 값' 항목이어야 "
+        "하는데 {value:이/가} 들어 있습니다."
+    ),
+    "record_entry_invalid": "{path}: 자료 '{name}' 항목이 맞지 않습니다",
+    "record_field": "  - 항목 '{field}': {error}",
     "unknown_encoding": (
         "인코딩 {encoding:은/는} 알 수 없는 이름입니다. 'utf-8'이나 'cp949'처럼 쓰거나, "
         "빼면 자동으로 알아냅니다."

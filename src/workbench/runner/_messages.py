@@ -55,6 +55,42 @@ _MESSAGES = {
         "지금 있는 열: {available}. 열 이름을 고치거나 다른 파일을 주세요."
     ),
     "input_not_path": ("입력 매개변수 '{name}'에는 파일 경로(텍스트)를 주세요. 받은 값: {value}."),
+    "params_cell_syntax": (
+        "매개변수 셀이 올바른 Python이 아닙니다 ({line}번째 줄: {error}). 셀을 고쳐 저장하세요."
+    ),
+    "no_metadata": (
+        "{path}에 'workbench' 노트북 메타데이터가 없습니다. 표준 분석 템플릿의 메타데이터"
+        "(name, title, inputs...)를 넣으세요."
+    ),
+    "bad_metadata": "{path}의 'workbench' 메타데이터가 맞지 않습니다: {problems}.",
+    "undeclared_secrets": (
+        "{path}: 메타데이터의 비밀 매개변수 {names:이/가} 매개변수 셀에 없습니다. 셀에 "
+        "추가하거나 메타데이터에서 빼세요."
+    ),
+    "secret_inputs": (
+        "{path}: 입력 {names:은/는} 비밀 값이 될 수 없습니다 (입력은 실행 기록에 남고 "
+        "해시됩니다). secrets에서 빼세요."
+    ),
+    "undeclared_inputs": (
+        "{path}: 메타데이터의 입력 {names:이/가} 매개변수 셀에 없습니다. 셀에 추가하거나 "
+        "메타데이터에서 빼세요."
+    ),
+    # Re-runs
+    "rerun_notebook_missing": (
+        "실행 폴더에 실행된 노트북 {path:이/가} 없습니다. 실행 폴더가 온전한지 확인하세요."
+    ),
+    "rerun_edited": (
+        "{path:은/는} 실행 뒤에 고쳐졌습니다 (코드 해시 {now}, 실행 기록 {recorded}). "
+        "기록된 버전으로 다시 실행할 수 없습니다: 실행 폴더를 백업에서 되살리세요."
+    ),
+    "rerun_inputs_missing": "다시 실행할 수 없습니다: {items}. 입력 파일을 되살린 뒤 다시 하세요.",
+    "diff_input_missing": "입력 '{name}' 파일이 없습니다: {path}",
+    "diff_input_changed": (
+        "입력 '{name}'{name_josa} 바뀌었습니다: {path} (sha256 {before} → {after})"
+    ),
+    "diff_result_missing": "결과 {path:이/가} 다시 실행한 결과에 없습니다",
+    "diff_result_new": "결과 {path:은/는} 다시 실행할 때 새로 생겼습니다",
+    "diff_result_differs": "결과 {path:이/가} 다릅니다 (sha256 {before} → {after})",
     # Run records
     "manifest_not_found": (
         "실행 기록 {path:을/를} 찾을 수 없습니다. 실행 폴더나 그 안의 manifest.json을 주세요."

@@ -220,7 +220,7 @@ def _read_parameters(
         tree = ast.parse(cell.source)
     except SyntaxError as exc:
         raise NotebookContractError(
-            f"The parameters cell is not valid Python (line {exc.lineno}): {exc.msg}"
+            message("params_cell_syntax", line=exc.lineno, error=exc.msg)
         ) from None
     comments = _trailing_comments(cell.source)
     params = []
@@ -260,7 +260,7 @@ def _load(path: Path, *, require_meta: bool) -> Analysis:
     raw = nb.metadata.get("workbench")
     if raw is None:
         if require_meta:
-            raise NotebookContractError(f"{path} has no 'workbench' notebook metadata.")
+            raise NotebookContractError(message("no_metadata", path=path))
         raw = {"name": path.stem, "title": path.stem}
     try:
         meta = AnalysisMeta.model_validate(raw)
@@ -268,25 +268,23 @@ def _load(path: Path, *, require_meta: bool) -> Analysis:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors()
         )
-        raise NotebookContractError(
-            f"{path}: invalid 'workbench' notebook metadata: {problems}"
-        ) from None
+        raise NotebookContractError(message("bad_metadata", path=path, problems=problems)) from None
     parameters = _read_parameters(nb, frozenset(meta.secrets), frozenset(meta.inputs))
     names = {p.name for p in parameters}
     undeclared = [name for name in meta.secrets if name not in names]
     if undeclared:
         raise NotebookContractError(
-            f"{path}: metadata declares secrets {undeclared} that are not in the parameters cell."
+            message("undeclared_secrets", path=path, names=", ".join(undeclared))
         )
     secret_inputs = [name for name in meta.inputs if name in meta.secrets]
     if secret_inputs:
         raise NotebookContractError(
-            f"{path}: inputs {secret_inputs} cannot be secrets (inputs are recorded and hashed)."
+            message("secret_inputs", path=path, names=", ".join(secret_inputs))
         )
     missing = [name for name in meta.inputs if name not in names]
     if missing:
         raise NotebookContractError(
-            f"{path}: metadata declares inputs {missing} that are not in the parameters cell."
+            message("undeclared_inputs", path=path, names=", ".join(missing))
         )
     return Analysis(path, meta, parameters, notebook_sha256(nb), nb)
 
