@@ -65,7 +65,7 @@ def test_explicit_encoding_is_used(tmp_path, table):
     result = read_table(path, encoding="euc-kr")
     assert result.attrs["encoding"] == "euc-kr"
     assert result["시도"].tolist() == table["시도"].tolist()
-    with pytest.raises(DataReadError, match=r"Cannot decode .*t\.csv as utf-8: byte \d+"):
+    with pytest.raises(DataReadError, match=r"t\.csv를 utf-8로 읽을 수 없습니다: \d+번째 바이트"):
         read_table(path, encoding="utf-8")
 
 
@@ -199,7 +199,7 @@ def test_a_truncated_xls_names_the_file_and_the_fix(tmp_path):
 def test_ragged_rows_are_wrapped_with_the_line_number(tmp_path):
     path = tmp_path / "ragged.csv"
     path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
-    with pytest.raises(DataReadError, match=r"Failed while reading .*ragged\.csv: .*line 3"):
+    with pytest.raises(DataReadError, match=r"ragged\.csv: 3번째 줄에 머리글\(2칸\)보다 칸이"):
         read_table(path)
 
 
@@ -210,13 +210,13 @@ def test_ragged_rows_are_wrapped_with_the_line_number(tmp_path):
 def test_broken_json_is_wrapped(tmp_path, name, content):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(DataReadError, match=f"Failed while reading .*{name}"):
+    with pytest.raises(DataReadError, match=rf"{name}(을|를) 읽지 못했습니다"):
         read_table(path)
 
 
 def test_corrupt_parquet_and_excel_are_wrapped(tmp_path):
     (tmp_path / "bad.parquet").write_bytes(b"not really")
-    with pytest.raises(DataReadError, match=r"Failed while reading .*bad\.parquet"):
+    with pytest.raises(DataReadError, match=r"bad\.parquet를 읽지 못했습니다"):
         read_table(tmp_path / "bad.parquet")
     (tmp_path / "bad.xlsx").write_bytes(b"not really")
     with pytest.raises(DataReadError, match=r"bad\.xlsx: Excel.*손상"):
@@ -272,7 +272,7 @@ def test_fingerprint_of_a_missing_file(tmp_path):
 def test_json_must_hold_records(tmp_path):
     path = tmp_path / "t.json"
     path.write_text(json.dumps([1, 2, 3]), encoding="utf-8")
-    with pytest.raises(DataReadError, match="expected an array of objects"):
+    with pytest.raises(DataReadError, match="객체들의 배열"):
         read_table(path)
 
 

@@ -62,6 +62,40 @@ _MESSAGES = {
     ),
     "record_entry_invalid": "{path}: 자료 '{name}' 항목이 맞지 않습니다",
     "record_field": "  - 항목 '{field}': {error}",
+    # Reading files
+    "read_failed": (
+        "{path:을/를} 읽지 못했습니다: {detail}. 파일이 손상되었거나 내용이 확장자와 다른 "
+        "형식일 수 있습니다: 만든 프로그램에서 다시 저장해 보세요."
+    ),
+    "json_line": "{number}번째 줄이 올바른 JSON이 아닙니다 ({error})",
+    "json_not_records": (
+        "{path}: JSON 파일에는 객체들의 배열이나 한 줄에 객체 하나(JSON lines)가 있어야 "
+        '합니다. 예: [{{"가구ID": "H000001", ...}}, ...].'
+    ),
+    "ragged_line": (
+        "{line}번째 줄의 칸 수({saw})가 다른 줄({expected})과 다릅니다. 값 안의 구분자(쉼표)를 "
+        "따옴표로 감싸거나 그 줄을 고치세요"
+    ),
+    "bad_encoding_byte": (
+        "{path:을/를} {encoding:으로/로} 읽을 수 없습니다: {offset}번째 바이트({byte})가 맞지 "
+        "않습니다. 인코딩을 빼면 자동으로 알아내고, 알면 맞는 것(예: 'cp949')을 주세요."
+    ),
+    "sheet_type": "시트는 이름이나 0부터 세는 번호로 주세요. 받은 값: {value}.",
+    "sheet_not_found": (
+        "{path}에 시트 {sheet:이/가} 없습니다. 있는 시트: {names} (이름으로, 또는 0부터 "
+        "{last}까지의 번호로)."
+    ),
+    "dataset_empty": "자료 '{name}': {path:이/가} 비어 있습니다. 머리글 줄이 있는 파일을 주세요.",
+    "no_column": (
+        "자료 '{name}'에 열 '{column}'{column_josa} 없습니다{asked}.{hint} 있는 열: {columns}."
+    ),
+    "columns_one_string": (
+        "열 목록(columns)은 열 이름의 목록으로 주세요 (예: ['시도', '인구']), 문자열 하나가 아니라."
+    ),
+    "file_option_on_catalog": (
+        "'{option}'{option_josa} 파일에만 쓰는 설정입니다. {source}에서는 catalog.yml에 "
+        "적힌 값을 씁니다: 인자에서 빼세요."
+    ),
     "unknown_encoding": (
         "인코딩 {encoding:은/는} 알 수 없는 이름입니다. 'utf-8'이나 'cp949'처럼 쓰거나, "
         "빼면 자동으로 알아냅니다."

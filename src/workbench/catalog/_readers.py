@@ -279,7 +279,10 @@ def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
         try:
             records = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise DataReadError(f"Failed while reading {path}: {exc}") from exc
+            detail = f"{exc.msg} ({exc.lineno}번째 줄)"
+            raise DataReadError(
+                message("read_failed", path=path, detail=detail), path=path
+            ) from exc
     else:
         records = []
         for number, line in enumerate(text.splitlines(), start=1):
@@ -288,14 +291,12 @@ def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
             try:
                 records.append(json.loads(line))
             except json.JSONDecodeError as exc:
+                detail = message("json_line", number=number, error=exc.msg)
                 raise DataReadError(
-                    f"Failed while reading {path}: line {number} is not valid JSON ({exc})."
+                    message("read_failed", path=path, detail=detail), path=path
                 ) from exc
     if not all(isinstance(record, dict) for record in records):
-        raise DataReadError(
-            f"Cannot read {path}: expected an array of objects or one object per line "
-            '(JSON lines), e.g. [{"가구ID": "H000001", ...}, ...].'
-        )
+        raise DataReadError(message("json_not_records", path=path), path=path)
     return records
 
 
@@ -306,7 +307,7 @@ def _wrap_errors(path: Path, read: Callable[[], _T]) -> _T:
     except (DataReadError, ParameterError):
         raise
     except Exception as exc:  # pandas, pyarrow and openpyxl raise many unrelated types
-        raise DataReadError(f"Failed while reading {path}: {exc}") from exc
+        raise DataReadError(message("read_failed", path=path, detail=exc), path=path) from exc
 
 
 def _tabular(path: Path, *, encoding: str | None) -> pd.DataFrame:
