@@ -136,8 +136,8 @@ ParamOption = Annotated[
     typer.Option(
         "--param",
         "-p",
-        metavar="KEY VALUE",
-        help="매개변수 KEY VALUE 또는 KEY=VALUE (여러 번 사용 가능)",
+        metavar="이름 값",
+        help="매개변수의 이름과 값: '-p 이름 값' 또는 '-p 이름=값' (여러 번 사용 가능)",
     ),
 ]
 _PARAM_FLAGS = ("-p", "--param")
@@ -151,8 +151,8 @@ SecretOption = Annotated[
     typer.Option(
         "--secret",
         "-s",
-        metavar="NAME",
-        help="비밀 매개변수 NAME의 값을 환경변수 $NAME에서 읽음 (없으면 터미널에서 물어봄; "
+        metavar="이름",
+        help="비밀 매개변수의 값을 같은 이름의 환경변수에서 읽음 (없으면 터미널에서 물어봄; "
         "여러 번 사용 가능). 값은 어떤 파일에도 남지 않습니다.",
     ),
 ]

@@ -205,7 +205,9 @@ def _option_name(param: Any) -> str:
 def _bad_parameter(exc: BadParameter) -> str:
     param = exc.param
     if param is None:
-        return exc.message if _is_korean(exc.message) else message("unparsed", detail=exc.message)
+        said = exc.message if _is_korean(exc.message) else message("unparsed", detail=exc.message)
+        hint = exc.param_hint if isinstance(exc.param_hint, str) else None
+        return f"{hint}: {said}" if hint else said
     if _is_korean(exc.message):  # our own callbacks say it in Korean already
         return f"{_option_name(param)}: {exc.message}"
     errors = getattr(exc.__cause__, "errors", None)
