@@ -29,9 +29,10 @@ ENGLISH = re.compile(
     r"is not|Traceback|Unknown",
 )
 #: What may stay as written inside a Korean message: paths, options, quoted names, code,
-#: and the names of programs and formats.
+#: lists of names, and the names of programs and formats.
 _VERBATIM = re.compile(
     r"`[^`]*`|'[^']*'|\"[^\"]*\"|\S*[/\\]\S*|--?[\w-]+|\S+\.\w+|\w*_\w*|\[[^\]]*\]|"
+    r"[A-Za-z][\w.-]*(?:, [A-Za-z][\w.-]*)+|"  # a list of names
     r"\b(workbench|JupyterLab|CSV|TSV|Excel|Parquet|JSON|YAML|sha256|pytest|ruff|pip|"
     r"pre-commit|manifest|python3|Chromium|DuckDB|UTF-8|CP949|ID|KEY|VALUE|NAME|nbformat)\b"
 )
@@ -192,6 +193,10 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, ...]]:
         ("run", "profile", "-p", "data_path", "없는자료"),
         ("run", "profile", "-p", "data_path", empty),
         ("run", "profile", "-p", "data_path", str(tmp)),
+        ("run", "profile", "-p", "data_path", "sample://없는예시"),
+        ("run", "profile", "-p", "data_path", "sample://households?sed=1"),
+        ("run", "profile", "-p", "data_path", "sample://"),
+        ("read", "sample://households?n=1&n=2"),
         ("run", "profile", "-p", "noequals"),
         ("run", "profile", "--params-file", str(tmp / "없음.yaml")),
         ("run", "profile", "--params-file", listing),

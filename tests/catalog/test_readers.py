@@ -230,11 +230,11 @@ def test_sample_uri_with_parameters():
 
 
 def test_sample_uri_errors():
-    with pytest.raises(ParameterError, match="Did you mean 'households'"):
+    with pytest.raises(ParameterError, match="비슷한 이름: 'households'"):
         read_table("sample://housholds")
     with pytest.raises(ParameterError, match="'n' parameter of households"):
         read_table("sample://households?n=0")
-    with pytest.raises(ParameterError, match="Expected 'sample://NAME'"):
+    with pytest.raises(ParameterError, match="'sample://이름' 뒤에"):
         read_table("sample://")
 
 
