@@ -92,6 +92,10 @@ def _localise(command: Any) -> None:
     if isinstance(command, TyperGroup):
         command.subcommand_metavar = WORDS["subcommand_metavar"]
     for param in command.params:
+        if isinstance(param, TyperArgument):
+            # The help page's type column: 텍스트, 경로... instead of <str>, <path>.
+            word = _type_word(param)
+            setattr(param, "display_type_rich", lambda ctx, word=word: word)  # noqa: B010
         if param.metavar is not None:
             continue
         if isinstance(param, TyperOption) and param.is_flag:
@@ -100,10 +104,6 @@ def _localise(command: Any) -> None:
             param.metavar = ARGUMENT_WORDS[param.name]
         else:
             param.metavar = _type_word(param)
-        if isinstance(param, TyperArgument):
-            # The help page's type column: 텍스트, 경로... instead of <str>, <path>.
-            word = _type_word(param)
-            setattr(param, "display_type_rich", lambda ctx, word=word: word)  # noqa: B010
 
 
 class KoreanGroup(TyperGroup):
