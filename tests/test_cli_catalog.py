@@ -174,7 +174,7 @@ def test_a_broken_catalog_is_reported_by_file_and_entry(tmp_path):
     bad.write_text("datasets:\n  x:\n    owner: 통계청\n    source: a.csv\n", encoding="utf-8")
     result = invoke("list", "--catalog", str(bad))
     assert result.exit_code == 2
-    assert "dataset 'x', field 'title'" in result.output
+    assert "자료 'x', 항목 'title': 꼭 있어야 하는 항목이 없습니다" in result.output
 
 
 # --- acceptance, on the bundled sample catalog ------------------------------------------------

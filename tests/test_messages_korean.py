@@ -170,6 +170,7 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, ...]]:
     """One command line per raise site a user reaches with bad input (nothing runs)."""
     listing = _write(tmp / "list.yaml", "- 1\n- 2\n")
     broken = _write(tmp / "broken.yaml", "top_n: [1\n")
+    fields = _write(tmp / "fields.yml", "datasets:\n  x:\n    source: a.zzz\n    extra: 1\n")
     empty = _write(tmp / "empty.csv", "")
     table = _write(tmp / "table.csv", "a,b\n1,2\n")
     a_file = _write(tmp / "a_file.txt", "x")
@@ -226,6 +227,7 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, ...]]:
         ("catalog", "list", "--catalog", str(tmp / "없음.yml")),
         ("catalog", "list", "--catalog", broken),
         ("catalog", "list", "--catalog", listing),
+        ("catalog", "list", "--catalog", fields),
         ("update",),
         ("doctor", str(tmp / "없는폴더")),
         ("wheelhouse", str(full)),

@@ -15,9 +15,10 @@ Latin names.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["josa", "render", "with_josa"]
+__all__ = ["josa", "render", "validation_problem", "with_josa"]
 
 #: Each pair: (after a final consonant, after a vowel).
 _PAIRS = {
@@ -115,3 +116,39 @@ def render(template: str, /, **fields: Any) -> str:
     "파일 자료.csv가 없습니다. 3개 중 'top_n'을 고르세요."
     """
     return _FORMATTER.format(template, **fields)
+
+
+#: pydantic's error types, as a person reads them (the English ``msg`` is the fallback).
+_VALIDATION = {
+    "missing": "꼭 있어야 하는 항목이 없습니다",
+    "extra_forbidden": "알 수 없는 항목입니다 (철자를 확인하세요)",
+    "string_type": "텍스트여야 합니다",
+    "int_type": "정수여야 합니다",
+    "int_parsing": "정수여야 합니다",
+    "float_type": "숫자여야 합니다",
+    "float_parsing": "숫자여야 합니다",
+    "bool_type": "true 또는 false여야 합니다",
+    "bool_parsing": "true 또는 false여야 합니다",
+    "list_type": "목록이어야 합니다",
+    "dict_type": "'이름: 값' 항목이어야 합니다",
+    "model_type": "'이름: 값' 항목이어야 합니다",
+    "literal_error": "{expected} 중 하나여야 합니다",
+    "greater_than": "{gt}보다 커야 합니다",
+    "greater_than_equal": "{ge} 이상이어야 합니다",
+    "less_than": "{lt}보다 작아야 합니다",
+    "less_than_equal": "{le} 이하여야 합니다",
+}
+
+
+def validation_problem(error: Mapping[str, Any]) -> str:
+    """Say one pydantic validation error (an item of ``exc.errors()``) in Korean.
+
+    >>> validation_problem({"type": "missing", "msg": "Field required"})
+    '꼭 있어야 하는 항목이 없습니다'
+    >>> validation_problem({"type": "value_error", "msg": "Value error, 값이 틀립니다"})
+    '값이 틀립니다'
+    """
+    template = _VALIDATION.get(str(error.get("type")))
+    if template is None:
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    return template.format(**{k: str(v) for k, v in (error.get("ctx") or {}).items()})

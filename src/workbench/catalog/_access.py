@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from workbench._io import read_yaml
-from workbench._korean import josa
+from workbench._korean import josa, validation_problem
 from workbench.catalog._messages import message
 from workbench.catalog._model import DatasetEntry
 from workbench.exceptions import AccessDeniedError
@@ -126,7 +126,7 @@ def _record(path: Path, name: str, raw: Any) -> DatasetRecord:
         lines = [message("record_entry_invalid", path=path, name=name)]
         for error in exc.errors():
             field = ".".join(str(p) for p in error["loc"])
-            lines.append(message("record_field", field=field, error=error["msg"]))
+            lines.append(message("record_field", field=field, error=validation_problem(error)))
         raise AccessDeniedError("\n".join(lines)) from None
 
 

@@ -62,6 +62,25 @@ _MESSAGES = {
     ),
     "record_entry_invalid": "{path}: 자료 '{name}' 항목이 맞지 않습니다",
     "record_field": "  - 항목 '{field}': {error}",
+    # catalog.yml
+    "catalog_invalid": "{path}: 카탈로그의 항목이 맞지 않습니다",
+    "pii_kind": "개인정보 종류 {value:은/는} 알 수 없습니다. 쓸 수 있는 종류: {kinds}",
+    "format_unknown": (
+        "자료 위치 {source}의 형식을 알 수 없습니다. 'format:'을 적으세요 (csv, tsv, excel, "
+        "parquet, json, duckdb, sql, sample 중 하나)"
+    ),
+    "sql_needs_connection": "형식이 sql인 자료에는 연결 이름을 적은 'connection:'이 있어야 합니다",
+    "needs_table": "형식이 {format}인 자료에는 'table:'이나 'query:'가 있어야 합니다",
+    "source_password": "자료 위치에 암호가 들어 있습니다. 접속 정보는 카탈로그에 적지 않습니다",
+    "connection_url_in_catalog": (
+        "{path}: 연결 '{name}'의 'url'이 카탈로그에 적혀 있습니다. 접속 정보는 catalog.yml에 "
+        "두지 않습니다: 'url_env: 환경변수이름'을 적고 URL은 그 환경변수나 git에 올리지 않는 "
+        "catalog.local.yml에 두세요."
+    ),
+    "dataset_twice": (
+        "자료 '{name}'{name_josa} {first}와 {second} 두 곳에 정의되어 있습니다. 한쪽의 이름을 "
+        "바꾸세요."
+    ),
     # Reading files
     "read_failed": (
         "{path:을/를} 읽지 못했습니다: {detail}. 파일이 손상되었거나 내용이 확장자와 다른 "

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbench._io import read_yaml
+from workbench._korean import validation_problem
 from workbench.exceptions import WorkbenchError
 
 __all__ = ["DatasetUse", "EthicsRecord", "EthicsRecordError", "load_ethics_record"]
@@ -99,5 +100,5 @@ def load_ethics_record(path: str | os.PathLike[str]) -> EthicsRecord:
         lines = [f"{path}: 윤리 기록의 항목이 맞지 않습니다"]
         for error in exc.errors():
             field = ".".join(str(p) for p in error["loc"]) or "(최상위)"
-            lines.append(f"  - 항목 '{field}': {error['msg']}")
+            lines.append(f"  - 항목 '{field}': {validation_problem(error)}")
         raise EthicsRecordError("\n".join(lines)) from None

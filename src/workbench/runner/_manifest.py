@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from workbench._distribution import DISTRIBUTION
+from workbench._korean import validation_problem
 from workbench.exceptions import WorkbenchError
 from workbench.runner._messages import message
 
@@ -197,6 +198,7 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
         return Manifest.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or '(최상위)'}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(map(str, e['loc'])) or '(최상위)'}: {validation_problem(e)}"
+            for e in exc.errors()
         )
         raise WorkbenchError(message("manifest_invalid", path=path, error=problems)) from None

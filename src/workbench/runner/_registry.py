@@ -22,6 +22,7 @@ from typing import Any, Literal
 import nbformat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workbench._korean import validation_problem
 from workbench.exceptions import AnalysisNotFoundError, NotebookContractError
 from workbench.runner._kernel_hooks import SETUP_TAG
 from workbench.runner._messages import message
@@ -266,7 +267,8 @@ def _load(path: Path, *, require_meta: bool) -> Analysis:
         meta = AnalysisMeta.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(map(str, e['loc'])) or '(최상위)'}: {validation_problem(e)}"
+            for e in exc.errors()
         )
         raise NotebookContractError(message("bad_metadata", path=path, problems=problems)) from None
     parameters = _read_parameters(nb, frozenset(meta.secrets), frozenset(meta.inputs))
