@@ -81,6 +81,23 @@ _MESSAGES = {
         "자료 '{name}'{name_josa} {first}와 {second} 두 곳에 정의되어 있습니다. 한쪽의 이름을 "
         "바꾸세요."
     ),
+    # Database connections
+    "connection_unknown": (
+        "연결 '{name}'{name_josa} 정의되어 있지 않습니다 (있는 연결: {known}). catalog.yml의 "
+        "connections: 아래에 '{name}: {{url_env: {env}}}'를 적고, URL(예: {example})은 그 "
+        "환경변수나 {local}의 connections: {name}: url: 에 두세요."
+    ),
+    "connection_env_unset": "환경변수 {variable}{variable_josa} 설정되어 있지 않습니다. ",
+    "connection_env_empty": "환경변수 {variable}{variable_josa} 비어 있습니다. ",
+    "connection_no_env": (
+        "catalog.yml에 'url_env'가 없습니다. url_env: {variable} 항목을 적고 그 환경변수를 "
+        "설정하세요. "
+    ),
+    "connection_needs_url": (
+        "연결 '{name}'의 URL이 필요합니다: 환경변수 {variable}에 두거나 catalog.local.yml의 "
+        "connections: {name}: url: 에 적으세요. {where}URL은 {example} 꼴이고, 로컬 파일은 "
+        "{local}입니다 (git에 올리지 마세요)."
+    ),
     # Reading files
     "read_failed": (
         "{path:을/를} 읽지 못했습니다: {detail}. 파일이 손상되었거나 내용이 확장자와 다른 "
