@@ -48,8 +48,8 @@ def test_unknown_parameter_fails_before_any_kernel_starts(kernel_starts, tmp_pat
     monkeypatch.chdir(tmp_path)
     result = invoke("run", "profile", "-p", "nonexistent", "1")
     assert result.exit_code == 2
-    assert "Unknown parameter 'nonexistent'" in result.output
-    assert "Did you mean one of: data_path, sheet, encoding, top_n, max_charts?" in result.output
+    assert "매개변수 'nonexistent' (-p): 분석 'profile'에 없는 이름입니다." in result.output
+    assert "받는 매개변수: data_path, sheet, encoding, top_n, max_charts." in result.output
     assert "workbench show profile" in result.output
     assert kernel_starts == []
     assert not (tmp_path / "runs").exists()
@@ -58,16 +58,15 @@ def test_unknown_parameter_fails_before_any_kernel_starts(kernel_starts, tmp_pat
 def test_close_parameter_name_gets_did_you_mean(kernel_starts):
     result = invoke("run", "profile", "-p", "top", "3")
     assert result.exit_code == 2
-    assert "Did you mean 'top_n'" in result.output
+    assert "비슷한 이름: 'top_n'." in result.output
     assert kernel_starts == []
 
 
 def test_wrong_type_names_parameter_type_and_value(kernel_starts):
     result = invoke("run", "profile", "-p", "top_n", "many")
     assert result.exit_code == 2
-    assert (
-        "'top_n'" in result.output and "expects int" in result.output and "'many'" in result.output
-    )
+    assert "매개변수 'top_n' (-p): 정수여야 하는데 'many'를 받았습니다" in result.output
+    assert "예: -p top_n 10" in result.output
     assert kernel_starts == []
 
 
@@ -81,7 +80,8 @@ def test_missing_input_file_is_refused_before_running(kernel_starts, tmp_path):
 def test_unknown_analysis(kernel_starts):
     result = invoke("run", "household_incme")
     assert result.exit_code == 2
-    assert "Did you mean 'household_income'" in result.output
+    assert "'household_incme'라는 표준 분석이 없습니다." in result.output
+    assert "비슷한 이름: 'household_income'." in result.output
 
 
 def test_existing_run_directory_is_not_overwritten(kernel_starts, tmp_path):
@@ -109,6 +109,38 @@ def test_analyses_lists_names_titles_levels():
     assert result.exit_code == 0
     for text in ("profile", "자료 품질 및 기술통계 진단", "auto", "household_income", "standard"):
         assert text in result.output
+
+
+@pytest.mark.parametrize("columns", [40, 80, 120])
+def test_analyses_prints_every_name_whole_at_any_width(columns, tmp_path):
+    """The names are what the user types next: never cut, folded or ellipsised."""
+    import os
+    import subprocess
+    import sys
+
+    from rich.cells import cell_len
+
+    from workbench.runner import list_analyses
+
+    env = {**os.environ, "COLUMNS": str(columns), "PYTHONPATH": os.pathsep.join(sys.path)}
+    shown = subprocess.run(
+        [sys.executable, "-m", "workbench", "analyses"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
+    lines = shown.splitlines()
+    words = {word.strip("│┃ ") for line in lines for word in line.split()}
+    for analysis in list_analyses():
+        assert analysis.name in words, f"{analysis.name} not whole at {columns} columns"
+    assert "…" not in shown
+    assert max(cell_len(line.rstrip()) for line in lines) <= columns
+    # The summaries wrap rather than being cut: each one is there, word for word.
+    flat = " ".join(line.strip("│ ").strip() for line in lines)
+    for analysis in list_analyses():
+        assert analysis.meta.summary.split()[-1].strip("│ ") in flat
 
 
 def test_show_prints_every_parameter_with_default_type_and_comment():

@@ -129,7 +129,7 @@ def test_show_prints_the_entry_and_its_columns(catalogs, tmp_path):
 def test_unknown_dataset_is_one_error_line_with_a_suggestion(catalogs):
     result = invoke("show", "wellfare", *catalogs)
     assert result.exit_code == 2  # bad input: nothing was read
-    assert "Did you mean 'welfare'?" in result.output
+    assert "카탈로그에 자료 'wellfare'가 없습니다. 비슷한 이름: 'welfare'." in result.output
     assert "Traceback" not in result.output
 
 
@@ -176,7 +176,7 @@ def test_a_broken_catalog_is_reported_by_file_and_entry(tmp_path):
     bad.write_text("datasets:\n  x:\n    owner: 통계청\n    source: a.csv\n", encoding="utf-8")
     result = invoke("list", "--catalog", str(bad))
     assert result.exit_code == 2
-    assert "dataset 'x', field 'title'" in result.output
+    assert "자료 'x', 항목 'title': 꼭 있어야 하는 항목이 없습니다" in result.output
 
 
 # --- acceptance, on the bundled sample catalog ------------------------------------------------

@@ -91,7 +91,7 @@ def test_new_lists_every_option_with_help_text() -> None:
 def test_new_rejects_a_malformed_option(tmp_path: Path) -> None:
     result = invoke("new", "--no-input", "--option", "level", "--output-dir", str(tmp_path))
     assert result.exit_code == 2
-    assert "KEY=VALUE" in result.output
+    assert "--option: '이름=값' 형식으로 주세요 (받은 값 'level')" in result.output
 
 
 def test_update_reports_a_conflict_with_its_diff_and_exits_1(tmp_path: Path) -> None:
@@ -159,7 +159,7 @@ def test_every_project_command_has_help() -> None:
     for command in (["new"], ["update"], ["doctor"], ["hook", "pii"], ["hook", "large-files"]):
         result = invoke(*command, "--help")
         assert result.exit_code == 0
-        assert "Usage" in result.output
+        assert "사용법" in result.output
 
 
 def test_scan_reads_a_notebooks_outputs(tmp_path: Path) -> None:

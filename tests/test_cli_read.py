@@ -59,4 +59,4 @@ def test_an_unreadable_file_exits_2_with_a_korean_message(tmp_path, name, conten
 def test_a_missing_file_exits_2(tmp_path):
     result = invoke("read", str(tmp_path / "없음.csv"))
     assert result.exit_code == 2
-    assert "파일이 없습니다" in result.output
+    assert "없습니다. 경로와 파일 이름을 확인하세요" in result.output

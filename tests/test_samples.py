@@ -121,12 +121,12 @@ def test_registry_and_get():
 
 
 def test_unknown_sample_name_suggests_the_closest():
-    with pytest.raises(ParameterError, match=r"Did you mean 'households'\?"):
+    with pytest.raises(ParameterError, match=r"비슷한 이름: 'households'\."):
         samples.get("houshold")
 
 
 def test_unknown_sample_parameter_suggests_the_closest():
-    with pytest.raises(ParameterError, match=r"no parameter 'sed'.*Did you mean 'seed'\?"):
+    with pytest.raises(ParameterError, match=r"매개변수 'sed'가 없습니다\. 비슷한 이름: 'seed'\."):
         samples.get("households", sed=1)
 
 

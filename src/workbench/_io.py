@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from workbench._korean import render
+
 __all__ = ["atomic_path", "file_sha256", "read_yaml", "write_atomically"]
 
 
@@ -29,21 +31,25 @@ def read_yaml(path: str | os.PathLike[str], error: type[Exception]) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise error(f"{path.resolve()}: file not found.") from None
+        raise error(
+            render("파일 {path:을/를} 찾을 수 없습니다. 경로를 확인하세요.", path=path.resolve())
+        ) from None
     except UnicodeDecodeError as exc:
         raise error(
-            f"{path}: not UTF-8 text (undecodable byte at offset {exc.start}). "
-            "Save the file as UTF-8."
+            f"{path}: UTF-8 텍스트가 아닙니다 ({exc.start}번째 바이트를 읽을 수 없음). "
+            "UTF-8로 저장해 주세요."
         ) from None
     except OSError as exc:
-        raise error(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise error(f"{path}: 파일을 읽을 수 없습니다 ({exc.strerror}).") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"{path}{where}: not valid YAML: {problem}") from None
+        where = f" {mark.line + 1}번째 줄" if mark is not None else ""
+        raise error(
+            f"{path}{where}: YAML 문법이 맞지 않습니다. 괄호와 따옴표의 짝, 들여쓰기, "
+            "'이름: 값'의 콜론 뒤 빈칸을 확인하세요."
+        ) from None
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

@@ -30,7 +30,24 @@ class WorkbenchError(Exception):
 
 
 class AnalysisNotFoundError(WorkbenchError, LookupError):
-    """A standard analysis name or notebook path that does not exist."""
+    """A standard analysis name or notebook path that does not exist.
+
+    Parameters
+    ----------
+    message : str
+        The full message shown to the user.
+    name : str, optional
+        The name or path asked for.
+    suggestions : list of str, optional
+        Close names of existing analyses.
+    """
+
+    def __init__(
+        self, message: str, name: str | None = None, suggestions: list[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.name = name
+        self.suggestions = suggestions or []
 
 
 class NotebookContractError(WorkbenchError):
@@ -46,11 +63,34 @@ class ParameterError(WorkbenchError, ValueError):
         The full message shown to the user.
     parameter : str, optional
         The parameter's name, when one parameter is at fault.
+    expected : object, optional
+        What was expected: a type name (``"int"``), the known names, a range...
+    got : object, optional
+        The value given.
+    suggestions : list of str, optional
+        Names close to the one given (did-you-mean), or every valid name.
+    kind : str, optional
+        What is wrong, for code that reacts to it: ``"unknown"`` (no such parameter),
+        ``"type"`` (a value of the wrong type), ``"missing_columns"`` (an input without
+        the columns in ``expected``).
     """
 
-    def __init__(self, message: str, parameter: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        parameter: str | None = None,
+        *,
+        expected: object = None,
+        got: object = None,
+        suggestions: list[str] | None = None,
+        kind: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.parameter = parameter
+        self.kind = kind
+        self.expected = expected
+        self.got = got
+        self.suggestions = suggestions or []
 
 
 class ColumnMapError(ParameterError):
@@ -78,21 +118,42 @@ class ColumnMapError(ParameterError):
         parameter: str = "columns",
         missing: list[str] | None = None,
     ) -> None:
-        super().__init__(message, parameter)
+        super().__init__(
+            message,
+            parameter,
+            expected=list(missing) if missing else None,
+            suggestions=suggestions,
+            kind="missing_columns" if missing else "column_map",
+        )
         self.source, self.column = source, column
         self.suggestions = list(suggestions or [])
         self.missing = list(missing or [])
 
 
 class DataReadError(WorkbenchError):
-    """A data file that cannot be read (missing, undecodable, unsupported format)."""
+    """A data file that cannot be read (missing, undecodable, unsupported format).
+
+    Parameters
+    ----------
+    message : str
+        The full message shown to the user.
+    path : pathlib.Path or str, optional
+        The file at fault, when the raise site knows it.
+    """
+
+    def __init__(self, message: str, *, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class UploadTooLargeError(DataReadError):
     """A file given to the page that is over its upload limit."""
 
     def __init__(self, name: str, size: int, limit: int) -> None:
-        super().__init__(f"{name} is {size} bytes; the page accepts at most {limit} bytes.")
+        super().__init__(
+            f"{name}: 파일 크기 {size:,} 바이트가 이 페이지의 상한 {limit:,} 바이트를 넘습니다. "
+            "파일을 나누거나 필요한 열만 남겨 다시 올리세요."
+        )
         self.name, self.size, self.limit = name, size, limit
 
 

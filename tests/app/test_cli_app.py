@@ -116,6 +116,7 @@ def test_workbench_lab_opens_jupyterlab_in_the_project(tmp_path):
         news = f"{base}@jupyterlab/apputils-extension:notification?token={token}"
         notification = _get_json(news, process)["schema"]["properties"]
         assert notification["fetchNews"]["default"] == "false"
+        assert notification["checkForUpdates"]["default"] is False
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=60)

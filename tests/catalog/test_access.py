@@ -45,8 +45,9 @@ def refusal(dataset: DatasetEntry, path, purpose=None) -> str:
 def test_restricted_data_is_refused_without_ethics_yml(tmp_path, sensitivity):
     path = tmp_path / "ethics.yml"
     message = refusal(entry(sensitivity), path, "조사")
-    assert f"Dataset 'households' is {sensitivity} data" in message
-    assert f"{path} does not exist" in message
+    label = {"personal": "개인정보", "pseudonymised": "가명정보"}[sensitivity]
+    assert f"자료 'households'는 {label} 자료({sensitivity})입니다" in message
+    assert f"{path}이 없습니다." in message
     assert "datasets:\n  households:\n    purpose: " in message
     assert '    legal_basis: "<법적 근거, 예: 사회보장급여법 제12조>"' in message
     assert not path.exists()  # nothing written on the user's behalf
@@ -77,7 +78,7 @@ def test_refused_when_listed_without_a_legal_basis(tmp_path):
         """,
     )
     message = refusal(entry("personal"), path)
-    assert f"{path} lists 'households' without legal_basis" in message
+    assert f"{path}의 'households' 항목에 legal_basis가 없습니다" in message
     # The snippet keeps what is already there and asks only for what is missing.
     assert 'purpose: "복지 사각지대 가구 발굴"' in message
     assert 'legal_basis: "<법적 근거' in message
@@ -87,7 +88,7 @@ def test_refused_when_the_placeholders_were_pasted_unchanged(tmp_path):
     snippet = refusal(entry("personal"), tmp_path / "ethics.yml").split("\n\n", 1)[1]
     path = ethics(tmp_path, snippet)
     message = refusal(entry("personal"), path)
-    assert "without purpose or legal_basis" in message
+    assert "항목에 purpose 또는 legal_basis가 없습니다" in message
 
 
 def test_refused_when_not_listed_names_what_is_listed(tmp_path):
@@ -102,8 +103,8 @@ def test_refused_when_not_listed_names_what_is_listed(tmp_path):
         """,
     )
     message = refusal(entry("personal"), path)
-    assert f"{path} does not list 'households': it lists household, tax" in message
-    assert "Is 'household' meant to be 'households'?" in message
+    assert f"{path}에 'households' 항목이 없습니다: 있는 항목: household, tax." in message
+    assert "'household'는 'households'의 오타인가요?" in message
 
 
 def test_allowed_when_listed_returns_the_registered_purpose(tmp_path):
@@ -157,8 +158,8 @@ def test_invalid_yaml_names_the_line(tmp_path):
         """,
     )
     message = refusal(entry("personal"), path)
-    assert f"{path}, line " in message
-    assert "not valid YAML" in message
+    assert f"{path} " in message and "번째 줄" in message
+    assert "YAML 문법이 맞지 않습니다" in message
 
 
 def test_a_wrongly_typed_field_names_the_file_the_dataset_and_the_field(tmp_path):
@@ -172,16 +173,16 @@ def test_a_wrongly_typed_field_names_the_file_the_dataset_and_the_field(tmp_path
         """,
     )
     message = refusal(entry("personal"), path)
-    assert f"{path}: invalid entry for dataset 'households'" in message
-    assert "field 'purpose'" in message
+    assert f"{path}: 자료 'households' 항목이 맞지 않습니다" in message
+    assert "항목 'purpose'" in message
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("- households\n", "expected a mapping"),
-        ("datasets: [households]\n", "'datasets' must be a mapping"),
-        ("datasets:\n  households: 조사\n", "dataset 'households' must be a mapping"),
+        ("- households\n", "'이름: 값' 항목들이 있어야 하는데 목록이"),
+        ("datasets: [households]\n", "'datasets'는 자료 이름마다"),
+        ("datasets:\n  households: 조사\n", "자료 'households' 항목은 purpose와"),
     ],
 )
 def test_a_wrongly_shaped_ethics_yml_names_the_file(tmp_path, text, expected):

@@ -148,8 +148,9 @@ def test_header_rows_on_another_sheet(tmp_path):
 @pytest.mark.parametrize("header_rows", [0, -1, 1.5, True, "2"])
 def test_invalid_header_rows(tmp_path, header_rows):
     path = year_book(tmp_path / "인구.xlsx")
-    with pytest.raises(ParameterError, match="'header_rows'"):
+    with pytest.raises(ParameterError, match="머리글 줄 수는 1 이상의 정수") as info:
         read_table(path, header_rows=header_rows)
+    assert (info.value.parameter, info.value.got) == ("header_rows", header_rows)
 
 
 def test_header_rows_for_a_csv_is_used_and_for_parquet_rejected(tmp_path):
@@ -159,7 +160,7 @@ def test_header_rows_for_a_csv_is_used_and_for_parquet_rejected(tmp_path):
     assert read_table(path, header_rows=1)["a"].tolist() == ["가", "1"]
     assert read_table(path, header_rows=2).columns.tolist() == ["a_가", "a_나"]
     pd.DataFrame({"a": [1]}).to_parquet(tmp_path / "t.parquet")
-    with pytest.raises(ParameterError, match="only applies to CSV and Excel"):
+    with pytest.raises(ParameterError, match="CSV와 Excel 파일에만"):
         read_table(tmp_path / "t.parquet", header_rows=2)
 
 

@@ -190,7 +190,7 @@ def test_related_excludes_the_dataset_and_those_without_keys(catalog):
 
 
 def test_related_unknown_dataset_suggests_the_closest_name(catalog):
-    with pytest.raises(CatalogError, match="Did you mean 'businesses'"):
+    with pytest.raises(CatalogError, match="비슷한 이름: 'businesses'"):
         related(catalog, "busineses")
 
 

@@ -65,7 +65,7 @@ def test_explicit_encoding_is_used(tmp_path, table):
     result = read_table(path, encoding="euc-kr")
     assert result.attrs["encoding"] == "euc-kr"
     assert result["시도"].tolist() == table["시도"].tolist()
-    with pytest.raises(DataReadError, match=r"Cannot decode .*t\.csv as utf-8: byte \d+"):
+    with pytest.raises(DataReadError, match=r"t\.csv를 utf-8로 읽을 수 없습니다: \d+번째 바이트"):
         read_table(path, encoding="utf-8")
 
 
@@ -133,8 +133,9 @@ def test_unknown_excel_sheet_lists_the_sheets(tmp_path, sheet):
 def test_sheet_for_a_csv_is_rejected(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a\n1\n")
-    with pytest.raises(ParameterError, match="only applies to Excel"):
+    with pytest.raises(ParameterError, match=r"Excel 파일\(\.xlsx, \.xlsm, \.xls\)에만") as info:
         read_table(path, sheet=0)
+    assert (info.value.parameter, info.value.got) == ("sheet", 0)
 
 
 def undecodable_bytes():
@@ -167,9 +168,10 @@ def test_undecodable_file_names_the_file_and_byte_offset(tmp_path):
 
 def test_missing_file_names_the_absolute_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(DataReadError, match="File not found") as info:
+    with pytest.raises(DataReadError, match=r"없습니다\. 경로와 파일 이름을 확인하세요") as info:
         read_table("nowhere/data.csv")
     assert str(tmp_path / "nowhere" / "data.csv") in str(info.value)
+    assert info.value.path == tmp_path / "nowhere" / "data.csv"
 
 
 def test_unsupported_suffix_lists_the_supported_ones(tmp_path):
@@ -197,7 +199,7 @@ def test_a_truncated_xls_names_the_file_and_the_fix(tmp_path):
 def test_ragged_rows_are_wrapped_with_the_line_number(tmp_path):
     path = tmp_path / "ragged.csv"
     path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
-    with pytest.raises(DataReadError, match=r"Failed while reading .*ragged\.csv: .*line 3"):
+    with pytest.raises(DataReadError, match=r"ragged\.csv: 3번째 줄에 머리글\(2칸\)보다 칸이"):
         read_table(path)
 
 
@@ -208,13 +210,13 @@ def test_ragged_rows_are_wrapped_with_the_line_number(tmp_path):
 def test_broken_json_is_wrapped(tmp_path, name, content):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(DataReadError, match=f"Failed while reading .*{name}"):
+    with pytest.raises(DataReadError, match=rf"{name}(을|를) 읽지 못했습니다"):
         read_table(path)
 
 
 def test_corrupt_parquet_and_excel_are_wrapped(tmp_path):
     (tmp_path / "bad.parquet").write_bytes(b"not really")
-    with pytest.raises(DataReadError, match=r"Failed while reading .*bad\.parquet"):
+    with pytest.raises(DataReadError, match=r"bad\.parquet를 읽지 못했습니다"):
         read_table(tmp_path / "bad.parquet")
     (tmp_path / "bad.xlsx").write_bytes(b"not really")
     with pytest.raises(DataReadError, match=r"bad\.xlsx: Excel.*손상"):
@@ -228,11 +230,11 @@ def test_sample_uri_with_parameters():
 
 
 def test_sample_uri_errors():
-    with pytest.raises(ParameterError, match="Did you mean 'households'"):
+    with pytest.raises(ParameterError, match="비슷한 이름: 'households'"):
         read_table("sample://housholds")
     with pytest.raises(ParameterError, match="'n' parameter of households"):
         read_table("sample://households?n=0")
-    with pytest.raises(ParameterError, match="Expected 'sample://NAME'"):
+    with pytest.raises(ParameterError, match="'sample://이름' 뒤에"):
         read_table("sample://")
 
 
@@ -262,14 +264,15 @@ def test_fingerprint_of_a_sample_is_stable():
 
 
 def test_fingerprint_of_a_missing_file(tmp_path):
-    with pytest.raises(DataReadError, match="File not found"):
+    with pytest.raises(DataReadError, match=r"missing\.csv가 없습니다") as info:
         fingerprint(tmp_path / "missing.csv")
+    assert info.value.path == tmp_path / "missing.csv"
 
 
 def test_json_must_hold_records(tmp_path):
     path = tmp_path / "t.json"
     path.write_text(json.dumps([1, 2, 3]), encoding="utf-8")
-    with pytest.raises(DataReadError, match="expected an array of objects"):
+    with pytest.raises(DataReadError, match="객체들의 배열"):
         read_table(path)
 
 
@@ -290,7 +293,7 @@ def test_a_pipe_or_a_device_is_refused_without_reading_it(tmp_path):
     pipe = tmp_path / "pipe.csv"
     os.mkfifo(pipe)  # reading it would block forever; /dev/zero would never end
     for path in (pipe, "/dev/zero"):
-        with pytest.raises(DataReadError, match="not a regular file"):
+        with pytest.raises(DataReadError, match="일반 파일이 아닙니다"):
             read_table(path)
-    with pytest.raises(DataReadError, match="a folder"):
+    with pytest.raises(DataReadError, match="폴더입니다"):
         read_table(tmp_path)

@@ -291,8 +291,8 @@ def test_an_unset_variable_says_what_to_set_and_shows_no_url(tmp_path, monkeypat
         catalog.load("people")
 
     message = str(info.value)
-    assert "Connection 'agency_db' needs its URL in the environment variable TEST_PG_URL" in message
-    assert "catalog.local.yml under connections: agency_db: url:" in message
+    assert "연결 'agency_db'의 URL이 필요합니다: 환경변수 TEST_PG_URL에 두거나" in message
+    assert "catalog.local.yml의 connections: agency_db: url: 에 적으세요" in message
     assert database not in message
     assert_no_password(message, database)
 
@@ -339,8 +339,8 @@ def test_an_unknown_connection_names_the_known_ones_and_the_fix(tmp_path):
         connection_url("welfare", connections, tmp_path)
 
     message = str(info.value)
-    assert "Connection 'welfare' is not defined (known connections: 'agency_db')" in message
-    assert "url_env: WELFARE_URL" in message
+    assert "연결 'welfare'가 정의되어 있지 않습니다 (있는 연결: 'agency_db')" in message
+    assert "'welfare: {url_env: WELFARE_URL}'" in message
     assert str(tmp_path / "catalog.local.yml") in message
 
 

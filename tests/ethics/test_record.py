@@ -46,12 +46,12 @@ def test_a_missing_record_gives_the_defaults(tmp_path):
 def test_errors_name_the_field(tmp_path, text, field):
     path = tmp_path / "ethics.yml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(EthicsRecordError, match=f"field '{field}'"):
+    with pytest.raises(EthicsRecordError, match=f"항목 '{field}'"):
         load_ethics_record(path)
 
 
 def test_yaml_errors_name_the_line(tmp_path):
     path = tmp_path / "ethics.yml"
     path.write_text("purpose: x\ndatasets: [unclosed\n", encoding="utf-8")
-    with pytest.raises(EthicsRecordError, match=r"ethics\.yml, line \d"):
+    with pytest.raises(EthicsRecordError, match=r"ethics\.yml \d번째 줄"):
         load_ethics_record(path)

@@ -35,9 +35,9 @@ def manifest(run_dir: Path) -> dict:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("label,rows\n가,1\n나,2\n다,many\n", r"row 3: Parameter 'rows'.*expects int.*'many'"),
-        ("label,colour\n가,red\n", r"row 1: Unknown parameter 'colour'"),
-        ("label,data_path\n가,\n나,missing/table.csv\n", r"row 2: .*file not found"),
+        ("label,rows\n가,1\n나,2\n다,many\n", r"row 3: 매개변수 'rows'.*정수여야.*'many'"),
+        ("label,colour\n가,red\n", r"row 1: 매개변수 'colour'.*없는 이름"),
+        ("label,data_path\n가,\n나,missing/table.csv\n", r"row 2: .*찾을 수 없습니다"),
     ],
 )
 def test_a_bad_row_is_refused_by_number_before_anything_runs(

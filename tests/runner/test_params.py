@@ -47,14 +47,16 @@ def test_bad_value_names_parameter_type_and_value(ok, name, raw):
     assert f"'{name}'" in message
     assert repr(raw) in message
     expected_type = {"rows": "int", "verbose": "bool", "scale": "float"}[name]
-    assert f"expects {expected_type}" in message
-    assert info.value.parameter == name
+    word = {"rows": "정수여야", "verbose": "true 또는 false여야", "scale": "숫자여야"}[name]
+    assert f"{word} 하는데" in message
+    assert (info.value.parameter, info.value.expected, info.value.got) == (name, expected_type, raw)
 
 
 def test_unknown_parameter_gets_did_you_mean(ok):
-    with pytest.raises(ParameterError, match="Did you mean 'rows'") as info:
+    with pytest.raises(ParameterError, match="비슷한 이름: 'rows'") as info:
         resolve_parameters(ok, cli_pairs=[("rowz", "1")])
     assert info.value.parameter == "rowz"
+    assert info.value.suggestions == ["rows"]
 
 
 def test_params_file_then_values_then_cli(ok, tmp_path):
@@ -71,15 +73,16 @@ def test_params_file_then_values_then_cli(ok, tmp_path):
 def test_params_file_errors_name_the_file_and_line(ok, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("rows: 1\nlabel: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"bad\.yaml, line \d: not valid YAML"):
+    with pytest.raises(ParameterError, match=r"bad\.yaml \d번째 줄: YAML 문법이 맞지 않습니다"):
         resolve_parameters(ok, params_file=bad)
     listing = tmp_path / "list.yaml"
     listing.write_text("- 1\n- 2\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="mapping"):
+    with pytest.raises(ParameterError, match="'이름: 값' 꼴의 항목이 있어야 하는데 목록이") as e:
         resolve_parameters(ok, params_file=listing)
+    assert (e.value.expected, e.value.got) == ("mapping", "list")
     with pytest.raises(ParameterError, match="찾을 수 없습니다"):
         resolve_parameters(ok, params_file=tmp_path / "missing.yaml")
     wrong_type = tmp_path / "wrong.yaml"
     wrong_type.write_text("rows: many\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"'rows' \(.*wrong\.yaml\).*expects int"):
+    with pytest.raises(ParameterError, match=r"'rows' \(.*wrong\.yaml\): 정수여야"):
         resolve_parameters(ok, params_file=wrong_type)

@@ -33,8 +33,9 @@ def test_every_standard_parameter_is_documented():
 
 
 def test_unknown_analysis_suggests_the_close_name():
-    with pytest.raises(AnalysisNotFoundError, match="Did you mean 'profile'"):
+    with pytest.raises(AnalysisNotFoundError, match="비슷한 이름: 'profile'") as info:
         find_analysis("profil")
+    assert (info.value.name, info.value.suggestions) == ("profil", ["profile"])
 
 
 def test_broken_metadata_names_the_field(fixture_notebook):
@@ -111,5 +112,5 @@ def test_parameters_cell_forms(fixture_notebook):
 
 def test_parameters_cell_with_a_syntax_error_is_reported(fixture_notebook):
     path = _with_parameters(fixture_notebook("ok"), "rows = (3\n")
-    with pytest.raises(NotebookContractError, match="parameters cell is not valid Python"):
+    with pytest.raises(NotebookContractError, match="매개변수 셀이 올바른 Python이 아닙니다"):
         find_analysis(path)

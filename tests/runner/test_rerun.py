@@ -52,7 +52,7 @@ def test_verify_fails_and_names_the_input_after_one_byte_changes(
     assert result.exit_code == 1
     assert "검증 실패" in result.output
     assert households_csv.name in result.output
-    assert "input 'data_path' changed" in result.output
+    assert "입력 'data_path'가 바뀌었습니다" in result.output
 
 
 def test_rerun_uses_the_recorded_notebook_not_an_edited_copy(profile_run, tmp_path):
@@ -62,12 +62,12 @@ def test_rerun_uses_the_recorded_notebook_not_an_edited_copy(profile_run, tmp_pa
     nb = nbformat.read(executed, as_version=4)
     nb.cells[-1].source += "\n# edited"
     nbformat.write(nb, executed)
-    with pytest.raises(WorkbenchError, match="edited after the run"):
+    with pytest.raises(WorkbenchError, match="실행 뒤에 고쳐졌습니다"):
         rerun(profile_run.run_dir / "manifest.json", out=tmp_path / "again")
 
 
 def test_rerun_of_a_missing_input_is_refused(profile_run, households_csv, tmp_path):
     households_csv.unlink()
-    with pytest.raises(WorkbenchError, match="missing"):
+    with pytest.raises(WorkbenchError, match="다시 실행할 수 없습니다: 입력 'data_path' 파일이"):
         rerun(profile_run.run_dir / "manifest.json", verify=True, out=tmp_path / "again")
     assert not (tmp_path / "again").exists()

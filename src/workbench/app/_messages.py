@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench._korean import josa
 from workbench.exceptions import (
     AccessDeniedError,
     AnalysisNotFoundError,
@@ -200,12 +201,11 @@ def _failed(exc: RunFailedError) -> Notice:
 
 def _parameter(exc: ParameterError, labels: dict[str, str]) -> Notice:
     message = str(exc)
-    missing = getattr(exc, "missing", None)
-    if missing:
+    if exc.kind == "missing_columns" and isinstance(exc.expected, list):
         return Notice(
             level="error",
             title="자료에 이 분석에 필요한 열이 없습니다.",
-            lines=[f"필요한 열: {', '.join(missing)}"],
+            lines=[f"필요한 열: {', '.join(map(str, exc.expected))}"],
             advice=[
                 "열 이름이 정확히 같은지 확인하거나, 이 자료에 맞는 다른 분석을 고르세요.",
                 '열 이름만 다르면 열 이름 대응표에 {"자료의 열": "분석의 열"}로 적으세요.',
@@ -252,7 +252,8 @@ def describe_error(exc: BaseException, labels: dict[str, str] | None = None) -> 
             level="error",
             title="파일이 너무 커서 받지 않았습니다.",
             lines=[
-                f"'{exc.name}'은(는) {exc.size / 2**20:,.1f} MB입니다. 이 페이지에는 "
+                f"'{exc.name}'{josa(exc.name, '은/는')} {exc.size / 2**20:,.1f} MB입니다. 이 "
+                "페이지에는 "
                 f"{exc.limit / 2**20:,.0f} MB까지 올릴 수 있습니다."
             ],
             advice=[

@@ -153,8 +153,16 @@ def _read(source: Any, **kwargs: Any) -> Any:
         # A notebook written for files passes sheet=None, encoding=None: harmless here.
         for option in _FILE_OPTIONS:
             if kwargs.pop(option, None) is not None:
+                from workbench._korean import josa
+                from workbench.catalog._messages import message
+
                 raise ParameterError(
-                    f"'{option}' applies to files; for {source} it is set in catalog.yml.",
+                    message(
+                        "file_option_on_catalog",
+                        option=option,
+                        option_josa=josa(f"'{option}'", "은/는"),
+                        source=source,
+                    ),
                     parameter=option,
                 )
         return open_catalog().load(source[len(CATALOG_SCHEME) :], **kwargs)

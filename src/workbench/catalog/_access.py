@@ -23,6 +23,8 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from workbench._io import read_yaml
+from workbench._korean import josa, validation_problem
+from workbench.catalog._messages import message
 from workbench.catalog._model import DatasetEntry
 from workbench.exceptions import AccessDeniedError
 
@@ -76,9 +78,22 @@ def _snippet(name: str, record: DatasetRecord | None) -> str:
 def _refuse(entry: DatasetEntry, problem: str, fix: str, record: DatasetRecord | None) -> NoReturn:
     label = _SENSITIVITY_KO.get(entry.sensitivity, entry.sensitivity)
     raise AccessDeniedError(
-        f"Dataset '{entry.name}' is {entry.sensitivity} data ({label}): it loads only when "
-        f"the project's ethics record lists it with a purpose and a legal basis. {problem} "
-        f"{fix}:\n\n{_snippet(entry.name, record)}"
+        message(
+            "access_refused",
+            name=entry.name,
+            name_josa=josa(f"'{entry.name}'", "은/는"),
+            label=label,
+            sensitivity=entry.sensitivity,
+            problem=problem,
+            fix=fix,
+            snippet=_snippet(entry.name, record),
+        )
+    )
+
+
+def _kind(value: object) -> str:
+    return {"list": "목록", "str": "텍스트", "int": "숫자", "float": "숫자"}.get(
+        type(value).__name__, type(value).__name__
     )
 
 
@@ -88,17 +103,13 @@ def _read_datasets(path: Path) -> dict[Any, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise AccessDeniedError(
-            f"{path}: expected a mapping (with 'datasets:' among its keys); "
-            f"got {type(data).__name__}."
-        )
+        raise AccessDeniedError(message("record_not_mapping", path=path, kind=_kind(data)))
     datasets = data.get("datasets")
     if datasets is None:
         return {}
     if not isinstance(datasets, dict):
         raise AccessDeniedError(
-            f"{path}: 'datasets' must be a mapping from dataset name to its purpose and "
-            f"legal basis; got {type(datasets).__name__}."
+            message("record_datasets_not_mapping", path=path, kind=_kind(datasets))
         )
     return datasets
 
@@ -108,16 +119,15 @@ def _record(path: Path, name: str, raw: Any) -> DatasetRecord:
         return DatasetRecord()
     if not isinstance(raw, dict):
         raise AccessDeniedError(
-            f"{path}: dataset '{name}' must be a mapping with 'purpose' and 'legal_basis'; "
-            f"got {type(raw).__name__} {raw!r}."
+            message("record_entry_not_mapping", path=path, name=name, value=f"{raw!r}")
         )
     try:
         return DatasetRecord.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{path}: invalid entry for dataset '{name}'"]
+        lines = [message("record_entry_invalid", path=path, name=name)]
         for error in exc.errors():
             field = ".".join(str(p) for p in error["loc"])
-            lines.append(f"  - field '{field}': {error['msg']}")
+            lines.append(message("record_field", field=field, error=validation_problem(error)))
         raise AccessDeniedError("\n".join(lines)) from None
 
 
@@ -165,18 +175,27 @@ def check_access(entry: DatasetEntry, ethics_path: Path, purpose: str | None) ->
     if not restricted and (purpose is not None or not ethics_path.is_file()):
         return purpose
     if not ethics_path.is_file():
-        _refuse(entry, f"{ethics_path} does not exist.", f"Create {ethics_path} with", None)
+        no_record = message("access_no_record", path=ethics_path)
+        _refuse(entry, no_record, message("access_create", path=ethics_path), None)
     datasets = _read_datasets(ethics_path)
     if entry.name not in datasets:
         if not restricted:
             return purpose
         listed = [str(k) for k in datasets]
         close = difflib.get_close_matches(entry.name, listed, n=1)
-        have = f"it lists {', '.join(listed)}." if listed else "it lists no datasets."
+        if listed:
+            have = message("access_lists", names=", ".join(listed))
+        else:
+            have = message("access_lists_none")
         if close:
-            have += f" Is '{close[0]}' meant to be '{entry.name}'?"
-        fix = f"Add to {ethics_path}" + (" (under its 'datasets:')" if datasets else "")
-        _refuse(entry, f"{ethics_path} does not list '{entry.name}': {have}", fix, None)
+            quoted = f"'{close[0]}'"
+            have += message(
+                "access_close", close=close[0], close_josa=josa(quoted, "은/는"), name=entry.name
+            )
+        where = message("access_under_datasets") if datasets else ""
+        fix = message("access_add", path=ethics_path, where=where)
+        problem = message("access_not_listed", path=ethics_path, name=entry.name, have=have)
+        _refuse(entry, problem, fix, None)
     record = _record(ethics_path, entry.name, datasets[entry.name])
     if restricted:
         missing = [
@@ -187,9 +206,13 @@ def check_access(entry: DatasetEntry, ethics_path: Path, purpose: str | None) ->
         if missing:
             _refuse(
                 entry,
-                f"{ethics_path} lists '{entry.name}' without {' or '.join(missing)} "
-                "(empty or still the placeholder).",
-                f"Complete its entry in {ethics_path}",
+                message(
+                    "access_incomplete",
+                    path=ethics_path,
+                    name=entry.name,
+                    fields=" 또는 ".join(missing),
+                ),
+                message("access_complete", path=ethics_path),
                 record,
             )
     if purpose is not None:

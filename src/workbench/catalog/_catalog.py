@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench import config
+from workbench._korean import josa
 from workbench.catalog._filters import Filter, normalize_aggregations, normalize_where
+from workbench.catalog._messages import message
 from workbench.catalog._model import (
     CatalogFile,
     Connection,
@@ -85,8 +87,10 @@ class Catalog(Mapping[str, DatasetEntry]):
 
     def _not_found(self, name: str) -> str:
         close = difflib.get_close_matches(name, list(self), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        return f"Dataset '{name}' not found in the catalog.{hint} Run `workbench catalog list`."
+        hint = message("dataset_close", close=close[0]) if close else ""
+        return message(
+            "dataset_not_found", name=name, name_josa=josa(f"'{name}'", "이/가"), hint=hint
+        )
 
     @property
     def connections(self) -> dict[str, Connection]:
@@ -132,10 +136,17 @@ class Catalog(Mapping[str, DatasetEntry]):
         for name in names:
             if name not in entry.columns:
                 close = difflib.get_close_matches(name, list(entry.columns), n=1)
-                hint = f" Did you mean '{close[0]}'?" if close else ""
+                hint = message("dataset_close", close=close[0]) if close else ""
                 raise CatalogError(
-                    f"Dataset '{entry.name}' has no column '{name}' (asked in {what}).{hint} "
-                    f"Its columns: {', '.join(entry.columns)}."
+                    message(
+                        "no_column",
+                        name=entry.name,
+                        column=name,
+                        column_josa=josa(f"'{name}'", "이/가"),
+                        asked=f" ({what})",
+                        hint=hint,
+                        columns=", ".join(entry.columns),
+                    )
                 )
 
     def _prepare(
@@ -144,7 +155,7 @@ class Catalog(Mapping[str, DatasetEntry]):
         entry = self[name]
         if columns is not None:
             if isinstance(columns, str):
-                raise ParameterError("'columns' must be a list of column names, not one string.")
+                raise ParameterError(message("columns_one_string"), parameter="columns")
             self._check_columns(entry, columns, "columns")
         filters = normalize_where(where)
         self._check_columns(entry, [f.column for f in filters], "where")

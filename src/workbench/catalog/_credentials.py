@@ -18,6 +18,8 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus, unquote
 
 from workbench import config
+from workbench._korean import josa
+from workbench.catalog._messages import message
 from workbench.catalog._model import Connection
 from workbench.exceptions import CatalogError
 
@@ -77,12 +79,17 @@ def connection_url(name: str, connections: Mapping[str, Connection], project: Pa
     local = config.local_catalog_file(project)
     connection = connections.get(name)
     if connection is None:
-        known = ", ".join(f"'{c}'" for c in sorted(connections)) or "none"
+        known = ", ".join(f"'{c}'" for c in sorted(connections)) or "없음"
         raise CatalogError(
-            f"Connection '{name}' is not defined (known connections: {known}). Add it to "
-            f"catalog.yml under connections: {name}: url_env: {default_env_name(name)}, and "
-            f"put its URL (like {_URL_EXAMPLE}) in that environment variable, or in {local} "
-            f"under connections: {name}: url: ..."
+            message(
+                "connection_unknown",
+                name=name,
+                name_josa=josa(f"'{name}'", "이/가"),
+                known=known,
+                env=default_env_name(name),
+                example=_URL_EXAMPLE,
+                local=local,
+            )
         )
     if connection.url_env:
         value = os.environ.get(connection.url_env, "").strip()
@@ -92,14 +99,19 @@ def connection_url(name: str, connections: Mapping[str, Connection], project: Pa
         return connection.url
     variable = connection.url_env or default_env_name(name)
     if connection.url_env:
-        state = "is not set" if connection.url_env not in os.environ else "is empty"
-        where = f"The environment variable {variable} {state}. "
+        key = "connection_env_unset" if variable not in os.environ else "connection_env_empty"
+        where = message(key, variable=variable, variable_josa=josa(variable, "이/가"))
     else:
-        where = f"It has no 'url_env' in catalog.yml. Add 'url_env: {variable}' and set it. "
+        where = message("connection_no_env", variable=variable)
     raise CatalogError(
-        f"Connection '{name}' needs its URL in the environment variable {variable} (or in "
-        f"catalog.local.yml under connections: {name}: url: ...). {where}"
-        f"The URL looks like {_URL_EXAMPLE}; the local file is {local} (keep it out of git)."
+        message(
+            "connection_needs_url",
+            name=name,
+            variable=variable,
+            where=where,
+            example=_URL_EXAMPLE,
+            local=local,
+        )
     )
 
 

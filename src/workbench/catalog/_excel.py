@@ -17,6 +17,7 @@ from pathlib import Path
 from posixpath import join, normpath
 from typing import Any
 
+from workbench.catalog._messages import message
 from workbench.exceptions import DataReadError, ParameterError
 
 __all__ = ["EXCEL_SUFFIXES", "Limits", "Sheet", "read_sheet"]
@@ -117,15 +118,16 @@ def _choose_sheet(path: Path, workbook: Any, sheet: str | int | None) -> str:
     if isinstance(sheet, str) and sheet in names:
         return sheet
     if not isinstance(sheet, str | int) or isinstance(sheet, bool):
-        raise ParameterError(
-            f"The 'sheet' parameter of read_table must be a sheet name or a zero-based index. "
-            f"Got {sheet!r} instead.",
-            parameter="sheet",
-        )
+        raise ParameterError(message("sheet_type", value=repr(sheet)), parameter="sheet", got=sheet)
     raise DataReadError(
-        f"Sheet {sheet!r} not found in {path}. Its sheets are: "
-        f"{', '.join(repr(name) for name in names)} "
-        f"(by name, or by zero-based index 0 to {len(names) - 1})."
+        message(
+            "sheet_not_found",
+            path=path,
+            sheet=repr(sheet),
+            names=", ".join(repr(name) for name in names),
+            last=len(names) - 1,
+        ),
+        path=path,
     )
 
 

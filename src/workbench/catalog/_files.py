@@ -36,11 +36,13 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench._io import file_sha256
+from workbench._korean import josa
 from workbench.catalog import _sources
 from workbench.catalog import _transcode as tx
 from workbench.catalog._filters import Filter, quote_identifier, to_sql
 from workbench.catalog._ingest import ingest as ingest_file
 from workbench.catalog._ingest import is_plain
+from workbench.catalog._messages import message
 from workbench.catalog._model import DatasetEntry
 from workbench.catalog._tidy import is_identifier_name
 from workbench.exceptions import CatalogError, DataReadError, ParameterError
@@ -401,7 +403,7 @@ def _csv_scan(
     """Return ``read_csv(...)`` with every column's type fixed, and its parameters."""
     delimiter, depth, names, has_rows = tx.text_layout(path, entry.format, entry.header_rows)
     if not names:
-        raise DataReadError(f"Dataset '{entry.name}': {path} is empty; expected a header row.")
+        raise DataReadError(message("dataset_empty", name=entry.name, path=path), path=path)
     options = "header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', nullstr = ?"
     params = [str(path), depth, delimiter, _NA_STRINGS]
     known = _declared_types(entry, names)
@@ -475,10 +477,17 @@ def _check_columns(entry: DatasetEntry, available: list[str], asked: list[str]) 
     for name in asked:
         if name not in available:
             close = get_close_matches(name, available, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            hint = message("dataset_close", close=close[0]) if close else ""
             raise CatalogError(
-                f"Dataset '{entry.name}' has no column '{name}'.{hint} "
-                f"Its columns: {', '.join(available)}."
+                message(
+                    "no_column",
+                    name=entry.name,
+                    column=name,
+                    column_josa=josa(f"'{name}'", "이/가"),
+                    asked="",
+                    hint=hint,
+                    columns=", ".join(available),
+                )
             )
 
 

@@ -19,6 +19,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from workbench._io import read_yaml
+from workbench._korean import josa, validation_problem
+from workbench.catalog._messages import message
 from workbench.exceptions import CatalogError
 
 __all__ = [
@@ -105,7 +107,7 @@ class Column(BaseModel):
     @classmethod
     def _known_pii(cls, value: str | None) -> str | None:
         if value is not None and value not in PII_KINDS:
-            raise ValueError(f"unknown PII kind {value!r}; expected one of {', '.join(PII_KINDS)}")
+            raise ValueError(message("pii_kind", value=repr(value), kinds=", ".join(PII_KINDS)))
         return value
 
 
@@ -155,17 +157,14 @@ class DatasetEntry(BaseModel):
             else:
                 suffix = Path(self.source.split("?")[0]).suffix.lower()
                 if suffix not in _SUFFIX_FORMATS:
-                    raise ValueError(
-                        f"cannot tell the format of source {self.source!r}; add "
-                        f"'format:' (one of csv, tsv, excel, parquet, json, duckdb, sql, sample)"
-                    )
+                    raise ValueError(message("format_unknown", source=repr(self.source)))
                 self.format = _SUFFIX_FORMATS[suffix]  # type: ignore[assignment]
         if self.format == "sql" and self.connection is None:
-            raise ValueError("a 'sql' dataset needs 'connection:' naming a connection")
+            raise ValueError(message("sql_needs_connection"))
         if self.format in ("sql", "duckdb") and not (self.table or self.query):
-            raise ValueError(f"a '{self.format}' dataset needs 'table:' or 'query:'")
+            raise ValueError(message("needs_table", format=self.format))
         if _URL_PASSWORD.search(self.source):
-            raise ValueError("the source contains a password; credentials never go in the catalog")
+            raise ValueError(message("source_password"))
         return self
 
     def key_columns(self) -> dict[str, str]:
@@ -195,10 +194,10 @@ class CatalogFile(BaseModel):
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
     if len(parts) >= 2 and parts[0] in ("datasets", "connections"):
-        kind = "dataset" if parts[0] == "datasets" else "connection"
+        kind = "자료" if parts[0] == "datasets" else "연결"
         rest = ".".join(parts[2:])
-        return f"{kind} '{parts[1]}'" + (f", field '{rest}'" if rest else "")
-    return f"field '{'.'.join(parts)}'" if parts else "the top level"
+        return f"{kind} '{parts[1]}'" + (f", 항목 '{rest}'" if rest else "")
+    return f"항목 '{'.'.join(parts)}'" if parts else "최상위"
 
 
 def load_catalog_file(path: str | os.PathLike[str], *, local: bool = False) -> CatalogFile:
@@ -218,28 +217,23 @@ def load_catalog_file(path: str | os.PathLike[str], *, local: bool = False) -> C
     path = Path(path)
     data = read_yaml(path, CatalogError) or {}
     if not isinstance(data, dict):
-        raise CatalogError(
-            f"{path}: expected a mapping with 'datasets:'; got {type(data).__name__}"
-        )
+        kind = {"list": "목록", "str": "텍스트"}.get(type(data).__name__, "값")
+        raise CatalogError(message("catalog_not_mapping", path=path, kind=kind))
     try:
         catalog = CatalogFile.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{path}: invalid catalog"]
+        lines = [message("catalog_invalid", path=path)]
         for error in exc.errors():
             loc = tuple(
                 p
                 for p in error["loc"]
                 if p not in ("function-after[_infer_format(), DatasetEntry]",)
             )
-            lines.append(f"  - {_location(loc)}: {error['msg']}")
+            lines.append(f"  - {_location(loc)}: {validation_problem(error)}")
         raise CatalogError("\n".join(lines)) from None
     for name, connection in catalog.connections.items():
         if connection.url and not local:
-            raise CatalogError(
-                f"{path}: connection '{name}' has a 'url' in the catalog. Credentials never go "
-                f"in catalog.yml: set 'url_env: SOME_ENV_VAR' and put the URL in that variable, "
-                f"or in the git-ignored catalog.local.yml."
-            )
+            raise CatalogError(message("connection_url_in_catalog", path=path, name=name))
     for name, entry in catalog.datasets.items():
         entry.name = name
         entry.catalog_file = path.resolve()
@@ -254,8 +248,13 @@ def merge_catalogs(files: list[tuple[Path, CatalogFile]]) -> CatalogFile:
         for name, entry in catalog.datasets.items():
             if name in merged.datasets:
                 raise CatalogError(
-                    f"Dataset '{name}' is defined in both {origin[name]} and {path}. "
-                    "Rename one of them."
+                    message(
+                        "dataset_twice",
+                        name=name,
+                        name_josa=josa(f"'{name}'", "이/가"),
+                        first=origin[name],
+                        second=path,
+                    )
                 )
             merged.datasets[name] = entry
             origin[name] = path

@@ -19,6 +19,7 @@ import pandas as pd
 
 from workbench import samples
 from workbench.catalog._excel import EXCEL_SUFFIXES, Limits
+from workbench.catalog._messages import message
 from workbench.catalog._report import INFERENCES, ReadReport
 from workbench.catalog._sniff import BOM
 from workbench.catalog._sources import existing_file, is_sample_uri, parse_sample_uri
@@ -174,24 +175,24 @@ def read_table(
     is_excel = suffix in EXCEL_SUFFIXES
     if sheet is not None and not is_excel:
         raise ParameterError(
-            f"The 'sheet' parameter of read_table only applies to Excel workbooks "
-            f"(.xlsx, .xlsm, .xls). Got sheet={sheet!r} for {path}.",
+            message("sheet_not_excel", sheet=repr(sheet), path=path.name),
             parameter="sheet",
+            got=sheet,
         )
     if header_rows is not None:
         valid = isinstance(header_rows, int) and not isinstance(header_rows, bool)
         if not valid or header_rows < 1:
             raise ParameterError(
-                f"The 'header_rows' parameter of read_table must be an int >= 1. "
-                f"Got {header_rows!r} instead.",
+                message("header_rows_invalid", value=repr(header_rows)),
                 parameter="header_rows",
+                expected="int >= 1",
+                got=header_rows,
             )
         if header_rows > 1 and not (is_excel or suffix in _TEXT_SUFFIXES):
             raise ParameterError(
-                f"The 'header_rows' parameter of read_table only applies to CSV and Excel "
-                f"files; other files have one header row. Got header_rows={header_rows} "
-                f"for {path}.",
+                message("header_rows_not_table", value=header_rows, path=path.name),
                 parameter="header_rows",
+                got=header_rows,
             )
     switches = _switches(infer)
     if is_excel:
@@ -281,7 +282,10 @@ def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
         try:
             records = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise DataReadError(f"Failed while reading {path}: {exc}") from exc
+            detail = f"{exc.msg} ({exc.lineno}번째 줄)"
+            raise DataReadError(
+                message("read_failed", path=path, detail=detail), path=path
+            ) from exc
     else:
         records = []
         for number, line in enumerate(text.splitlines(), start=1):
@@ -290,14 +294,12 @@ def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
             try:
                 records.append(json.loads(line))
             except json.JSONDecodeError as exc:
+                detail = message("json_line", number=number, error=exc.msg)
                 raise DataReadError(
-                    f"Failed while reading {path}: line {number} is not valid JSON ({exc})."
+                    message("read_failed", path=path, detail=detail), path=path
                 ) from exc
     if not all(isinstance(record, dict) for record in records):
-        raise DataReadError(
-            f"Cannot read {path}: expected an array of objects or one object per line "
-            '(JSON lines), e.g. [{"가구ID": "H000001", ...}, ...].'
-        )
+        raise DataReadError(message("json_not_records", path=path), path=path)
     return records
 
 
@@ -308,7 +310,7 @@ def _wrap_errors(path: Path, read: Callable[[], _T]) -> _T:
     except (DataReadError, ParameterError):
         raise
     except Exception as exc:  # pandas, pyarrow and openpyxl raise many unrelated types
-        raise DataReadError(f"Failed while reading {path}: {exc}") from exc
+        raise DataReadError(message("read_failed", path=path, detail=exc), path=path) from exc
 
 
 def _tabular(path: Path, *, encoding: str | None) -> pd.DataFrame:

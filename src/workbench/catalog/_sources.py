@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from workbench._io import file_sha256
+from workbench._korean import josa
+from workbench.catalog._messages import message
 from workbench.exceptions import DataReadError, ParameterError
 
 __all__ = ["existing_file", "fingerprint", "is_sample_uri", "parse_sample_uri"]
@@ -86,15 +88,17 @@ def parse_sample_uri(uri: str) -> tuple[str, dict[str, Any]]:
     name = parts.netloc
     if not name or parts.path not in ("", "/") or parts.fragment:
         raise ParameterError(
-            f"Cannot parse the sample URI {uri!r}. Expected 'sample://NAME' with optional "
-            f"'?key=value&...' parameters, e.g. 'sample://households?n=500&seed=3'.",
+            f"예시 자료 주소 {uri!r}{josa(repr(uri), '을/를')} 해석할 수 없습니다. "
+            "'sample://이름' 뒤에 '?키=값&...'을 붙여 쓰세요 "
+            "(예: 'sample://households?n=500&seed=3').",
             parameter="source",
         )
     params: dict[str, Any] = {}
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if key in params:
             raise ParameterError(
-                f"The parameter {key!r} is given twice in the sample URI {uri!r}.",
+                f"예시 자료 주소 {uri!r}에 매개변수 {key!r}{josa(repr(key), '이/가')} 두 번 "
+                "있습니다. 하나만 남기세요.",
                 parameter=key,
             )
         params[key] = int(value) if re.fullmatch(r"[+-]?\d+", value) else value
@@ -105,18 +109,9 @@ def existing_file(source: str | os.PathLike[str]) -> Path:
     """Return the absolute path of ``source``, or raise if it is not a file."""
     path = Path(source).expanduser().absolute()
     if not path.exists():
-        raise DataReadError(
-            f"File not found: {path}. Check the path; relative paths are resolved "
-            f"against the current folder {Path.cwd()}. 파일이 없습니다: 경로와 파일 이름을 "
-            "확인하세요."
-        )
+        raise DataReadError(message("file_not_found", path=path, cwd=Path.cwd()), path=path)
     if path.is_dir():
-        raise DataReadError(
-            f"Cannot read {path}: it is a folder, not a file. 폴더가 아니라 파일을 지정하세요."
-        )
+        raise DataReadError(message("file_is_folder", path=path), path=path)
     if not path.is_file():  # a FIFO would block the read forever, /dev/zero never ends
-        raise DataReadError(
-            f"Cannot read {path}: it is not a regular file (a pipe, device or socket). "
-            "Give a file whose content is saved on disk."
-        )
+        raise DataReadError(message("file_not_regular", path=path), path=path)
     return path

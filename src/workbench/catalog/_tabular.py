@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.catalog._excel import Limits, read_sheet
+from workbench.catalog._messages import message
 from workbench.catalog._report import INFERENCES, ReadReport
 from workbench.catalog._sniff import (
     SNIFF_CHARS,
@@ -178,7 +179,9 @@ class _Read:
         except UnicodeDecodeError:
             raise
         except Exception as exc:  # pandas' parser errors
-            raise DataReadError(f"Failed while reading {self.path}: {_explain(exc)}") from exc
+            raise DataReadError(
+                message("read_failed", path=self.path, detail=_explain(exc)), path=self.path
+            ) from exc
 
 
 def _late_undecodable(path: Path, encoding: str, head: bytes) -> DataReadError:
@@ -233,17 +236,22 @@ def text_encoding(path: Path, head: bytes, *, whole: bool, encoding: str | None)
             codecs.lookup(encoding)
         except LookupError:
             raise ParameterError(
-                f"The 'encoding' parameter of read_table must be a known text encoding "
-                f"such as 'utf-8' or 'cp949'. Got {encoding!r} instead.",
+                message("unknown_encoding", encoding=repr(encoding)),
                 parameter="encoding",
+                got=encoding,
             ) from None
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=whole)
         except UnicodeDecodeError as exc:
             raise DataReadError(
-                f"Cannot decode {path} as {encoding}: byte {exc.start} "
-                f"({head[exc.start : exc.start + 1]!r}) is invalid. Leave the encoding "
-                f"out to detect it, or give the right one (e.g. 'cp949')."
+                message(
+                    "bad_encoding_byte",
+                    path=path,
+                    encoding=encoding,
+                    offset=exc.start,
+                    byte=repr(head[exc.start : exc.start + 1]),
+                ),
+                path=path,
             ) from exc
         return encoding
     used, bad = guess_encoding(head, whole=whole)
@@ -279,10 +287,7 @@ def _explain(exc: Exception) -> str:
     if match is None:
         return str(exc)
     expected, line, saw = match.groups()
-    return (
-        f"line {line} has {saw} fields where the table has {expected}. {line}번째 줄의 칸 수가 "
-        "다른 줄과 다릅니다. 값 안의 구분자(쉼표)를 따옴표로 감싸거나 그 줄을 고치세요."
-    )
+    return message("ragged_line", line=line, saw=saw, expected=expected)
 
 
 def _check_ragged(path: Path, cells: pd.DataFrame, width: int, skip: int) -> None:
@@ -292,10 +297,10 @@ def _check_ragged(path: Path, cells: pd.DataFrame, width: int, skip: int) -> Non
         if filled.any():
             row = int(filled.to_numpy().argmax())
             raise DataReadError(
-                f"Failed while reading {path}: line {skip + row + 1} has values beyond the "
-                f"header's {width} columns. {skip + row + 1}번째 줄에 머리글보다 칸이 많습니다. "
+                f"{path}: {skip + row + 1}번째 줄에 머리글({width}칸)보다 칸이 많습니다. "
                 "값 안의 쉼표를 따옴표로 감싸거나 그 줄을 고치세요 (열이 밀려 읽히지 않도록 "
-                "읽기를 멈췄습니다)."
+                "읽기를 멈췄습니다).",
+                path=path,
             )
 
 

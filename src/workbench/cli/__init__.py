@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from workbench import __version__
 from workbench.cli import _app, _batch, _distribute, _governance, _project
@@ -71,6 +74,10 @@ def _print_run(result: Any) -> None:
         out.print(f"  결과 표:   {len(result.results)}개 ({result.run_dir / 'results'})")
 
 
+#: Below this width `workbench analyses` prints one block per analysis instead of a table.
+TABLE_WIDTH = 100
+
+
 @app.command("analyses")
 def analyses_command() -> None:
     """표준 분석 목록 (이름, 제목, 수준, 요약, 출처 패키지와 버전)."""
@@ -78,10 +85,25 @@ def analyses_command() -> None:
     from workbench.runner import list_analyses
 
     with handle_errors():
-        table = Table("이름", "제목", "수준", "요약", "출처", title="표준 분석")
-        for a in list_analyses():
-            table.add_row(a.name, a.title, a.meta.level, a.meta.summary, origin_of(a.path))
+        analyses = [(a, origin_of(a.path)) for a in list_analyses()]
+    if out.width >= TABLE_WIDTH:
+        # A name is what the user types next: never cut or folded; the summary wraps.
+        table = Table(title="표준 분석")
+        table.add_column("이름", no_wrap=True, overflow="ignore")
+        table.add_column("제목", overflow="fold")
+        table.add_column("수준", no_wrap=True)
+        table.add_column("요약", overflow="fold", ratio=1)
+        table.add_column("출처", overflow="fold")
+        for a, origin in analyses:
+            table.add_row(a.name, a.title, a.meta.level, a.meta.summary, origin)
         out.print(table)
+        return
+    # Narrow terminal: the name whole on its own line, the rest wrapped below it.
+    out.print("[bold]표준 분석[/]")
+    for a, origin in analyses:
+        out.print(f"\n[bold cyan]{escape(a.name)}[/]", highlight=False)
+        text = Text(f"{a.title} ({a.meta.level}) — {a.meta.summary} [출처: {origin}]")
+        out.print(Padding(text, (0, 0, 0, 2), expand=False), soft_wrap=False, overflow="fold")
 
 
 @app.command("show")
@@ -133,8 +155,8 @@ ParamOption = Annotated[
     typer.Option(
         "--param",
         "-p",
-        metavar="KEY VALUE",
-        help="매개변수 KEY VALUE 또는 KEY=VALUE (여러 번 사용 가능)",
+        metavar="이름 값",
+        help="매개변수의 이름과 값: '-p 이름 값' 또는 '-p 이름=값' (여러 번 사용 가능)",
     ),
 ]
 _PARAM_FLAGS = ("-p", "--param")
@@ -148,8 +170,8 @@ SecretOption = Annotated[
     typer.Option(
         "--secret",
         "-s",
-        metavar="NAME",
-        help="비밀 매개변수 NAME의 값을 환경변수 $NAME에서 읽음 (없으면 터미널에서 물어봄; "
+        metavar="이름",
+        help="비밀 매개변수의 값을 같은 이름의 환경변수에서 읽음 (없으면 터미널에서 물어봄; "
         "여러 번 사용 가능). 값은 어떤 파일에도 남지 않습니다.",
     ),
 ]
@@ -179,7 +201,8 @@ def _split_pairs(values: list[str] | None) -> list[tuple[str, str]]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise typer.BadParameter(
-                f"expected KEY VALUE or KEY=VALUE; got {item!r}", param_hint="-p"
+                f"'이름 값' 또는 '이름=값'으로 주세요 (받은 값: {item!r}). 예: -p top_n 10",
+                param_hint="-p",
             )
         pairs.append((key, value))
     return pairs

@@ -19,6 +19,7 @@ from typing import Annotated
 
 import typer
 
+from workbench._korean import josa
 from workbench.cli._common import err, out
 
 #: Jupyter configuration that `workbench lab` adds: JupyterLab in Korean, no news feed.
@@ -146,7 +147,8 @@ def _check_port(port: int) -> None:
             probe.bind(("127.0.0.1", port))
         except OSError:
             err.print(
-                f"[bold red]오류:[/] 포트 {port}을(를) 이미 다른 프로그램이 쓰고 있습니다. "
+                f"[bold red]오류:[/] 포트 {port}{josa(port, '을/를')} 이미 다른 프로그램이 쓰고 "
+                "있습니다. "
                 "--port 로 다른 번호를 고르세요 (예: --port 8870)."
             )
             raise typer.Exit(2) from None

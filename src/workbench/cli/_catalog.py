@@ -23,7 +23,7 @@ CatalogOption = Annotated[
     typer.Option(
         "--catalog",
         "-c",
-        metavar="PATH",
+        metavar="경로",
         help="catalog.yml 경로 (여러 번 사용 가능; 기본: 공유 카탈로그와 프로젝트의 catalog.yml)",
     ),
 ]

@@ -11,7 +11,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-app = typer.Typer(
+from workbench._korean import josa
+from workbench.cli._framework import typer_app
+
+app = typer_app(
     name="workbench",
     help="workbench: 표준 분석 노트북을 재현 가능하게 실행하고 보고서와 실행 기록을 남깁니다.",
     no_args_is_help=True,
@@ -78,7 +81,8 @@ def secret_prompt(name: str) -> str:
 
     if not sys.stdin.isatty():
         raise ParameterError(
-            f"-s {name}: 환경변수 {name}이(가) 설정되어 있지 않고, 입력을 물어볼 터미널도 "
+            f"-s {name}: 환경변수 {name}{josa(name, '이/가')} 설정되어 있지 않고, 입력을 물어볼 "
+            "터미널도 "
             f"없습니다. export {name}='…' 후 다시 실행하세요.",
             parameter=name,
         )

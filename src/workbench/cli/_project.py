@@ -44,7 +44,8 @@ def _parse_options(values: list[str] | None) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise typer.BadParameter(
-                f"KEY=VALUE 형식이어야 합니다; 받은 값 {item!r}", param_hint="--option"
+                f"'이름=값' 형식으로 주세요 (받은 값 {item!r}). 예: --option level=standard",
+                param_hint="--option",
             )
         options[key.strip()] = value
     return options
@@ -54,7 +55,7 @@ def _print_options(template: Path | None) -> None:
     from workbench.project import load_options
 
     table = Table(
-        "옵션", "기본값", "선택지", "설명", title="프로젝트 템플릿 옵션 (--option KEY=VALUE)"
+        "옵션", "기본값", "선택지", "설명", title="프로젝트 템플릿 옵션 (--option 이름=값)"
     )
     for o in load_options(template):
         default = o.default if "{{" not in o.default else "(이름에서 만듦)"
@@ -67,7 +68,7 @@ def new_command(
         list[str] | None,
         typer.Option(
             "--option",
-            metavar="KEY=VALUE",
+            metavar="이름=값",
             help="템플릿 옵션 (여러 번; 목록은 --options). 예: --option project_name='복지 2026'",
         ),
     ] = None,

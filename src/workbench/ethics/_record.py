@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbench._io import read_yaml
+from workbench._korean import validation_problem
 from workbench.exceptions import WorkbenchError
 
 __all__ = ["DatasetUse", "EthicsRecord", "EthicsRecordError", "load_ethics_record"]
@@ -95,12 +96,15 @@ def load_ethics_record(path: str | os.PathLike[str]) -> EthicsRecord:
         return EthicsRecord()
     data = read_yaml(path, EthicsRecordError) or {}
     if not isinstance(data, dict):
-        raise EthicsRecordError(f"{path}: expected a mapping (purpose:, datasets:, ...).")
+        raise EthicsRecordError(
+            f"{path}: 'purpose:', 'datasets:' 같은 '이름: 값' 항목들이 있어야 합니다. "
+            "윤리 기록 형식은 프로젝트 템플릿의 ethics.yml을 보세요."
+        )
     try:
         return EthicsRecord.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{path}: invalid ethics record"]
+        lines = [f"{path}: 윤리 기록의 항목이 맞지 않습니다"]
         for error in exc.errors():
-            field = ".".join(str(p) for p in error["loc"]) or "(top level)"
-            lines.append(f"  - field '{field}': {error['msg']}")
+            field = ".".join(str(p) for p in error["loc"]) or "(최상위)"
+            lines.append(f"  - 항목 '{field}': {validation_problem(error)}")
         raise EthicsRecordError("\n".join(lines)) from None

@@ -20,6 +20,7 @@ from typing import Any
 
 import nbformat
 
+from workbench._korean import josa
 from workbench.exceptions import WorkbenchError
 
 __all__ = ["CheckedCell", "OutputHeldError", "check_output", "run_checked"]
@@ -139,7 +140,8 @@ def notice(number: int, findings: list[Any]) -> str:
         else:
             parts.append(f"공개 기준 위반({f.rule}) {f.count}건")
     return (
-        f"출력 {number}을(를) 보류했습니다: {', '.join(parts)}이(가) 들어 있습니다. "
+        f"출력 {number}{josa(number, '을/를')} 보류했습니다: "
+        f"{', '.join(parts)}{josa(', '.join(parts), '이/가')} 들어 있습니다. "
         "값은 표시하지 않습니다. 개인정보는 지우거나 가명처리(wb.ethics.pseudonymise)하고, "
         "작은 셀은 숨기거나(wb.ethics.suppress) 묶은 뒤 다시 실행하세요."
     )

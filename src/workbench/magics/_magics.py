@@ -7,6 +7,7 @@ from typing import Any
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
+from workbench._korean import josa
 from workbench.exceptions import ParameterError, WorkbenchError
 
 __all__ = ["WorkbenchMagics", "ask_secret", "catalog_view", "parse_run_line"]
@@ -24,7 +25,8 @@ def catalog_view(words: str = "") -> Any:
     hits = search(catalog, words)
     if not hits:
         return HTML(
-            f"<p>'{_escape(words)}'와(과) 맞는 자료가 없습니다 (전체 {len(catalog)}개). "
+            f"<p>'{_escape(words)}'{josa(_escape(words), '과/와')} 맞는 자료가 없습니다 (전체 "
+            f"{len(catalog)}개). "
             "다른 낱말로 찾거나 <code>%wb_catalog</code>로 전체 목록을 보세요.</p>"
         )
     names = [hit.dataset for hit in hits]

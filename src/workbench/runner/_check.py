@@ -14,6 +14,7 @@ from typing import Any
 
 import nbformat
 
+from workbench._korean import josa
 from workbench.exceptions import ReleaseBlockedError, WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._gate import Approval, GateReport, check_outputs
@@ -44,7 +45,8 @@ def check_run(
     if manifest.status in ("running", "failed"):
         state = "아직 실행 중" if manifest.status == "running" else "실패한 실행"
         raise WorkbenchError(
-            f"{folder.path}은(는) {state}입니다 (status: {manifest.status}). 실패한 실행의 결과는 "
+            f"{folder.path}{josa(folder.path, '은/는')} {state}입니다 (status: {manifest.status}). "
+            "실패한 실행의 결과는 "
             "공개할 수 없습니다: 원인을 고쳐 다시 실행하세요."
         )
     executed = nbformat.read(folder.notebook, as_version=4)

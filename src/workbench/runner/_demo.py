@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbench import samples
+from workbench._korean import josa
 from workbench.exceptions import RunExistsError
 from workbench.runner._run import RunResult, run_analysis
 
@@ -37,7 +38,11 @@ def demo(
     folder = Path(os.path.abspath(out))
     if folder.is_symlink():
         raise RunExistsError(
-            f"데모 폴더 {folder}은(는) 심볼릭 링크입니다. 다른 --out을 지정하세요."
+            f"데모 폴더 {folder}{josa(folder, '은/는')} 심볼릭 링크입니다. 다른 --out을 지정하세요."
+        )
+    if folder.exists() and not folder.is_dir():
+        raise RunExistsError(
+            f"{folder}{josa(folder, '은/는')} 폴더가 아니라 파일입니다. 다른 --out을 지정하세요."
         )
     again = folder.exists() and any(folder.iterdir())
     if again:
@@ -61,12 +66,14 @@ def _check_replaceable(folder: Path, force: bool) -> None:
     """Refuse to redo a demo folder unless ``force`` and it holds only what the demo wrote."""
     if not force:
         raise RunExistsError(
-            f"데모 폴더 {folder}이(가) 이미 있습니다. 다시 만들려면 --force, 다른 곳에 만들려면 "
+            f"데모 폴더 {folder}{josa(folder, '이/가')} 이미 있습니다. 다시 만들려면 --force, "
+            "다른 곳에 만들려면 "
             "--out을 주세요."
         )
     if not (folder / MARKER).is_file():
         raise RunExistsError(
-            f"{folder}은(는) `workbench demo`가 만든 폴더가 아닙니다. --force로도 지우지 "
+            f"{folder}{josa(folder, '은/는')} `workbench demo`가 만든 폴더가 아닙니다. "
+            "--force로도 지우지 "
             "않습니다. 다른 --out을 지정하세요."
         )
     expected = {

@@ -24,6 +24,7 @@ from typing import Any
 import nbformat
 
 from workbench._io import read_yaml
+from workbench._korean import josa
 from workbench.config import current_user
 from workbench.exceptions import ParameterError
 from workbench.runner._manifest import utc_now
@@ -435,7 +436,8 @@ def blocked_message(run_dir: Path, report: GateReport) -> str:
         line = f"  - [{finding.id}] {finding.location}: {finding.message}"
         if finding.id in report.stale:
             line += (
-                f" (새 항목: 같은 곳의 이전 승인 {report.stale[finding.id].id}은(는) 값이 "
+                f" (새 항목: 같은 곳의 이전 승인 "
+                f"{report.stale[finding.id].id}{josa(report.stale[finding.id].id, '은/는')} 값이 "
                 "달라 적용되지 않습니다. 내용을 다시 확인하고 승인하세요.)"
             )
         lines.append(line)

@@ -24,6 +24,7 @@ from workbench.catalog import COLUMN_MAP_PARAMETER as COLUMN_MAP
 from workbench.exceptions import DataReadError, ParameterError, WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._limits import regular_file
+from workbench.runner._messages import message
 from workbench.runner._registry import Analysis
 
 __all__ = ["input_fingerprint", "input_missing", "resolve_inputs"]
@@ -66,18 +67,16 @@ def _resolve(name: str, value: str) -> str:
             return str(regular_file(path, "입력 파일", option=where, parameter=name))
         looks_like_path = "/" in value or "\\" in value or bool(Path(value).suffix)
         if looks_like_path:
-            raise ParameterError(f"Input parameter '{name}': file not found: {path}", name)
+            raise ParameterError(message("input_not_found", name=name, path=path), name)
         if value not in _catalog():
             raise ParameterError(
-                f"Input parameter '{name}': no file {path}, and no dataset '{value}' in the "
-                "catalog (see `workbench catalog list`).",
-                parameter=name,
+                message("input_unknown", name=name, path=path, value=value), parameter=name
             )
         dataset = value
     try:
         _catalog().check_access(dataset)
     except WorkbenchError as exc:
-        raise ParameterError(f"Input parameter '{name}': {exc}", parameter=name) from None
+        raise ParameterError(message("input_refused", name=name, reason=exc), name) from None
     return CATALOG_SCHEME + dataset
 
 
@@ -108,7 +107,12 @@ def _check_readable(value: str) -> list[str] | None:
     if suffix in (".csv", ".tsv", ".txt"):
         from workbench.catalog import column_names
 
-        return column_names(value)
+        names = column_names(value)
+        if not names:
+            raise DataReadError(
+                f"{value}: 빈 파일입니다 (머리글 줄도 없음). 자료가 든 파일을 주세요."
+            )
+        return names
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
@@ -164,7 +168,7 @@ def resolve_inputs(analysis: Analysis, params: dict[str, Any]) -> list[mf.InputR
         if value in (None, ""):
             continue
         if not isinstance(value, str):
-            raise ParameterError(f"Input parameter '{name}' must be a path; got {value!r}.", name)
+            raise ParameterError(message("input_not_path", name=name, value=repr(value)), name)
         files[name] = params[name] = _resolve(name, value)
         # A required column may name a parameter, e.g. "{outcome}": the user's column.
         required[name] = [str(c).format_map(params) for c in analysis.meta.inputs[name].columns]

@@ -13,6 +13,7 @@ import os
 import stat
 from pathlib import Path
 
+from workbench._korean import josa
 from workbench.exceptions import ParameterError
 
 __all__ = ["OUTPUT_LIMIT_ENV", "check_timeout", "output_limit", "regular_file"]
@@ -53,10 +54,12 @@ def regular_file(
     try:
         info = p.stat()
     except FileNotFoundError:
-        raise ParameterError(f"{where}{what} {p}을(를) 찾을 수 없습니다.", name) from None
+        raise ParameterError(
+            f"{where}{what} {p}{josa(p, '을/를')} 찾을 수 없습니다.", name
+        ) from None
     except OSError as exc:
         raise ParameterError(
-            f"{where}{what} {p}을(를) 열 수 없습니다: {exc.strerror}.", name
+            f"{where}{what} {p}{josa(p, '을/를')} 열 수 없습니다: {exc.strerror}.", name
         ) from None
     if not stat.S_ISREG(info.st_mode):
         kind = (
@@ -71,12 +74,13 @@ def regular_file(
             else "일반 파일이 아닌 것"
         )
         raise ParameterError(
-            f"{where}{what} {p}은(는) {kind}입니다. 내용이 저장된 일반 파일을 주세요.",
+            f"{where}{what} {p}{josa(p, '은/는')} {kind}입니다. 내용이 저장된 일반 파일을 주세요.",
             name,
         )
     if limit is not None and info.st_size > limit:
         raise ParameterError(
-            f"{where}{what} {p}이(가) 너무 큽니다 ({info.st_size:,} 바이트, 최대 {limit:,}).",
+            f"{where}{what} {p}{josa(p, '이/가')} 너무 큽니다 ({info.st_size:,} 바이트, 최대 "
+            f"{limit:,}).",
             name,
         )
     return p
@@ -87,7 +91,10 @@ def check_timeout(timeout: float | None) -> float | None:
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-        raise ParameterError(f"--timeout은 초 단위 숫자여야 합니다; {timeout!r}을(를) 받았습니다.")
+        raise ParameterError(
+            f"--timeout은 초 단위 숫자여야 합니다; {timeout!r}{josa(repr(timeout), '을/를')} "
+            "받았습니다."
+        )
     if not math.isfinite(timeout) or timeout <= 0:
         raise ParameterError(
             f"--timeout {timeout:g}: 0보다 크고 유한한 초 단위 숫자여야 합니다 "

@@ -21,7 +21,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from workbench._distribution import DISTRIBUTION
+from workbench._korean import validation_problem
 from workbench.exceptions import WorkbenchError
+from workbench.runner._messages import message
 
 __all__ = [
     "FileRecord",
@@ -193,10 +195,14 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise WorkbenchError(f"Manifest not found: {path.resolve()}") from None
+        raise WorkbenchError(message("manifest_not_found", path=path.resolve())) from None
     except json.JSONDecodeError as exc:
-        raise WorkbenchError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+        raise WorkbenchError(message("manifest_not_json", path=path, line=exc.lineno)) from None
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
-        raise WorkbenchError(f"{path} is not a workbench manifest: {exc}") from None
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(최상위)'}: {validation_problem(e)}"
+            for e in exc.errors()
+        )
+        raise WorkbenchError(message("manifest_invalid", path=path, error=problems)) from None

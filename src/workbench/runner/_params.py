@@ -11,8 +11,10 @@ from typing import Any
 import yaml
 
 from workbench._io import read_yaml
+from workbench._korean import josa
 from workbench.exceptions import ParameterError
 from workbench.runner._limits import CONFIG_LIMIT, regular_file
+from workbench.runner._messages import TYPE_WORDS, message
 from workbench.runner._registry import Analysis
 from workbench.runner._secrets import refuse_given_secrets
 
@@ -35,9 +37,11 @@ def load_params_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
+        kind = {"list": "목록", "str": "텍스트", "int": "숫자", "float": "숫자"}
         raise ParameterError(
-            f"Parameters file {path} must hold a mapping of name: value; "
-            f"got a {type(data).__name__}."
+            message("params_file_not_mapping", path=path, kind=kind.get(type(data).__name__, "값")),
+            expected="mapping",
+            got=type(data).__name__,
         )
     return {str(k): v for k, v in data.items()}
 
@@ -92,15 +96,19 @@ def _check_known(analysis: Analysis, names: Iterable[str], origin: str) -> None:
             continue
         close = difflib.get_close_matches(name, known, n=1)
         if close:
-            hint = f"Did you mean '{close[0]}'?"
+            hint = message("hint_close", close=close[0])
         elif known:
-            hint = f"Did you mean one of: {', '.join(known)}?"
+            hint = message("hint_known", known=", ".join(known))
         else:
-            hint = "It takes no parameters."
+            hint = message("hint_none")
         raise ParameterError(
-            f"Unknown parameter '{name}'{origin} for analysis '{analysis.name}'. {hint} "
-            f"See `workbench show {analysis.name}`.",
+            message(
+                "unknown_parameter", name=name, origin=origin, analysis=analysis.name, hint=hint
+            ),
             parameter=name,
+            expected=known,
+            suggestions=close or known,
+            kind="unknown",
         )
 
 
@@ -148,10 +156,21 @@ def resolve_parameters(
             try:
                 effective[name] = _coerce(raw, param.type_name)
             except (ValueError, TypeError, yaml.YAMLError):
+                word, example = TYPE_WORDS.get(param.type_name, (param.type_name, "..."))
                 raise ParameterError(
-                    f"Parameter '{name}'{origin} of analysis '{analysis.name}' expects "
-                    f"{param.type_name} (default {param.default!r}); got {raw!r}.",
+                    message(
+                        "wrong_type",
+                        name=name,
+                        origin=origin,
+                        expected=word,
+                        value=repr(raw),
+                        default=repr(param.default),
+                        example=example,
+                    ),
                     parameter=name,
+                    expected=param.type_name,
+                    got=raw,
+                    kind="type",
                 ) from None
             check_plain_value(name, effective[name], origin)
     return effective
@@ -172,11 +191,12 @@ def check_plain_value(name: str, value: Any, origin: str = "") -> None:
     >>> check_plain_value("start", datetime.date(2024, 1, 1))
     Traceback (most recent call last):
     ...
-    workbench.exceptions.ParameterError: 매개변수 'start'의 값 2024-01-01이(가) 날짜(date)로 ...
+    workbench.exceptions.ParameterError: 매개변수 'start'의 값 2024-01-01이 날짜(date)로 ...
     """
     if isinstance(value, float) and not math.isfinite(value):
         raise ParameterError(
-            f"매개변수 '{name}'{origin}의 값 {value!r}은(는) 유한한 수가 아닙니다. "
+            f"매개변수 '{name}'{origin}의 값 {value!r}{josa(repr(value), '은/는')} 유한한 수가 "
+            "아닙니다. "
             "실제 숫자를 주세요.",
             parameter=name,
         )
@@ -190,7 +210,8 @@ def check_plain_value(name: str, value: Any, origin: str = "") -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ParameterError(
-                    f"매개변수 '{name}'{origin}의 키 {key!r}는 문자열이어야 합니다 "
+                    f"매개변수 '{name}'{origin}의 키 {key!r}{josa(repr(key), '은/는')} "
+                    "문자열이어야 합니다 "
                     "(따옴표로 감싸세요).",
                     parameter=name,
                 )
@@ -199,7 +220,8 @@ def check_plain_value(name: str, value: Any, origin: str = "") -> None:
     kind = type(value).__name__
     word = _TYPE_WORDS.get(kind, kind)
     raise ParameterError(
-        f"매개변수 '{name}'{origin}의 값 {value}이(가) {word}({kind})로 읽혔습니다. 노트북과 "
+        f"매개변수 '{name}'{origin}의 값 {value}{josa(value, '이/가')} {word}({kind})로 "
+        "읽혔습니다. 노트북과 "
         f"실행 기록에 그대로 옮길 수 없습니다: 따옴표로 감싸 문자열로 주세요 (예: '{value}').",
         parameter=name,
     )

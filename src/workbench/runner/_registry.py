@@ -22,8 +22,10 @@ from typing import Any, Literal
 import nbformat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workbench._korean import validation_problem
 from workbench.exceptions import AnalysisNotFoundError, NotebookContractError
 from workbench.runner._kernel_hooks import SETUP_TAG
+from workbench.runner._messages import message
 from workbench.runner._secrets import is_secret_name, secret_comment
 
 __all__ = [
@@ -237,7 +239,7 @@ def _read_parameters(
         tree = ast.parse(cell.source)
     except SyntaxError as exc:
         raise NotebookContractError(
-            f"The parameters cell is not valid Python (line {exc.lineno}): {exc.msg}"
+            message("params_cell_syntax", line=exc.lineno, error=exc.msg)
         ) from None
     comments = _trailing_comments(cell.source)
     params = []
@@ -271,39 +273,38 @@ def _load(path: Path, *, require_meta: bool) -> Analysis:
         if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
             raise ValueError("not an nbformat 4 notebook")
     except FileNotFoundError:
-        raise AnalysisNotFoundError(f"Notebook not found: {path}") from None
+        raise AnalysisNotFoundError(message("notebook_not_found", path=path), str(path)) from None
     except Exception as exc:  # nbformat raises several unrelated types
-        raise NotebookContractError(f"{path} is not a readable notebook: {exc}") from exc
+        raise NotebookContractError(message("notebook_unreadable", path=path)) from exc
     raw = nb.metadata.get("workbench")
     if raw is None:
         if require_meta:
-            raise NotebookContractError(f"{path} has no 'workbench' notebook metadata.")
+            raise NotebookContractError(message("no_metadata", path=path))
         raw = {"name": path.stem, "title": path.stem}
     try:
         meta = AnalysisMeta.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(map(str, e['loc'])) or '(최상위)'}: {validation_problem(e)}"
+            for e in exc.errors()
         )
-        raise NotebookContractError(
-            f"{path}: invalid 'workbench' notebook metadata: {problems}"
-        ) from None
+        raise NotebookContractError(message("bad_metadata", path=path, problems=problems)) from None
     parameters = _read_parameters(nb, frozenset(meta.secrets), frozenset(meta.inputs))
     names = {p.name for p in parameters}
     undeclared = [name for name in meta.secrets if name not in names]
     if undeclared:
         raise NotebookContractError(
-            f"{path}: metadata declares secrets {undeclared} that are not in the parameters cell."
+            message("undeclared_secrets", path=path, names=", ".join(undeclared))
         )
     secret_inputs = [name for name in meta.inputs if name in meta.secrets]
     if secret_inputs:
         raise NotebookContractError(
-            f"{path}: inputs {secret_inputs} cannot be secrets (inputs are recorded and hashed)."
+            message("secret_inputs", path=path, names=", ".join(secret_inputs))
         )
     missing = [name for name in meta.inputs if name not in names]
     if missing:
         raise NotebookContractError(
-            f"{path}: metadata declares inputs {missing} that are not in the parameters cell."
+            message("undeclared_inputs", path=path, names=", ".join(missing))
         )
     return Analysis(path, meta, parameters, notebook_sha256(nb), nb)
 
@@ -353,8 +354,7 @@ def find_analysis(name_or_path: str | os.PathLike[str]) -> Analysis:
     if text in analyses:
         return analyses[text]
     close = difflib.get_close_matches(text, list(analyses), n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
+    hint = message("analysis_close", close=close[0]) if close else ""
     raise AnalysisNotFoundError(
-        f"No standard analysis named '{text}'.{hint} Run `workbench analyses` to list them, "
-        "or give a path to a .ipynb file."
+        message("analysis_not_found", name=f"'{text}'", hint=hint), name=text, suggestions=close
     )

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import nbformat
 
+from workbench._korean import josa
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._inputs import input_fingerprint, input_missing
+from workbench.runner._messages import message
 from workbench.runner._registry import HIDDEN_TAGS, Analysis, AnalysisMeta, notebook_sha256
 from workbench.runner._registry import _read_parameters as read_parameters
 from workbench.runner._run import ProgressCallback, RunResult, run
@@ -48,7 +50,7 @@ def recorded_analysis(
     try:
         nb = nbformat.read(path, as_version=4)
     except FileNotFoundError:
-        raise WorkbenchError(f"The run's executed notebook is missing: {path}") from None
+        raise WorkbenchError(message("rerun_notebook_missing", path=path)) from None
     drop = {*HIDDEN_TAGS, "papermill-error-cell-tag"}
     nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
     for cell in nb.cells:
@@ -60,9 +62,12 @@ def recorded_analysis(
     digest = notebook_sha256(nb)
     if digest != manifest.analysis.notebook_sha256:
         raise WorkbenchError(
-            f"{path} was edited after the run (its code hashes to {digest[:12]}, the manifest "
-            f"records {manifest.analysis.notebook_sha256[:12]}); "
-            "cannot re-run the recorded version."
+            message(
+                "rerun_edited",
+                path=path,
+                now=digest[:12],
+                recorded=manifest.analysis.notebook_sha256[:12],
+            )
         )
     raw_meta = nb.metadata.get("workbench") or {
         "name": manifest.analysis.name,
@@ -79,17 +84,30 @@ def recorded_analysis(
     return analysis, nb
 
 
+def _missing_inputs(manifest: mf.Manifest) -> list[str]:
+    return [
+        message("diff_input_missing", name=record.parameter, path=record.path)
+        for record in manifest.inputs
+        if input_missing(record.path)
+    ]
+
+
 def _input_differences(manifest: mf.Manifest) -> list[str]:
     found = []
     for record in manifest.inputs:
         if input_missing(record.path):
-            found.append(f"input '{record.parameter}' is missing: {record.path}")
             continue
         now = input_fingerprint(record.path)
         if now != record.sha256:
             found.append(
-                f"input '{record.parameter}' changed: {record.path} "
-                f"(sha256 {record.sha256[:12]} → {now[:12]})"
+                message(
+                    "diff_input_changed",
+                    name=record.parameter,
+                    name_josa=josa(f"'{record.parameter}'", "이/가"),
+                    path=record.path,
+                    before=record.sha256[:12],
+                    after=now[:12],
+                )
             )
     return found
 
@@ -97,10 +115,10 @@ def _input_differences(manifest: mf.Manifest) -> list[str]:
 def _result_differences(before: mf.Manifest, after: mf.Manifest) -> list[str]:
     old = {r.path: r.sha256 for r in before.results}
     new = {r.path: r.sha256 for r in after.results}
-    found = [f"result {p} is missing from the re-run" for p in sorted(old.keys() - new.keys())]
-    found += [f"result {p} is new in the re-run" for p in sorted(new.keys() - old.keys())]
+    found = [message("diff_result_missing", path=p) for p in sorted(old.keys() - new.keys())]
+    found += [message("diff_result_new", path=p) for p in sorted(new.keys() - old.keys())]
     found += [
-        f"result {p} differs (sha256 {old[p][:12]} → {new[p][:12]})"
+        message("diff_result_differs", path=p, before=old[p][:12], after=new[p][:12])
         for p in sorted(old.keys() & new.keys())
         if old[p] != new[p]
     ]
@@ -142,10 +160,10 @@ def rerun(
     run_dir = (manifest_file if manifest_file.is_dir() else manifest_file.parent).resolve()
     manifest = mf.read_manifest(manifest_file)
     analysis, nb = recorded_analysis(run_dir, manifest)
-    differences = _input_differences(manifest) if verify else []
-    missing = [d for d in differences if "is missing" in d]
+    missing = _missing_inputs(manifest) if verify else []
     if missing:
-        raise WorkbenchError("Cannot re-run: " + "; ".join(missing))
+        raise WorkbenchError(message("rerun_inputs_missing", items="; ".join(missing)))
+    differences = _input_differences(manifest) if verify else []
     recorded = dict.fromkeys([*manifest.secrets, *secret_names])
     wanted = [n for n in recorded if n not in (secrets or {})]
     values = resolve_secrets(analysis, wanted, secrets, prompt=prompt)

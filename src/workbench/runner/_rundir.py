@@ -29,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench._korean import josa
 from workbench.exceptions import RunExistsError, WorkbenchError
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def verify_run_id(run_id: object, folder: Path) -> bool:
 
 def _claim_message(path: Path, why: str) -> str:
     return (
-        f"실행 폴더 {path}을(를) 쓸 수 없습니다: {why}. "
+        f"실행 폴더 {path}{josa(path, '을/를')} 쓸 수 없습니다: {why}. "
         "다른 --out을 지정하세요 (기존 실행을 바꾸려면 --force)."
     )
 
@@ -266,12 +267,14 @@ class RunDir:
         path = self.path
         if path.is_symlink():
             raise RunExistsError(
-                f"{path}은(는) 심볼릭 링크입니다. --force로도 링크가 가리키는 곳을 지우지 "
+                f"{path}{josa(path, '은/는')} 심볼릭 링크입니다. --force로도 링크가 가리키는 "
+                "곳을 지우지 "
                 "않습니다. 링크가 아닌 폴더를 --out으로 지정하세요."
             )
         if not path.is_dir():
             raise RunExistsError(
-                f"{path}은(는) 폴더가 아니라 파일입니다. --force로도 지우지 않습니다. "
+                f"{path}{josa(path, '은/는')} 폴더가 아니라 파일입니다. --force로도 지우지 "
+                "않습니다. "
                 "다른 --out을 지정하세요."
             )
         entries = sorted(p.name for p in path.iterdir())
@@ -279,13 +282,15 @@ class RunDir:
             return
         if self.in_use():
             raise RunExistsError(
-                f"{path}은(는) 지금 다른 실행이 쓰고 있습니다. --force로도 바꾸지 않습니다. 그 "
+                f"{path}{josa(path, '은/는')} 지금 다른 실행이 쓰고 있습니다. --force로도 "
+                "바꾸지 않습니다. 그 "
                 "실행이 끝난 뒤 다시 하거나, 다른 --out을 지정하세요."
             )
         run_id = _stored_run_id(self.manifest)
         if not verify_run_id(run_id, path):
             raise RunExistsError(
-                f"{path}은(는) 이 workbench가 만든 실행 폴더가 아닙니다 (manifest.json이 없거나, "
+                f"{path}{josa(path, '은/는')} 이 workbench가 만든 실행 폴더가 아닙니다 "
+                "(manifest.json이 없거나, "
                 "실행 ID가 이 폴더의 것이 아님: 다른 곳에서 복사했거나 직접 만든 폴더). "
                 "--force로도 지우지 않습니다. 다른 --out을 지정하세요."
             )
@@ -479,5 +484,8 @@ def require_run_dir(path: str | os.PathLike[str]) -> RunDir:
     """Return the run folder at ``path``; refuse a folder that is not one."""
     run_dir = RunDir(path)
     if not run_dir.manifest.is_file():
-        raise WorkbenchError(f"{run_dir.path}은(는) 실행 폴더가 아닙니다 (manifest.json 없음).")
+        raise WorkbenchError(
+            f"{run_dir.path}{josa(run_dir.path, '은/는')} 실행 폴더가 아닙니다 (manifest.json "
+            "없음)."
+        )
     return run_dir

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench._korean import josa
 from workbench.exceptions import ParameterError
 
 if TYPE_CHECKING:
@@ -109,7 +110,8 @@ def refuse_given_secrets(analysis: Analysis, names: Iterable[str], origin: str) 
     for name in names:
         if name in secrets:
             raise ParameterError(
-                f"매개변수 '{name}'은(는) 비밀 값입니다{origin}. 이렇게 주면 명령 기록·파일·실행 "
+                f"매개변수 '{name}'{josa(name, '은/는')} 비밀 값입니다{origin}. 이렇게 주면 "
+                "명령 기록·파일·실행 "
                 f"기록에 남습니다. {_how_to_pass(name)}",
                 parameter=name,
             )
@@ -168,7 +170,8 @@ def resolve_secrets(
             value = prompt(name)
         else:
             raise ParameterError(
-                f"-s {name}: 환경변수 {name}이(가) 설정되어 있지 않습니다. {_how_to_pass(name)}",
+                f"-s {name}: 환경변수 {name}{josa(name, '이/가')} 설정되어 있지 않습니다. "
+                f"{_how_to_pass(name)}",
                 parameter=name,
             )
         if not isinstance(value, str) or len(value) < MIN_LENGTH:

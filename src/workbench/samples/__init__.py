@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from workbench._io import write_atomically
+from workbench._korean import josa
 from workbench.exceptions import ParameterError
 from workbench.samples._apartments import (
     ApartmentSample,
@@ -131,17 +132,17 @@ def get(name: str, **kwargs: Any) -> pd.DataFrame:
         function = SAMPLES[name]
     except (KeyError, TypeError):
         raise ParameterError(
-            f"Unknown sample {name!r}.{_did_you_mean(str(name), SAMPLES)} "
-            f"Available samples: {', '.join(sorted(SAMPLES))}.",
+            f"예시 자료 {name!r}{josa(repr(name), '이/가')} 없습니다."
+            f"{_did_you_mean(str(name), SAMPLES)} 있는 예시 자료: {', '.join(sorted(SAMPLES))}.",
             parameter="name",
+            suggestions=sorted(SAMPLES),
         ) from None
     accepted = inspect.signature(function).parameters
     for key in kwargs:
         if key not in accepted:
             raise ParameterError(
-                f"The sample {name!r} has no parameter {key!r}."
-                f"{_did_you_mean(key, accepted)} "
-                f"Its parameters are: {', '.join(accepted)}.",
+                f"예시 자료 {name!r}에는 매개변수 {key!r}{josa(repr(key), '이/가')} 없습니다."
+                f"{_did_you_mean(key, accepted)} 받는 매개변수: {', '.join(accepted)}.",
                 parameter=key,
             )
     return function(**kwargs)
@@ -212,9 +213,9 @@ def write(
 
 
 def _did_you_mean(word: str, choices: Any) -> str:
-    """Return ``" Did you mean 'x'?"`` for the closest choice, or an empty string."""
+    """Return ``" 비슷한 이름: 'x'."`` for the closest choice, or an empty string."""
     matches = difflib.get_close_matches(word, list(choices), n=1)
-    return f" Did you mean {matches[0]!r}?" if matches else ""
+    return f" 비슷한 이름: {matches[0]!r}." if matches else ""
 
 
 def _encode_csv(frame: pd.DataFrame, encoding: str, name: str) -> bytes:

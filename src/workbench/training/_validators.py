@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from workbench._korean import josa
+
 __all__ = [
     "WRONG_VALUE",
     "Validator",
@@ -126,7 +128,8 @@ def frame(
         missing = [c for c in columns if c not in table.columns]
         if missing:
             have = ", ".join(map(str, table.columns))
-            return f"열 {', '.join(missing)}이(가) 없습니다 (지금 열: {have})."
+            names = ", ".join(missing)
+            return f"열 {names}{josa(names, '이/가')} 없습니다 (지금 열: {have})."
         want = expected()
         if len(table) != len(want):
             return f"행 수가 다릅니다 (지금 {len(table)}행): 한 행이 무엇 하나인지 확인하세요."

@@ -1,0 +1,153 @@
+"""What the catalog and the file readers tell a person, in Korean: one template per message.
+
+A field written ``{name:을/를}`` gets the particle that fits how it ends
+(:func:`workbench._korean.render`); the exceptions keep the facts as fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench._korean import render
+
+__all__ = ["message"]
+
+_MESSAGES = {
+    "file_not_found": (
+        "파일 {path:이/가} 없습니다. 경로와 파일 이름을 확인하세요 (상대 경로는 지금 폴더 "
+        "{cwd}에서 찾습니다)."
+    ),
+    "file_is_folder": "{path:은/는} 폴더입니다. 폴더가 아니라 자료 파일을 지정하세요.",
+    "file_not_regular": (
+        "{path:은/는} 일반 파일이 아닙니다 (파이프, 장치, 소켓). 내용이 디스크에 저장된 "
+        "파일을 주세요."
+    ),
+    "dataset_not_found": (
+        "카탈로그에 자료 '{name}'{name_josa} 없습니다.{hint} 자료 이름은 `workbench catalog "
+        "list`로 볼 수 있습니다."
+    ),
+    "dataset_close": " 비슷한 이름: '{close}'.",
+    "catalog_not_mapping": (
+        "{path}에는 'datasets:'로 시작하는 항목들이 있어야 하는데 {kind:이/가} 들어 있습니다. "
+        "카탈로그 형식은 README의 자료 목록 절을 보세요."
+    ),
+    # Access to personal data (ethics.yml)
+    "access_refused": (
+        "자료 '{name}'{name_josa} {label} 자료({sensitivity})입니다: 프로젝트의 윤리 기록에 "
+        "목적(purpose)과 법적 근거(legal_basis)가 있어야 불러옵니다. {problem} {fix}:\n\n"
+        "{snippet}"
+    ),
+    "access_no_record": "{path:이/가} 없습니다.",
+    "access_create": "{path:을/를} 다음 내용으로 만드세요",
+    "access_not_listed": "{path}에 '{name}' 항목이 없습니다: {have}",
+    "access_lists": "있는 항목: {names}.",
+    "access_lists_none": "항목이 하나도 없습니다.",
+    "access_close": " '{close}'{close_josa} '{name}'의 오타인가요?",
+    "access_add": "{path}에 다음을 추가하세요{where}",
+    "access_under_datasets": " ('datasets:' 아래)",
+    "access_incomplete": (
+        "{path}의 '{name}' 항목에 {fields:이/가} 없습니다 (비어 있거나 아직 예시 문구입니다)."
+    ),
+    "access_complete": "{path}의 항목을 채우세요",
+    "record_not_mapping": (
+        "{path}에는 'datasets:' 같은 '이름: 값' 항목들이 있어야 하는데 {kind:이/가} 들어 있습니다."
+    ),
+    "record_datasets_not_mapping": (
+        "{path}의 'datasets'는 자료 이름마다 purpose와 legal_basis를 적는 '이름: 값' "
+        "항목이어야 하는데 {kind:이/가} 들어 있습니다."
+    ),
+    "record_entry_not_mapping": (
+        "{path}의 자료 '{name}' 항목은 purpose와 legal_basis를 적는 '이름: 값' 항목이어야 "
+        "하는데 {value:이/가} 들어 있습니다."
+    ),
+    "record_entry_invalid": "{path}: 자료 '{name}' 항목이 맞지 않습니다",
+    "record_field": "  - 항목 '{field}': {error}",
+    # catalog.yml
+    "catalog_invalid": "{path}: 카탈로그의 항목이 맞지 않습니다",
+    "pii_kind": "개인정보 종류 {value:은/는} 알 수 없습니다. 쓸 수 있는 종류: {kinds}",
+    "format_unknown": (
+        "자료 위치 {source}의 형식을 알 수 없습니다. 'format:'을 적으세요 (csv, tsv, excel, "
+        "parquet, json, duckdb, sql, sample 중 하나)"
+    ),
+    "sql_needs_connection": "형식이 sql인 자료에는 연결 이름을 적은 'connection:'이 있어야 합니다",
+    "needs_table": "형식이 {format}인 자료에는 'table:'이나 'query:'가 있어야 합니다",
+    "source_password": "자료 위치에 암호가 들어 있습니다. 접속 정보는 카탈로그에 적지 않습니다",
+    "connection_url_in_catalog": (
+        "{path}: 연결 '{name}'의 'url'이 카탈로그에 적혀 있습니다. 접속 정보는 catalog.yml에 "
+        "두지 않습니다: 'url_env: 환경변수이름'을 적고 URL은 그 환경변수나 git에 올리지 않는 "
+        "catalog.local.yml에 두세요."
+    ),
+    "dataset_twice": (
+        "자료 '{name}'{name_josa} {first}와 {second} 두 곳에 정의되어 있습니다. 한쪽의 이름을 "
+        "바꾸세요."
+    ),
+    # Database connections
+    "connection_unknown": (
+        "연결 '{name}'{name_josa} 정의되어 있지 않습니다 (있는 연결: {known}). catalog.yml의 "
+        "connections: 아래에 '{name}: {{url_env: {env}}}'를 적고, URL(예: {example})은 그 "
+        "환경변수나 {local}의 connections: {name}: url: 에 두세요."
+    ),
+    "connection_env_unset": "환경변수 {variable}{variable_josa} 설정되어 있지 않습니다. ",
+    "connection_env_empty": "환경변수 {variable}{variable_josa} 비어 있습니다. ",
+    "connection_no_env": (
+        "catalog.yml에 'url_env'가 없습니다. url_env: {variable} 항목을 적고 그 환경변수를 "
+        "설정하세요. "
+    ),
+    "connection_needs_url": (
+        "연결 '{name}'의 URL이 필요합니다: 환경변수 {variable}에 두거나 catalog.local.yml의 "
+        "connections: {name}: url: 에 적으세요. {where}URL은 {example} 꼴이고, 로컬 파일은 "
+        "{local}입니다 (git에 올리지 마세요)."
+    ),
+    # Reading files
+    "read_failed": (
+        "{path:을/를} 읽지 못했습니다: {detail}. 파일이 손상되었거나 내용이 확장자와 다른 "
+        "형식일 수 있습니다: 만든 프로그램에서 다시 저장해 보세요."
+    ),
+    "json_line": "{number}번째 줄이 올바른 JSON이 아닙니다 ({error})",
+    "json_not_records": (
+        "{path}: JSON 파일에는 객체들의 배열이나 한 줄에 객체 하나(JSON lines)가 있어야 "
+        '합니다. 예: [{{"가구ID": "H000001", ...}}, ...].'
+    ),
+    "ragged_line": (
+        "{line}번째 줄의 칸 수({saw})가 다른 줄({expected})과 다릅니다. 값 안의 구분자(쉼표)를 "
+        "따옴표로 감싸거나 그 줄을 고치세요"
+    ),
+    "bad_encoding_byte": (
+        "{path:을/를} {encoding:으로/로} 읽을 수 없습니다: {offset}번째 바이트({byte})가 맞지 "
+        "않습니다. 인코딩을 빼면 자동으로 알아내고, 알면 맞는 것(예: 'cp949')을 주세요."
+    ),
+    "sheet_type": "시트는 이름이나 0부터 세는 번호로 주세요. 받은 값: {value}.",
+    "sheet_not_found": (
+        "{path}에 시트 {sheet:이/가} 없습니다. 있는 시트: {names} (이름으로, 또는 0부터 "
+        "{last}까지의 번호로)."
+    ),
+    "dataset_empty": "자료 '{name}': {path:이/가} 비어 있습니다. 머리글 줄이 있는 파일을 주세요.",
+    "no_column": (
+        "자료 '{name}'에 열 '{column}'{column_josa} 없습니다{asked}.{hint} 있는 열: {columns}."
+    ),
+    "columns_one_string": (
+        "열 목록(columns)은 열 이름의 목록으로 주세요 (예: ['시도', '인구']), 문자열 하나가 아니라."
+    ),
+    "file_option_on_catalog": (
+        "'{option}'{option_josa} 파일에만 쓰는 설정입니다. {source}에서는 catalog.yml에 "
+        "적힌 값을 씁니다: 인자에서 빼세요."
+    ),
+    "unknown_encoding": (
+        "인코딩 {encoding:은/는} 알 수 없는 이름입니다. 'utf-8'이나 'cp949'처럼 쓰거나, "
+        "빼면 자동으로 알아냅니다."
+    ),
+    "sheet_not_excel": (
+        "시트({sheet})는 Excel 파일(.xlsx, .xlsm, .xls)에만 있습니다. {path:은/는} Excel "
+        "파일이 아니니 --sheet를 빼세요."
+    ),
+    "header_rows_invalid": ("머리글 줄 수는 1 이상의 정수여야 합니다. 받은 값: {value}."),
+    "header_rows_not_table": (
+        "머리글 여러 줄({value}줄)은 CSV와 Excel 파일에만 쓸 수 있습니다. {path:은/는} "
+        "머리글이 한 줄인 형식입니다."
+    ),
+}
+
+
+def message(key: str, /, **fields: Any) -> str:
+    """Return the Korean message ``key`` filled with ``fields``."""
+    return render(_MESSAGES[key], **fields)
