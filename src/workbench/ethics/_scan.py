@@ -32,8 +32,10 @@ from workbench.ethics._rules import (
     KIND_ORDER,
     RANDOM_TAIL_CONFIDENCE,
     RULES,
+    VALUE_GROUPS,
     KindRule,
     anchored,
+    exclude_replacement,
     mask,
 )
 from workbench.exceptions import ParameterError
@@ -309,7 +311,12 @@ def _scan_array(arr: pa.Array, column: str | None) -> list[KindCount]:
             arr = arr.filter(pa.array(keep))
             gated = {}
     if column is None or not _hinted(_PERSON, column):
-        by_content = _names_by_content(arr)
+        uncounted = None
+        if hits.get("person_name", (0,))[0]:
+            # Cells counted for a name in context are not counted again by content.
+            named = pc.match_substring_regex(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
+            uncounted = pc.invert(pc.fill_null(named, False))
+        by_content = _names_by_content(arr, uncounted)
         if by_content is not None:
             hits["person_name"] = _merged(hits.get("person_name"), by_content)
     return [
@@ -317,12 +324,15 @@ def _scan_array(arr: pa.Array, column: str | None) -> list[KindCount]:
     ]
 
 
-def _names_by_content(arr: pa.Array) -> _Hit | None:
-    """Count the names of a list that its values show to be names (see ``_names``)."""
+def _names_by_content(arr: pa.Array, counted: pa.Array | None = None) -> _Hit | None:
+    """Count the names of a list that its values show to be names (see ``_names``).
+
+    ``counted``: which cells to count (all by default); the evidence reads every cell.
+    """
     evidence = name_evidence(arr)
     if evidence is None or not evidence.names:
         return None
-    values = name_part(arr)
+    values = name_part(arr if counted is None else arr.filter(counted))
     distinct = pc.unique(values.drop_null())
     ok, _, _ = plausible_names(distinct, loose=True)
     names = distinct.filter(pa.array(ok))
@@ -371,13 +381,14 @@ def _gate(arr: pa.Array, gate: str, column: str | None) -> tuple[pa.Array, np.nd
 
 
 def _extract(sub: pa.Array, pattern: str) -> pa.Array:
-    """Return the ``v`` (or ``w``) group of the first match in each value (all match)."""
+    """Return the ``v`` (or ``w``, ``x``) group of the first match in each value (all match)."""
     if not len(sub):
         return pa.array([], type=pa.string())
     parts = pc.extract_regex(sub, pattern)
     value = parts.field("v")
-    if "(?P<w>" in pattern:
-        value = pc.if_else(pc.equal(value, ""), parts.field("w"), value)
+    for group in VALUE_GROUPS[1:]:
+        if f"(?P<{group}>" in pattern:
+            value = pc.if_else(pc.equal(value, ""), parts.field(group), value)
     return value
 
 
@@ -409,7 +420,7 @@ def _without_lookalikes(sub: pa.Array, rule: KindRule) -> pa.Array:
     first = pc.fill_null(pc.match_substring_regex(sub, rule.pattern), False)
     if not pc.any(first).as_py():
         return sub
-    blanked = pc.replace_substring_regex(sub.filter(first), rule.exclude, " ")
+    blanked = pc.replace_substring_regex(sub.filter(first), rule.exclude, exclude_replacement(rule))
     return pc.replace_with_mask(sub, first, blanked)
 
 
