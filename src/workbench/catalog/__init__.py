@@ -23,6 +23,7 @@ from workbench.catalog._sources import fingerprint, is_sample_uri
 __all__ = [
     "CATALOG_SCHEME",
     "SUMMARY_COLUMN",
+    "TEXT_COLUMNS_ATTR",
     "Catalog",
     "ReadReport",
     "fingerprint",
@@ -33,6 +34,10 @@ __all__ = [
 ]
 
 CATALOG_SCHEME = "catalog:"
+#: The ``DataFrame.attrs`` key under which a loaded dataset lists its ``text`` columns
+#: (free prose): ``wb.publish`` records them, and ``workbench scan`` and the release gate
+#: read those columns as text. pandas keeps ``attrs`` on selections and copies.
+TEXT_COLUMNS_ATTR = "workbench_text_columns"
 _FILE_OPTIONS = ("sheet", "encoding", "header_rows", "infer", "report", "limits")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench import config
+from workbench.catalog import TEXT_COLUMNS_ATTR
 from workbench.catalog._filters import Filter, normalize_aggregations, normalize_where
 from workbench.catalog._model import (
     CatalogFile,
@@ -186,6 +187,9 @@ class Catalog(Mapping[str, DatasetEntry]):
             from workbench.catalog._schema import validate_frame
 
             validate_frame(entry, frame, partial=columns is not None)
+        texts = [c for c in entry.text_columns() if c in frame.columns]
+        if texts:
+            frame.attrs[TEXT_COLUMNS_ATTR] = texts
         self._audit(entry, granted, frame, columns)
         return frame
 

@@ -33,7 +33,9 @@ __all__ = [
 ]
 
 Sensitivity = Literal["public", "internal", "personal", "pseudonymised"]
-ColumnType = Literal["str", "int", "float", "bool", "date", "datetime"]
+#: ``text`` is free prose (a complaint, a memo): read as a string, scanned for personal
+#: information inside its sentences, masked before it is published, never a category.
+ColumnType = Literal["str", "text", "int", "float", "bool", "date", "datetime"]
 Format = Literal["csv", "tsv", "excel", "parquet", "json", "duckdb", "sql", "sample"]
 
 #: Kinds of personal information a column may hold (the ethics checks detect the same).
@@ -167,6 +169,10 @@ class DatasetEntry(BaseModel):
         if _URL_PASSWORD.search(self.source):
             raise ValueError("the source contains a password; credentials never go in the catalog")
         return self
+
+    def text_columns(self) -> list[str]:
+        """Return the columns of free text (``type: text``), in declaration order."""
+        return [name for name, col in self.columns.items() if col.type == "text"]
 
     def key_columns(self) -> dict[str, str]:
         """Return column name -> key role for the columns that are join keys."""

@@ -36,7 +36,7 @@ from workbench.ethics._names import (
 )
 from workbench.ethics._rules import BLANK, RULES, VALUE_GROUPS, KindRule, mask
 
-__all__ = ["mask_text", "mask_texts"]
+__all__ = ["mask_text", "mask_texts", "names_in_texts"]
 
 # A pattern's edges consume the character next to a match, so the second of two
 # identifiers separated by one space is found by a second pass; a pass changes only
@@ -196,6 +196,27 @@ def _names_by_content(text: str) -> set[str]:
         if in_words is not None:
             found |= set(in_words.names)
     return found
+
+
+def names_in_texts(texts: pa.Array) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Which texts hold bare names that their own values show (lists inside each text).
+
+    Each text is read on its own, as :func:`mask_text` reads it (never as a list with
+    the other texts): for a column of free text, where a cell is a whole complaint.
+
+    Returns
+    -------
+    (numpy.ndarray of bool, tuple of str)
+        Per text, whether it holds such names; up to three of the names found.
+    """
+    hits = np.zeros(len(texts), dtype=bool)
+    found: list[str] = []
+    for i in np.flatnonzero(_content_candidates(texts)):
+        names = _names_by_content(str(texts[int(i)].as_py()))
+        if names:
+            hits[i] = True
+            found += sorted(names - set(found))
+    return hits, tuple(found[:3])
 
 
 def _mask_names(text: str, names: set[str]) -> str:
