@@ -96,6 +96,7 @@ class Column(BaseModel):
     description: str = ""
     pii: str | None = None
     key: str | None = None
+    vintage: str | None = None  # the date of the code table a key's codes follow (2025-01-01)
     nullable: bool = True
     unique: bool = False
     min: float | None = None
@@ -144,6 +145,7 @@ class DatasetEntry(BaseModel):
     sensitivity: Sensitivity = "internal"
     licence: str = ""
     update_cycle: str = ""
+    keywords: list[str] = []
     schema_strict: bool = False  # reject columns not declared in ``columns``
     catalog_file: Path | None = Field(default=None, exclude=True)
 
