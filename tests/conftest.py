@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -197,3 +198,38 @@ def postgres():
         if (data / "postmaster.pid").exists():
             pg(*pg_ctl, "-m", "fast", "stop")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _analysis_package(site: Path) -> None:
+    """Install (by hand) an analysis package: a module with a notebook, an entry point,
+    and a second entry point that is broken."""
+    package = site / "welfare_gap_analysis"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('"""복지 사각지대 분석 패키지."""\n', encoding="utf-8")
+    nb = json.loads((FIXTURES / "ok.ipynb").read_text(encoding="utf-8"))
+    nb["metadata"]["workbench"].update(name="welfare_gap", title="복지 사각지대")
+    (package / "welfare_gap.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    info = site / "welfare_gap_analysis-1.2.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: welfare-gap-analysis\nVersion: 1.2.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[workbench.analyses]\nwelfare = welfare_gap_analysis\nbroken = no_such_module_xyz\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def analysis_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An analysis package installed by hand on sys.path (and a broken entry point)."""
+    from workbench._plugins import analysis_packages
+
+    _analysis_package(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    # Another test's copy of the package may have been imported: forget it.
+    monkeypatch.delitem(sys.modules, "welfare_gap_analysis", raising=False)
+    analysis_packages.cache_clear()
+    yield tmp_path / "site"
+    sys.modules.pop("welfare_gap_analysis", None)
+    analysis_packages.cache_clear()

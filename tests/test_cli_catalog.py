@@ -69,10 +69,15 @@ def invoke(*args: str):
 
 def test_every_catalog_command_has_help_text():
     commands = {c.name: c for c in catalog_app.registered_commands}
-    assert set(commands) == {"list", "search", "show", "related", "map", "request", "grant"}
+    assert set(commands) == {
+        "list", "search", "show", "related", "map", "request", "grant", "export", "import"
+    }  # fmt: skip
     for name in commands:
         result = invoke(name, "--help")
         assert result.exit_code == 0
+        if name == "import":  # reads a DCAT file, writes a catalog: no catalog to open
+            assert "--force" in result.output
+            continue
         if name == "grant":  # the steward signs a request file: no catalog involved
             continue
         assert "--catalog" in result.output

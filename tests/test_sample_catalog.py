@@ -17,6 +17,7 @@ CATALOG = load_catalog_file(SAMPLE_CATALOG)
 DATASETS = sorted(CATALOG.datasets)
 TYPE_CHECKS = {
     "str": pd.api.types.is_string_dtype,
+    "text": pd.api.types.is_string_dtype,
     "int": pd.api.types.is_integer_dtype,
     "float": pd.api.types.is_float_dtype,
     "bool": pd.api.types.is_bool_dtype,

@@ -105,7 +105,10 @@ def test_run_on_its_sample_passes_the_gate_and_no_planted_identifier_reaches_any
     assert "Glyph" not in stderr and "missing from" not in stderr, stderr
 
 
-def test_runs_with_the_network_namespace_removed_on_a_cp949_file_with_other_names(tmp_path):
+@pytest.mark.parametrize("analyser", ["kiwi", "mecab"])
+def test_runs_with_the_network_namespace_removed_on_a_cp949_file_with_other_names(
+    tmp_path, analyser
+):
     # An agency's export: CP949, its own column names, no region or department column.
     table = samples.complaints(n=1000, seed=2)[["접수일", "민원내용"]]
     data = tmp_path / "민원.csv"
@@ -115,6 +118,7 @@ def test_runs_with_the_network_namespace_removed_on_a_cp949_file_with_other_name
         *("-p", "data_path", str(data), "-p", "text_column", "내용"),
         *("-p", "date_column", "등록일자", "-p", "id_column", ""),
         *("-p", "region_column", "", "-p", "department_column", "", "--out", str(out)),
+        *("-p", "tokenizer", analyser),
     ]
     done = subprocess.run(
         ["unshare", "-n", sys.executable, "-c", _OFFLINE, "run", "complaint_text", *options],
@@ -125,6 +129,7 @@ def test_runs_with_the_network_namespace_removed_on_a_cp949_file_with_other_name
     assert done.returncode == 0, done.stdout + done.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "succeeded"
+    assert manifest["parameters"]["tokenizer"] == analyser
     rising = pd.read_csv(out / "results" / "rising_terms.csv", encoding="utf-8-sig")
     assert rising.loc[0, "단어"] == RISING_TERM
     assert not (out / "results" / "routing_quality.csv").exists()  # no department column

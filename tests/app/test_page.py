@@ -63,3 +63,22 @@ def test_the_report_is_shown_at_its_full_height():
     frame = report_frame('<html><body><h1 class="x">보고서</h1></body></html>')
     assert 'scrolling="no"' in frame and "scrollHeight" in frame and "ResizeObserver" in frame
     assert "&lt;h1 class=&quot;x&quot;&gt;" in frame
+
+
+def test_the_chosen_analysis_shows_its_origin_package_and_version(
+    tmp_path, monkeypatch, kernel_starts, analysis_package, caplog
+):
+    from workbench._distribution import DISTRIBUTION, installed_version
+    from workbench.app import show_page
+
+    monkeypatch.chdir(tmp_path)
+    page = show_page(tmp_path)
+    assert page is not None
+    # The broken entry point is skipped: logged, not a crash, not on the page.
+    assert "Skipping analysis package 'broken'" in caplog.text
+    own = f"출처: {html.escape(f'{DISTRIBUTION} {installed_version()}')}"
+    assert own in page.summary.value
+    page.choice.value = "welfare_gap"
+    assert "출처: welfare-gap-analysis 1.2.0" in page.summary.value
+    assert own not in page.summary.value
+    assert not kernel_starts

@@ -94,6 +94,55 @@ def test_tokenizer_keeps_chosen_parts_of_speech_and_drops_boilerplate():
     assert "새올민원" in own[0]
 
 
+SENTENCES = [
+    "안녕하세요. 마포구 합정동 도로에 싱크홀이 생겨 땅이 꺼졌습니다. 빠른 조치 부탁드립니다.",
+    "층간소음 때문에 잠을 못 잡니다.",
+    "수원시 장안구 조원동 앞 도로가 파손되었습니다.",
+    "불법주차 차량이 많아 통행이 불편합니다.",
+]
+
+
+def test_mecab_tokenizer_keeps_the_same_words_as_kiwi():
+    mecab = blocks.KoreanTokenizer(tokenizer="mecab")
+    assert mecab.tokenize(SENTENCES) == blocks.KoreanTokenizer().tokenize(SENTENCES)
+    # MeCab splits 층간/소음; the user dictionary's words are joined back.
+    assert mecab.tokenize(["층간소음 신고"]) == [["층간소음", "신고"]]
+    own = blocks.KoreanTokenizer(tokenizer="mecab", user_words=["생활불편"])
+    assert own.tokenize(["생활불편 신고"]) == [["생활불편", "신고"]]
+    verbs = blocks.KoreanTokenizer(tokenizer="mecab", pos=["noun", "verb"]).tokenize(SENTENCES[:1])
+    assert "생기다" in verbs[0] and "꺼지다" in verbs[0]
+
+
+@pytest.mark.parametrize("analyser", ["kiwi", "mecab"])
+def test_an_agencys_dong_names_are_one_token_and_left_out_like_other_places(analyser):
+    # The bundled region table stops at 시군구: 읍면동 come from the agency (places=).
+    dongs = ["삼성동", "효자동", "중화산동", "정자동"]
+    texts = [f"{d} 주민센터 앞 도로가 파손되었습니다." for d in dongs]
+    tokenizer = blocks.KoreanTokenizer(tokenizer=analyser, places=dongs)
+    assert tokenizer.tokenize(texts) == [["주민센터", "도로", "파손"]] * 4
+    kept = blocks.KoreanTokenizer(tokenizer=analyser, places=dongs, keep_places=True)
+    assert [words[0] for words in kept.tokenize(texts)] == dongs
+    if analyser == "mecab":  # without them, MeCab splits 삼성동 and keeps 성동 as a word
+        assert "성동" in blocks.KoreanTokenizer(tokenizer="mecab").tokenize(texts[:1])[0]
+
+
+def test_mecab_missing_is_a_korean_error_naming_the_packages(monkeypatch):
+    import sys
+
+    from workbench.blocks import _text
+
+    _text._mecab.cache_clear()
+    monkeypatch.setitem(sys.modules, "mecab", None)  # as if it were not installed
+    with pytest.raises(ParameterError) as caught:
+        blocks.KoreanTokenizer(tokenizer="mecab").tokenize(["도로"])
+    _text._mecab.cache_clear()
+    assert caught.value.parameter == "tokenizer"
+    assert "설치되어 있지 않습니다" in str(caught.value)
+    assert "pip install python-mecab-ko python-mecab-ko-dic" in str(caught.value)
+    with pytest.raises(ParameterError, match="'tokenizer' parameter"):
+        blocks.KoreanTokenizer(tokenizer="okt").tokenize(["도로"])
+
+
 def test_tokenizer_rejects_unknown_part_of_speech():
     with pytest.raises(ParameterError, match="'pos' parameter of KoreanTokenizer"):
         blocks.KoreanTokenizer(pos=["nouns"]).tokenize(["도로"])
@@ -118,7 +167,10 @@ def test_campaign_grouped_as_one_with_recall_and_purity_above_0_95(frame, campai
     assert keep.sum() == len(frame) - members.sum() + 1
 
 
-def test_rising_keyword_found_in_its_month_and_region(frame, tokens, campaigns):
+@pytest.mark.parametrize("analyser", ["kiwi", "mecab"])
+def test_rising_keyword_found_in_its_month_and_region(frame, masked, tokens, campaigns, analyser):
+    if analyser == "mecab":
+        tokens = blocks.KoreanTokenizer(tokenizer="mecab").tokenize(masked)
     keep = blocks.one_per_campaign(campaigns)
     kept = frame[keep].reset_index(drop=True)
     table = blocks.rising_terms(

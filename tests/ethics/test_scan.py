@@ -126,7 +126,7 @@ def test_findings_and_dict_shape(result: ScanResult) -> None:
     assert set(data) == {"path", "rows", "columns"}
     assert data["rows"] == N
     first = data["columns"][0]
-    assert set(first) == {"name", "findings"}
+    assert set(first) == {"name", "text", "findings"}
     assert set(first["findings"][0]) == {"kind", "count", "confidence"}
     json.dumps(data, ensure_ascii=False)
 

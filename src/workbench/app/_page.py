@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from workbench._plugins import origin_of
 from workbench.app._form import ParameterForm
 from workbench.app._messages import Notice, describe_error
 from workbench.app._session import (
@@ -249,7 +250,10 @@ class Page:
             self.form_box.children = ()
             self.run_button.disabled = True
             return
-        self.summary.value = f'<p class="wb-hint">{html.escape(analysis.meta.summary)}</p>'
+        self.summary.value = (
+            f'<p class="wb-hint">{html.escape(analysis.meta.summary)}</p>'
+            f'<p class="wb-hint wb-origin">출처: {html.escape(origin_of(analysis.path))}</p>'
+        )
         self.form = ParameterForm(analysis, self.session.sources())
         if newest:
             self.form.set_sources(self.session.sources(), newest)

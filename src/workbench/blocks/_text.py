@@ -3,7 +3,8 @@
 Every later text block (trends, topics, routing, campaigns) sees only what
 :func:`mask_complaints` returned: the masked text is the only text that is tokenised,
 stored or shown. Tokenising uses Kiwi (kiwipiepy, with its model from the registry
-package ``kiwipiepy_model``: nothing is downloaded at run time).
+package ``kiwipiepy_model``: nothing is downloaded at run time), or MeCab-ko when it is
+installed (``python-mecab-ko`` with its dictionary ``python-mecab-ko-dic``, also offline).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ __all__ = [
     "ADMIN_STOPWORDS",
     "ADMIN_TERMS",
     "POS_GROUPS",
+    "TOKENIZERS",
     "KoreanTokenizer",
     "mask_complaints",
     "region_words",
@@ -72,6 +74,9 @@ ADMIN_TERMS: tuple[str, ...] = (
     "소각장",
 )
 
+#: The morphological analysers a tokeniser can use, with the package that provides each.
+TOKENIZERS: dict[str, str] = {"kiwi": "kiwipiepy", "mecab": "python-mecab-ko"}
+
 _PLACE = re.compile(r".+(?:동|읍|면|리|가|로|길)$")
 _HANGUL = re.compile(r"[가-힣]")
 
@@ -108,11 +113,19 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-def region_words() -> tuple[str, ...]:
-    """Return every 시도 and 시군구 name of the bundled region table, split into words.
+#: Columns of the region table whose names go into the user dictionary; 읍면동명 is read
+#: when the table has it (the bundled table of 2025-01-01 stops at 시군구).
+_REGION_NAME_COLUMNS = ("시도명", "시군구명", "읍면동명")
 
-    ``"수원시 장안구"`` gives ``"수원시"`` and ``"장안구"``. These go into the tokeniser's
-    user dictionary, so that a place name is one token and never split into nouns.
+
+def region_words() -> tuple[str, ...]:
+    """Return every place name of the bundled region table, split into words.
+
+    ``"수원시 장안구"`` gives ``"수원시"`` and ``"장안구"``: every 시도 and 시군구 name, and
+    every 읍면동 name when the table lists them. These go into the tokeniser's user
+    dictionary, so that a place name is one token and never split into nouns. The
+    bundled table stops at 시군구; give an agency's 읍면동 to :class:`KoreanTokenizer`
+    as ``places``.
 
     Examples
     --------
@@ -123,7 +136,7 @@ def region_words() -> tuple[str, ...]:
     from workbench.samples import regions
 
     table = regions()
-    names = set(table["시도명"].dropna()) | set(table["시군구명"].dropna())
+    names = {n for c in _REGION_NAME_COLUMNS if c in table.columns for n in table[c].dropna()}
     return tuple(sorted({word for name in names for word in str(name).split()}))
 
 
@@ -140,6 +153,75 @@ def _kiwi(words: tuple[str, ...], places: tuple[str, ...], num_workers: int) -> 
     return kiwi
 
 
+@functools.lru_cache(maxsize=1)
+def _mecab() -> Any:
+    """Return MeCab-ko with its bundled dictionary, or say in Korean what to install."""
+    try:
+        import mecab
+    except ImportError:
+        raise ParameterError(
+            "형태소 분석기 MeCab이 설치되어 있지 않습니다(tokenizer='mecab'). "
+            "`pip install python-mecab-ko python-mecab-ko-dic`으로 설치하거나 "
+            "tokenizer='kiwi'(기본값)를 쓰세요.",
+            parameter="tokenizer",
+        ) from None
+    return mecab.MeCab()
+
+
+def _mecab_tokens(
+    texts: list[str], user_words: frozenset[str], places: frozenset[str]
+) -> list[list[tuple[str, str]]]:
+    """Return (form, tag) of each text's morphemes by MeCab-ko, user words joined back.
+
+    MeCab-ko takes user words only as a compiled dictionary; instead, adjacent nouns
+    that together spell a user word (층간 + 소음) or a place (삼 + 성동) become that word,
+    tagged as Kiwi's user dictionary tags it (places NNP, other words NNG). A verb or
+    adjective is given by its stem (생기 of 생겼), like Kiwi's.
+    """
+    tagger = _mecab()
+    known = user_words | places
+    longest = max(map(len, known), default=0)
+    out = []
+    for text in texts:
+        morphemes = tagger.parse(text)
+        tokens: list[tuple[str, str]] = []
+        i = 0
+        while i < len(morphemes):
+            joined = _joined_user_word(morphemes, i, known, longest)
+            if joined is not None:
+                tokens.append((joined[0], "NNP" if joined[0] in places else "NNG"))
+                i = joined[1]
+                continue
+            m = morphemes[i]
+            tag = "NNP" if m.surface in places else m.feature.pos.split("+")[0]
+            form = m.surface
+            if "+" in m.feature.pos and m.feature.expression:
+                form = m.feature.expression.split("/")[0]
+            tokens.append((form, tag))
+            i += 1
+        out.append(tokens)
+    return out
+
+
+def _joined_user_word(
+    morphemes: Sequence[Any], start: int, user_words: frozenset[str], longest: int
+) -> tuple[str, int] | None:
+    """Return the longest user word spelled by adjacent nouns from ``start``, and its end."""
+    found = None
+    text, end = "", None
+    for j in range(start, len(morphemes)):
+        m = morphemes[j]
+        noun = m.feature.pos.startswith(("NN", "NR"))  # 삼 of 삼성동 is a numeral (NR)
+        if not noun or (end is not None and m.span.start != end):
+            break
+        text, end = text + m.surface, m.span.end
+        if len(text) > longest:
+            break
+        if j > start and text in user_words:
+            found = (text, j + 1)
+    return found
+
+
 class KoreanTokenizer:
     """Split Korean texts into content words with Kiwi, boilerplate and places left out.
 
@@ -154,6 +236,10 @@ class KoreanTokenizer:
         to :data:`ADMIN_TERMS` and the region names of :func:`region_words`.
     stopwords : iterable of str, optional
         Words to drop; default :data:`ADMIN_STOPWORDS`.
+    places : sequence of str, optional
+        Extra place names for the user dictionary, e.g. the agency's 읍면동 (``삼성동``);
+        always added to :func:`region_words`. Left out like the others unless
+        ``keep_places``.
     keep_places : bool, default False
         Keep place names (시도, 시군구 and proper nouns ending in 동, 읍, 면, 리, 가, 로,
         길). They are left out by default: the region is a column of its own, and
@@ -163,6 +249,10 @@ class KoreanTokenizer:
         masked names leave one-syllable fragments such as ``김``).
     num_workers : int, default 2
         Kiwi's threads.
+    tokenizer : {"kiwi", "mecab"}, default "kiwi"
+        The morphological analyser (:data:`TOKENIZERS`). ``"mecab"`` needs
+        ``python-mecab-ko`` and ``python-mecab-ko-dic``; without them a
+        :class:`~workbench.exceptions.ParameterError` says, in Korean, what to install.
 
     Examples
     --------
@@ -178,16 +268,20 @@ class KoreanTokenizer:
         pos: Sequence[str] = ("noun",),
         user_words: Sequence[str] = (),
         stopwords: Iterable[str] | None = None,
+        places: Sequence[str] = (),
         keep_places: bool = False,
         min_length: int = 2,
         num_workers: int = 2,
+        tokenizer: str = "kiwi",
     ) -> None:
         self.pos = pos
         self.user_words = user_words
         self.stopwords = stopwords
+        self.places = places
         self.keep_places = keep_places
         self.min_length = min_length
         self.num_workers = num_workers
+        self.tokenizer = tokenizer
 
     def _tags(self) -> frozenset[str]:
         groups = [self.pos] if isinstance(self.pos, str) else list(self.pos)
@@ -220,25 +314,36 @@ class KoreanTokenizer:
                 f"Got {self.min_length!r} instead.",
                 parameter="min_length",
             )
-        places = region_words()
+        if self.tokenizer not in TOKENIZERS:
+            raise ParameterError(
+                f"The 'tokenizer' parameter of KoreanTokenizer must be one of "
+                f"{', '.join(map(repr, TOKENIZERS))}. Got {self.tokenizer!r} instead. "
+                f"형태소 분석기는 {', '.join(TOKENIZERS)} 중 하나여야 합니다.",
+                parameter="tokenizer",
+            )
+        places = tuple(sorted(set(region_words()) | {str(w) for w in self.places}))
         words = tuple(sorted(set(ADMIN_TERMS) | {str(w) for w in self.user_words}))
-        kiwi = _kiwi(words, places, int(self.num_workers))
         stop = ADMIN_STOPWORDS if self.stopwords is None else frozenset(self.stopwords)
         drop_places = frozenset(places) if not self.keep_places else frozenset()
         texts = [str(t) for t in texts]
+        if self.tokenizer == "mecab":
+            analysed = _mecab_tokens(texts, frozenset(words), frozenset(places))
+        else:
+            kiwi = _kiwi(words, places, int(self.num_workers))
+            analysed = [[(t.form, t.tag) for t in tokens] for tokens in kiwi.tokenize(texts)]
         out = []
-        for tokens in kiwi.tokenize(texts):
+        for tokens in analysed:
             kept = []
-            for token in tokens:
-                if token.tag not in tags:
+            for form, tag in tokens:
+                if tag not in tags:
                     continue
-                word = token.form + "다" if token.tag in ("VV", "VA") else token.form
+                word = form + "다" if tag in ("VV", "VA") else form
                 if (
                     len(word) < self.min_length
                     or word in stop
                     or not _HANGUL.search(word)
                     or word in drop_places
-                    or (not self.keep_places and token.tag == "NNP" and _PLACE.match(word))
+                    or (not self.keep_places and tag == "NNP" and _PLACE.match(word))
                 ):
                     continue
                 kept.append(word)

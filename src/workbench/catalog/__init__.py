@@ -31,6 +31,9 @@ from workbench.catalog._sources import fingerprint, is_sample_uri
 if TYPE_CHECKING:  # the types of the names served lazily below
     from workbench.catalog._audit import AuditLog as AuditLog
     from workbench.catalog._catalog import Catalog as Catalog
+    from workbench.catalog._dcat import catalog_from_dcat as catalog_from_dcat
+    from workbench.catalog._dcat import catalog_to_dcat as catalog_to_dcat
+    from workbench.catalog._dcat import catalog_yaml as catalog_yaml
     from workbench.catalog._headers import column_names as column_names
     from workbench.catalog._map import FIELD_LABELS as FIELD_LABELS
     from workbench.catalog._map import SENSITIVITY_LABELS as SENSITIVITY_LABELS
@@ -40,9 +43,14 @@ if TYPE_CHECKING:  # the types of the names served lazily below
     from workbench.catalog._map import related as related
     from workbench.catalog._map import search as search
     from workbench.catalog._map import write_map as write_map
+    from workbench.catalog._model import CatalogFile as CatalogFile
     from workbench.catalog._model import DatasetEntry as DatasetEntry
 
 _LAZY = {
+    "CatalogFile": "workbench.catalog._model",
+    "catalog_from_dcat": "workbench.catalog._dcat",
+    "catalog_to_dcat": "workbench.catalog._dcat",
+    "catalog_yaml": "workbench.catalog._dcat",
     "AnalysisUse": "workbench.catalog._map",
     "AuditLog": "workbench.catalog._audit",
     "Catalog": "workbench.catalog._catalog",
@@ -61,6 +69,7 @@ __all__ = [
     "CATALOG_SCHEME",
     "COLUMN_MAP_PARAMETER",
     "SUMMARY_COLUMN",
+    "TEXT_COLUMNS_ATTR",
     "ReadReport",
     "fingerprint",
     "is_catalog_uri",
@@ -74,6 +83,10 @@ __all__ = [
 ]
 
 CATALOG_SCHEME = "catalog:"
+#: The ``DataFrame.attrs`` key under which a loaded dataset lists its ``text`` columns
+#: (free prose): ``wb.publish`` records them, and ``workbench scan`` and the release gate
+#: read those columns as text. pandas keeps ``attrs`` on selections and copies.
+TEXT_COLUMNS_ATTR = "workbench_text_columns"
 _FILE_OPTIONS = ("sheet", "encoding", "header_rows", "infer", "report", "limits")
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench import config
 from workbench._korean import josa
+from workbench.catalog import TEXT_COLUMNS_ATTR
 from workbench.catalog._filters import Filter, normalize_aggregations, normalize_where
 from workbench.catalog._messages import message
 from workbench.catalog._model import (
@@ -200,6 +201,9 @@ class Catalog(Mapping[str, DatasetEntry]):
             from workbench.catalog._schema import validate_frame
 
             validate_frame(entry, frame, partial=columns is not None)
+        texts = [c for c in entry.text_columns() if c in frame.columns]
+        if texts:
+            frame.attrs[TEXT_COLUMNS_ATTR] = texts
         self._audit(entry, granted, frame, columns, grant)
         return frame
 

@@ -50,7 +50,7 @@ from workbench.exceptions import CatalogError, DataReadError, ParameterError
 __all__ = ["aggregate", "exists", "fingerprint", "load"]
 
 _SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN"}
-_SQL_TYPES |= {"date": "DATE", "datetime": "TIMESTAMP"}
+_SQL_TYPES |= {"date": "DATE", "datetime": "TIMESTAMP", "text": "VARCHAR"}
 # pandas.read_csv's default missing-value markers, so that both readers agree.
 _NA_STRINGS = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND"]
 _NA_STRINGS += ["1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]

@@ -74,7 +74,7 @@ def _cast(series: pd.Series, kind: str) -> pd.Series:
     if kind in ("date", "datetime"):
         values = pd.to_datetime(series, errors="raise")
         return values.dt.normalize() if kind == "date" else values
-    if kind == "str":
+    if kind in ("str", "text"):
         if pd.api.types.is_string_dtype(series):
             return series
         texts = series.map(_number_text, na_action="ignore")

@@ -35,7 +35,9 @@ __all__ = [
 ]
 
 Sensitivity = Literal["public", "internal", "personal", "pseudonymised"]
-ColumnType = Literal["str", "int", "float", "bool", "date", "datetime"]
+#: ``text`` is free prose (a complaint, a memo): read as a string, scanned for personal
+#: information inside its sentences, masked before it is published, never a category.
+ColumnType = Literal["str", "text", "int", "float", "bool", "date", "datetime"]
 Format = Literal["csv", "tsv", "excel", "parquet", "json", "duckdb", "sql", "sample"]
 
 #: Kinds of personal information a column may hold (the ethics checks detect the same).
@@ -96,6 +98,7 @@ class Column(BaseModel):
     description: str = ""
     pii: str | None = None
     key: str | None = None
+    vintage: str | None = None  # the date of the code table a key's codes follow (2025-01-01)
     nullable: bool = True
     unique: bool = False
     min: float | None = None
@@ -144,6 +147,7 @@ class DatasetEntry(BaseModel):
     sensitivity: Sensitivity = "internal"
     licence: str = ""
     update_cycle: str = ""
+    keywords: list[str] = []
     schema_strict: bool = False  # reject columns not declared in ``columns``
     catalog_file: Path | None = Field(default=None, exclude=True)
 
@@ -166,6 +170,10 @@ class DatasetEntry(BaseModel):
         if _URL_PASSWORD.search(self.source):
             raise ValueError(message("source_password"))
         return self
+
+    def text_columns(self) -> list[str]:
+        """Return the columns of free text (``type: text``), in declaration order."""
+        return [name for name, col in self.columns.items() if col.type == "text"]
 
     def key_columns(self) -> dict[str, str]:
         """Return column name -> key role for the columns that are join keys."""

@@ -62,6 +62,7 @@ _TYPE_CHECKS = {
     "float": _is_float,
     "bool": _is_bool,
     "str": _is_str,
+    "text": _is_str,
     "date": _is_date,
     "datetime": _is_date,
 }

@@ -1,4 +1,4 @@
-"""``workbench catalog``: list, search, show, related, map (the data map)."""
+"""``workbench catalog``: list, search, show, related, map (the data map), DCAT export/import."""
 
 from __future__ import annotations
 
@@ -212,3 +212,67 @@ def _analysis_uses() -> list[AnalysisUse]:
             )
         )
     return uses
+
+
+_DCAT_FORMATS = {"dcat": "json-ld", "dcat-turtle": "turtle"}
+_DCAT_SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
+
+
+@catalog_app.command("export")
+def export_command(
+    output_format: Annotated[
+        str, typer.Option("--format", help="dcat (DCAT 3 JSON-LD) 또는 dcat-turtle (Turtle)")
+    ] = "dcat",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="쓸 파일 (기본: 화면에 출력)")
+    ] = None,
+    catalog: CatalogOption = None,
+    samples: SamplesOption = False,
+) -> None:
+    """카탈로그를 DCAT 3 (JSON-LD 또는 Turtle)로 내보냅니다."""
+    from workbench._io import write_atomically
+    from workbench.catalog import CatalogFile, catalog_to_dcat
+    from workbench.exceptions import ParameterError
+
+    with handle_errors():
+        if output_format not in _DCAT_FORMATS:
+            raise ParameterError(
+                f"--format은 {', '.join(_DCAT_FORMATS)} 중 하나여야 합니다. "
+                f"받은 값: {output_format}",
+                parameter="format",
+            )
+        cat = _open(catalog, samples)
+        merged = CatalogFile(datasets={n: cat[n] for n in cat}, connections=cat.connections)
+        text = catalog_to_dcat(merged, _DCAT_FORMATS[output_format])  # type: ignore[arg-type]
+        if output is None:
+            out.print(text, highlight=False, markup=False, soft_wrap=True)
+        else:
+            write_atomically(output, text.encode("utf-8"))
+            out.print(f"자료 {len(cat)}개를 DCAT으로 내보냈습니다: {output}", highlight=False)
+
+
+@catalog_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="DCAT 파일 (.jsonld, .json 또는 .ttl)")],
+    to: Annotated[Path, typer.Option("--to", help="쓸 카탈로그 파일")] = Path("catalog.yml"),
+    force: Annotated[
+        bool, typer.Option("--force", help="이미 있는 카탈로그 파일을 덮어씀")
+    ] = False,
+) -> None:
+    """DCAT 3 파일(JSON-LD 또는 Turtle)을 읽어 catalog.yml로 씁니다."""
+    from workbench._io import write_atomically
+    from workbench.catalog import catalog_from_dcat, catalog_yaml
+    from workbench.exceptions import CatalogError
+
+    with handle_errors():
+        if not file.is_file():
+            raise CatalogError(f"DCAT 파일이 없습니다: {file}. 경로를 확인하세요.")
+        if to.exists() and not force:
+            raise CatalogError(
+                f"{to} 파일이 이미 있어 덮어쓰지 않았습니다. 다른 이름을 --to로 주거나, "
+                "덮어쓰려면 --force를 붙이세요."
+            )
+        syntax = _DCAT_SUFFIXES.get(file.suffix.lower(), "json-ld")
+        imported = catalog_from_dcat(file.read_text(encoding="utf-8"), syntax)  # type: ignore[arg-type]
+        write_atomically(to, catalog_yaml(imported).encode("utf-8"))
+        out.print(f"자료 {len(imported.datasets)}개를 {to}에 썼습니다.", highlight=False)

@@ -29,13 +29,24 @@ class ScanFormat(StrEnum):
 def scan_command(
     file: Annotated[
         Path,
-        typer.Argument(help="검사할 자료 파일 (CSV, Excel, Parquet, JSON) 또는 노트북 (.ipynb)"),
+        typer.Argument(
+            help="검사할 자료 파일 (CSV, Excel, Parquet, JSON), catalog:자료이름 "
+            "또는 노트북 (.ipynb)"
+        ),
     ],
     output_format: Annotated[
         ScanFormat, typer.Option("--format", help="출력 형식: table 또는 json")
     ] = ScanFormat.table,
     sample: Annotated[
         int | None, typer.Option("--sample", min=1, help="이 행 수만 무작위로 검사")
+    ] = None,
+    text: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--text",
+            help="자유 서술 열 (문장 안의 개인정보를 찾음; 여러 번 쓸 수 있음). "
+            "catalog:이름으로 읽으면 catalog.yml에서 type: text인 열을 씀",
+        ),
     ] = None,
 ) -> None:
     """자료 파일의 열마다 개인정보 종류, 건수, 신뢰도를 보여 줍니다 (예시는 가려서 표시).
@@ -46,18 +57,30 @@ def scan_command(
     if file.suffix.lower() == ".ipynb":
         _scan_notebook(file, output_format)
         return
-    from workbench.catalog import read_table
+    from workbench.catalog import TEXT_COLUMNS_ATTR, is_catalog_uri, read_table
     from workbench.ethics import KIND_LABELS, scan
     from workbench.exceptions import DataReadError
 
     with handle_errors():
         try:
-            frame = read_table(file)
+            # catalog:NAME reads a catalog dataset (its text columns come with it).
+            frame = read_table(str(file) if is_catalog_uri(str(file)) else file)
         except DataReadError as exc:
             # Exit 1 means "personal information found": an unreadable file is bad input.
             err.print(f"[bold red]오류:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from None
-        result = scan(frame, sample=sample, path=str(file))
+        texts = [*frame.attrs.get(TEXT_COLUMNS_ATTR, ()), *(text or ())]
+        unknown = [t for t in text or () if t not in frame.columns]
+        if unknown:
+            err.print(
+                Text(
+                    f"오류: --text로 준 열이 {file}에 없습니다: {', '.join(unknown)}. "
+                    f"있는 열: {', '.join(map(str, frame.columns))}"
+                ),
+                style="bold red",
+            )
+            raise typer.Exit(2)
+        result = scan(frame, sample=sample, path=str(file), text_columns=texts)
     if output_format is ScanFormat.json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     elif not result.found:
@@ -66,9 +89,12 @@ def scan_command(
         table = Table("열", "종류", "건수", "신뢰도", "예시(가림)", title=f"개인정보 검사: {file}")
         for column, kind, count, confidence, examples in result.table_rows():
             label = f"{KIND_LABELS[kind]} ({kind})"
-            table.add_row(Text(column), label, f"{count:,}", f"{confidence:.2f}", Text(examples))
+            where = f"{column} (자유 서술)" if column in result.text_columns else column
+            table.add_row(Text(where), label, f"{count:,}", f"{confidence:.2f}", Text(examples))
         out.print(table)
         out.print(Text(f"{result.rows:,}행 검사. 가명처리하거나 해당 열을 삭제하십시오."))
+        if result.text_columns:
+            out.print(Text("자유 서술 열은 wb.mask_texts로 가린 글만 쓰고 게시하십시오."))
     if result.found:
         raise typer.Exit(1)
 

@@ -34,9 +34,9 @@ from workbench.ethics._names import (
     plausible_names,
     words_of,
 )
-from workbench.ethics._rules import RULES, KindRule, mask
+from workbench.ethics._rules import BLANK, RULES, VALUE_GROUPS, KindRule, mask
 
-__all__ = ["mask_text", "mask_texts"]
+__all__ = ["mask_text", "mask_texts", "names_in_texts"]
 
 # A pattern's edges consume the character next to a match, so the second of two
 # identifiers separated by one space is found by a second pass; a pass changes only
@@ -90,25 +90,37 @@ def _valid(value: str, validator: str | None) -> bool:
     return bool(getattr(cd, validator)(d)[0])
 
 
+def _blanked(text: str, exclude: re.Pattern[str] | None) -> str:
+    """Return the text with look-alikes blanked as the scanner blanks them, at the same offsets."""
+    if exclude is None:
+        return text
+
+    def blank(match: re.Match[str]) -> str:
+        kept = (match.group(1) or "") if exclude.groups else ""
+        return kept + BLANK * (len(match.group(0)) - len(kept))
+
+    return exclude.sub(blank, text)
+
+
 def _mask_rule(
     text: str, rule: KindRule, pattern: re.Pattern[str], exclude: re.Pattern[str] | None
 ) -> str:
-    """Mask every valid match of one rule, leaving look-alikes (``exclude``) alone."""
-    excluded = [m.span() for m in exclude.finditer(text)] if exclude else []
+    """Mask every valid match of one rule, leaving look-alikes (``exclude``) alone.
 
-    def replace(match: re.Match[str]) -> str:
-        group = "w" if "w" in pattern.groupindex and match.group("w") is not None else "v"
-        value = match.group(group)
+    The rule is matched on the text with its look-alikes blanked (as the scanner reads
+    it), and the values it finds are masked in the text itself.
+    """
+    pieces, done = [], 0
+    for match in pattern.finditer(_blanked(text, exclude)):
+        group = next((g for g in VALUE_GROUPS if match.groupdict().get(g) is not None), "v")
         start, end = match.span(group)
-        if any(start < e and s < end for s, e in excluded):
-            return match.group(0)
+        value = text[start:end]
         stripped = value.strip()
         if not stripped or not _valid(stripped, rule.validator):
-            return match.group(0)
-        whole, offset = match.group(0), match.start()
-        return whole[: start - offset] + mask(value, rule.kind) + whole[end - offset :]
-
-    return pattern.sub(replace, text)
+            continue
+        pieces += [text[done:start], mask(value, rule.kind)]
+        done = end
+    return "".join(pieces) + text[done:]
 
 
 # A list of names is mostly plausible names (_names.MIN_PLAUSIBLE of its distinct
@@ -186,6 +198,27 @@ def _names_by_content(text: str) -> set[str]:
     return found
 
 
+def names_in_texts(texts: pa.Array) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Which texts hold bare names that their own values show (lists inside each text).
+
+    Each text is read on its own, as :func:`mask_text` reads it (never as a list with
+    the other texts): for a column of free text, where a cell is a whole complaint.
+
+    Returns
+    -------
+    (numpy.ndarray of bool, tuple of str)
+        Per text, whether it holds such names; up to three of the names found.
+    """
+    hits = np.zeros(len(texts), dtype=bool)
+    found: list[str] = []
+    for i in np.flatnonzero(_content_candidates(texts)):
+        names = _names_by_content(str(texts[int(i)].as_py()))
+        if names:
+            hits[i] = True
+            found += sorted(names - set(found))
+    return hits, tuple(found[:3])
+
+
 def _mask_names(text: str, names: set[str]) -> str:
     """Mask each of ``names`` where it stands as a word of its own."""
     alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
@@ -216,7 +249,9 @@ def mask_text(text: str) -> str:
     -----
     The rules and check digits are the scanner's: a value is masked when
     :func:`workbench.ethics.scan_text` would count it in this text. A name is masked in
-    its context (``김철수님``, ``성명: 김철수``), and bare names where the text's lines,
+    its context (``김철수님``, ``성명: 김철수``, ``작성자: 김철수``, ``민원인 김철수(...)``,
+    ``저는 주민 김철수입니다``, a three-syllable name before a title or a closing:
+    ``김철수 주무관님``, ``김철수 드림``), and bare names where the text's lines,
     a printed table's columns or a printed list are names by their values (one lone
     word is never enough). Masked text holds nothing the scanner finds, so masking
     twice changes nothing.
@@ -241,6 +276,8 @@ def _masked(text: str, *, content: bool, rules: Sequence[int] | None = None) -> 
     ``rules``: the numbers of the rules to apply; by default all, if any could match.
     """
     compiled = _compiled()
+    # The values show names before any is masked (a masked name is no longer plausible).
+    names = _names_by_content(text) if content else set()
     if rules is None:
         rules = range(len(compiled)) if _union_compiled().search(text) else ()
     for number in rules:
@@ -250,7 +287,6 @@ def _masked(text: str, *, content: bool, rules: Sequence[int] | None = None) -> 
             if masked == text:
                 break
             text = masked
-    names = _names_by_content(text) if content else set()
     return _mask_names(text, names) if names else text
 
 

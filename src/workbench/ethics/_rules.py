@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AMBIGUOUS_CORPORATE_CONFIDENCE",
+    "BLANK",
     "COMPOUND_SURNAMES",
     "CORPORATE_HINTS",
     "KIND_LABELS",
@@ -27,8 +28,10 @@ __all__ = [
     "RULES",
     "SIDO",
     "SURNAMES",
+    "VALUE_GROUPS",
     "KindRule",
     "anchored",
+    "exclude_replacement",
     "mask",
 ]
 
@@ -84,6 +87,7 @@ NAME_PHRASE_WORDS = (
 
 _SUR = "[" + SURNAMES + "]"
 _COMP = "(?:" + "|".join(COMPOUND_SURNAMES) + ")"
+_NAME = "(?:" + _COMP + "|" + _SUR + r")[가-힣]{1,2}"
 _SIDO = "(?:" + "|".join(sorted(SIDO, key=len, reverse=True)) + ")"
 _PLATE_LETTERS = "가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주아바사자하허호배"
 _REGIONS = "서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산"
@@ -140,7 +144,8 @@ class KindRule:
     exclude : str
         RE2 pattern of look-alikes blanked out of a matching cell before its match is
         taken (titles such as 고객님 for names; account numbers after 계좌 for 13-digit
-        numbers).
+        numbers). The pattern's first capturing group, if it has one, is kept and only
+        the rest blanked (주무관 of 주무관님 stays, so that 김영희 주무관님 is still a name).
     """
 
     kind: str
@@ -158,10 +163,35 @@ class KindRule:
 # scanner from their date, gender digit and check digits.
 _THIRTEEN = _L + r"(?P<v>[0-9]{6}[- ]?[0-9]{7})" + _R
 _ACCOUNT_CONTEXT = r"계좌(?:번호)?\s*[:：]?\s*[0-9]{10,14}"
-_STOP_NAMES = "(?:" + "|".join(NAME_STOPWORDS) + r")\s?(?:님|씨)"
+_STOPWORD = "(?:" + "|".join(NAME_STOPWORDS) + ")"
+# 고객님: the title is kept (group 1), its 님 blanked, so 김영희 주무관님 stays a name.
+_STOP_NAMES = "(" + _STOPWORD + r"\s?)(?:님|씨)"
+# A name before a title or a letter's closing (김영희 주무관님께, 이수진 드림) has three
+# syllables here: two-syllable words before them are common (감사 드림, 민원 담당), and
+# so are departments (도로과 주무관) and the stop words.
+_TITLES = "주무관|사무관|서기관|주사보|주사|팀장|과장|계장|국장|실장|소장|동장|센터장|담당관|선생님"
+_TITLED = r"\s?(?:드림|올림|배상|" + _TITLES + ")"
+_NOT_TITLED = (
+    r"(?:^|[^가-힣])(?:[가-힣]{2}|"
+    + _STOPWORD
+    + r"|[가-힣]*(?:과|팀|실|국|청|계|센터|본부))"
+    + _TITLED
+)
+# Labels before a name: strong ones (성명, 작성자:) take any end; weak ones (저는, 주민,
+# 민원인 without a colon) need the name to end the phrase (입니다) or open a bracket.
+_NAME_LABELS = "성명|이름|성함"
+_ROLE_LABELS = "작성자|민원인|신청인|신고인|보호자|대표자|제출자|담당자"
+_WEAK_LABELS = r"저는|제\s?이름은|주민|민원인|신청인|신고인|작성자|보호자"
+_NAME_ENDS = r"입니다|이고|이며|인데|이라고|라고|\s?\("
 # Phrases about a name, not a name: 이름 변경 요청, 성명 정정, 성명: 기재 누락.
 _NAME_PHRASES = (
-    r"(?:성명|이름|성함|개명)\s*[:：]?\s*(?:" + "|".join(NAME_PHRASE_WORDS) + r")"
+    r"(?:"
+    + _NAME_LABELS
+    + "|"
+    + _ROLE_LABELS
+    + r"|개명)\s*[:：]?\s*(?:"
+    + "|".join(NAME_PHRASE_WORDS)
+    + r")"
     r"(?:$|[^가-힣]|신청|요청|사항|내역|여부|부탁|완료|처리|예정|하|합|해|되|됨|된|을|를|이|가|은|는|에|의|도)"
 )
 # Amounts in Korean units (12조 3456억 원) read like plates (12조 3456): the digits
@@ -265,16 +295,17 @@ RULES: tuple[KindRule, ...] = (
     ),
     KindRule(
         "person_name",
-        r"(?:^|[^가-힣])(?P<v>(?:" + _COMP + "|" + _SUR + r")[가-힣]{1,2})\s?(?:님|씨)"
-        r"|(?:성명|이름|성함)\s*[:：]?\s*(?P<w>(?:" + _COMP + "|" + _SUR + r")[가-힣]{1,2})"
-        r"(?:$|[^가-힣])",
+        r"(?:^|[^가-힣])(?P<v>" + _NAME + r")(?:\s?(?:님|씨)|" + _TITLED + ")"
+        r"|(?:(?:" + _NAME_LABELS + r")\s*[:：]?|(?:" + _ROLE_LABELS + r")\s*[:：])"
+        r"\s*(?P<w>" + _NAME + r")(?:$|[^가-힣])"
+        r"|(?:^|[^가-힣])(?:" + _WEAK_LABELS + r")\s+(?P<x>" + _NAME + ")(?:" + _NAME_ENDS + ")",
         confidence=0.75,
         column_hints=r"(?i)성명|이름|성함|^name$|_name$|^name_|fullname|full_name|"
         r"고객명|환자명|대상자명|보호자명|수급자명|신청인|대표자|담당자",
         context_pattern=r"^\s*(?P<v>(?:" + _COMP + "|" + _SUR + r")[가-힣]{1,3})\s*$",
         context_confidence=0.9,
         gate="hangul",
-        exclude=_STOP_NAMES + "|" + _NAME_PHRASES,
+        exclude=_STOP_NAMES + "|" + _NAME_PHRASES + "|" + _NOT_TITLED,
     ),
 )
 
@@ -302,6 +333,21 @@ KIND_LABELS: dict[str, str] = {
     "person_name": "이름",
     "ip_address": "IP 주소",
 }
+
+
+#: The groups of a rule's pattern that hold the value, one per alternative, in order.
+VALUE_GROUPS = ("v", "w", "x")
+
+
+#: What a look-alike is blanked with: a separator (like a space, it ends a number or a
+#: word) that no pattern's spacing (``\s``) can step over, so that blanking never joins
+#: the words around a look-alike into a new match (민원 [담당 주무관]님 is no 민원님).
+BLANK = "\x00"
+
+
+def exclude_replacement(rule: KindRule) -> str:
+    """Return what a look-alike is replaced by: its first group, if any, then :data:`BLANK`."""
+    return (r"\1" if re.compile(rule.exclude).groups else "") + BLANK
 
 
 def anchored(pattern: str) -> str:

@@ -32,8 +32,10 @@ from workbench.ethics._rules import (
     KIND_ORDER,
     RANDOM_TAIL_CONFIDENCE,
     RULES,
+    VALUE_GROUPS,
     KindRule,
     anchored,
+    exclude_replacement,
     mask,
 )
 from workbench.exceptions import ParameterError
@@ -70,11 +72,14 @@ class ScanResult:
         Every scanned column, with the kinds found in it (empty when none).
     path : str or None
         The file scanned, when known.
+    text_columns : tuple of str
+        The columns scanned as free text (``text`` in the catalog): each cell a text.
     """
 
     rows: int
     columns: dict[str, list[KindCount]]
     path: str | None = None
+    text_columns: tuple[str, ...] = ()
 
     @property
     def found(self) -> bool:
@@ -102,20 +107,28 @@ class ScanResult:
                 if isinstance(column, pd.DataFrame):  # duplicate headers: the first one
                     column = column.iloc[:, 0]
                 digest = value_digest(pd.unique(column.dropna().astype(str)))
+            text = name in self.text_columns
             for k in kinds:
                 label = KIND_LABELS[k.kind]
+                fix = (
+                    "wb.mask_texts로 가린 글만 쓰십시오 (자유 서술 원문은 공개할 수 없습니다)."
+                    if text
+                    else "가명처리하거나 열을 삭제하십시오."
+                )
                 result.append(
                     Finding(
                         rule=f"pii.{k.kind}",
                         severity="fail",
                         location=Location("column", column=name),
                         message=(
-                            f"열 '{name}'에 {label}({k.kind})가 {k.count}건 있습니다 "
-                            f"(신뢰도 {k.confidence:.2f}). 가명처리하거나 열을 삭제하십시오."
+                            f"{'자유 서술 ' if text else ''}열 '{name}'에 {label}({k.kind})"
+                            f"{_subject_particle(label)} "
+                            f"{k.count}건 있습니다 (신뢰도 {k.confidence:.2f}). {fix}"
                         ),
                         count=k.count,
                         details={
                             "kind": k.kind,
+                            "text": text,
                             "confidence": k.confidence,
                             "examples": list(k.examples),
                         },
@@ -125,13 +138,14 @@ class ScanResult:
         return result
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"path", "rows", "columns": [{"name", "findings": [{kind, count, confidence}]}]}``."""
+        """``{"path", "rows", "columns": [{"name", "text", "findings": [{kind, count, ...}]}]}``."""
         return {
             "path": self.path,
             "rows": self.rows,
             "columns": [
                 {
                     "name": name,
+                    "text": name in self.text_columns,
                     "findings": [
                         {"kind": k.kind, "count": k.count, "confidence": k.confidence}
                         for k in kinds
@@ -167,12 +181,19 @@ class ScanResult:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+def _subject_particle(word: str) -> str:
+    """이 after a final consonant (이름이), 가 after a vowel (주민등록번호가)."""
+    last = ord(word[-1]) - 0xAC00
+    return "이" if 0 <= last < 11172 and last % 28 else "가"
+
+
 def scan(
     df: pd.DataFrame,
     *,
     columns: Iterable[str] | None = None,
     sample: int | None = None,
     path: str | None = None,
+    text_columns: Iterable[str] = (),
 ) -> ScanResult:
     """Find personal information in each column of a DataFrame.
 
@@ -187,6 +208,11 @@ def scan(
         Scan a seeded random sample of this many rows instead of every row.
     path : str, optional
         The source file, reported in :meth:`ScanResult.to_dict`.
+    text_columns : iterable of str, optional
+        Columns of free text (kind ``text`` in the catalog; absent ones are ignored).
+        Each cell is read as a text, as :func:`workbench.ethics.mask_text` reads it:
+        identifiers in the prose, names in their context, and lists of names inside a
+        cell; the cells are never read together as a list of names.
 
     Returns
     -------
@@ -228,11 +254,17 @@ def scan(
             f"it has {', '.join(map(repr, map(str, df.columns)))}.",
             parameter="columns",
         )
+    texts = tuple(str(n) for n in names if str(n) in {str(c) for c in text_columns})
     found: dict[str, list[KindCount]] = {}
     for name in names:
         arr = _as_strings(df[name])
-        found[str(name)] = [] if arr is None else _scan_array(arr, str(name))
-    return ScanResult(rows=len(df), columns=found, path=path)
+        if arr is None:
+            found[str(name)] = []
+        elif str(name) in texts:
+            found[str(name)] = _text_kinds(arr)
+        else:
+            found[str(name)] = _scan_array(arr, str(name))
+    return ScanResult(rows=len(df), columns=found, path=path, text_columns=texts)
 
 
 def scan_text(strings: Iterable[str]) -> list[tuple[str, int]]:
@@ -279,7 +311,30 @@ def _as_strings(series: pd.Series) -> pa.Array | None:
 _Hit = tuple[int, float, tuple[str, ...]]
 
 
-def _scan_array(arr: pa.Array, column: str | None) -> list[KindCount]:
+def _text_kinds(arr: pa.Array) -> list[KindCount]:
+    """Scan a column of free text: each cell is a text, read as :func:`mask_text` reads it.
+
+    The rules run without the column's name (a name needs its context in the sentence),
+    and bare names count where a cell's own words are a list of names, never because
+    the cells together look like one.
+    """
+    from workbench.ethics._masking import names_in_texts
+
+    found = {k.kind: k for k in _scan_array(arr, None, by_content=False)}
+    listed, names = names_in_texts(arr)
+    if listed.any():
+        named = pc.match_substring_regex(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
+        extra = int((listed & ~pc.fill_null(named, False).to_numpy(zero_copy_only=False)).sum())
+        first = found.get("person_name")
+        hit = _merged(
+            None if first is None else (first.count, first.confidence, first.examples),
+            (extra, 0.7, tuple(mask(n, "person_name") for n in names)),
+        )
+        found["person_name"] = KindCount("person_name", *hit)
+    return [found[kind] for kind in KIND_ORDER if kind in found and found[kind].count > 0]
+
+
+def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -> list[KindCount]:
     """Apply every rule to one string array; return the kinds found, in rule order.
 
     Rules whose column hints match the column's name run first. A cell that is one
@@ -308,21 +363,29 @@ def _scan_array(arr: pa.Array, column: str | None) -> list[KindCount]:
             keep[index[claimed]] = False
             arr = arr.filter(pa.array(keep))
             gated = {}
-    if column is None or not _hinted(_PERSON, column):
-        by_content = _names_by_content(arr)
-        if by_content is not None:
-            hits["person_name"] = _merged(hits.get("person_name"), by_content)
+    if by_content and (column is None or not _hinted(_PERSON, column)):
+        uncounted = None
+        if hits.get("person_name", (0,))[0]:
+            # Cells counted for a name in context are not counted again by content.
+            named = pc.match_substring_regex(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
+            uncounted = pc.invert(pc.fill_null(named, False))
+        listed = _names_by_content(arr, uncounted)
+        if listed is not None:
+            hits["person_name"] = _merged(hits.get("person_name"), listed)
     return [
         KindCount(kind, *hits[kind]) for kind in KIND_ORDER if kind in hits and hits[kind][0] > 0
     ]
 
 
-def _names_by_content(arr: pa.Array) -> _Hit | None:
-    """Count the names of a list that its values show to be names (see ``_names``)."""
+def _names_by_content(arr: pa.Array, counted: pa.Array | None = None) -> _Hit | None:
+    """Count the names of a list that its values show to be names (see ``_names``).
+
+    ``counted``: which cells to count (all by default); the evidence reads every cell.
+    """
     evidence = name_evidence(arr)
     if evidence is None or not evidence.names:
         return None
-    values = name_part(arr)
+    values = name_part(arr if counted is None else arr.filter(counted))
     distinct = pc.unique(values.drop_null())
     ok, _, _ = plausible_names(distinct, loose=True)
     names = distinct.filter(pa.array(ok))
@@ -371,13 +434,14 @@ def _gate(arr: pa.Array, gate: str, column: str | None) -> tuple[pa.Array, np.nd
 
 
 def _extract(sub: pa.Array, pattern: str) -> pa.Array:
-    """Return the ``v`` (or ``w``) group of the first match in each value (all match)."""
+    """Return the ``v`` (or ``w``, ``x``) group of the first match in each value (all match)."""
     if not len(sub):
         return pa.array([], type=pa.string())
     parts = pc.extract_regex(sub, pattern)
     value = parts.field("v")
-    if "(?P<w>" in pattern:
-        value = pc.if_else(pc.equal(value, ""), parts.field("w"), value)
+    for group in VALUE_GROUPS[1:]:
+        if f"(?P<{group}>" in pattern:
+            value = pc.if_else(pc.equal(value, ""), parts.field(group), value)
     return value
 
 
@@ -409,7 +473,7 @@ def _without_lookalikes(sub: pa.Array, rule: KindRule) -> pa.Array:
     first = pc.fill_null(pc.match_substring_regex(sub, rule.pattern), False)
     if not pc.any(first).as_py():
         return sub
-    blanked = pc.replace_substring_regex(sub.filter(first), rule.exclude, " ")
+    blanked = pc.replace_substring_regex(sub.filter(first), rule.exclude, exclude_replacement(rule))
     return pc.replace_with_mask(sub, first, blanked)
 
 

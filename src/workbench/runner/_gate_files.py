@@ -162,7 +162,8 @@ def _table_findings(
 
     name = where.table or Path(str(where.file)).stem
     context = {k: v for k, v in where.to_dict().items() if k in ("file", "sheet", "table")}
-    findings = [f.within(**context) for f in scan(table).findings(table)]
+    texts = meta.get("text_columns") or ()
+    findings = [f.within(**context) for f in scan(table, text_columns=texts).findings(table)]
     if meta.get("model"):
         findings += [f.within(**context) for f in model_findings(meta["model"], rules)]
         return findings

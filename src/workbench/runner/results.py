@@ -132,6 +132,13 @@ def publish(
     model = table.attrs.get(MODEL_ATTR)
     if isinstance(model, dict) and "dof" in model:
         entry["model"] = dict(model)
+    from workbench.catalog import TEXT_COLUMNS_ATTR
+
+    # Columns of free text (catalog type ``text``) that the table still holds: the gate
+    # reads them as text (identifiers inside sentences, lists of names inside a cell).
+    texts = [c for c in table.attrs.get(TEXT_COLUMNS_ATTR) or () if c in table.columns]
+    if texts:
+        entry["text_columns"] = texts
     if fmt == "csv":
         written = table.reset_index() if keep_index else table
         safe, entry["neutralised"] = neutralise_formulas(written)
