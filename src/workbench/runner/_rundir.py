@@ -42,6 +42,7 @@ __all__ = [
     "NOTEBOOK",
     "PUBLISHED",
     "REPORT",
+    "REPORT_PDF",
     "RESULTS",
     "RunDir",
     "new_run_id",
@@ -51,6 +52,8 @@ __all__ = [
 MANIFEST = "manifest.json"
 NOTEBOOK = "notebook.ipynb"
 REPORT = "report.html"
+#: The report printed to A4 (``workbench run --pdf``; runner/_pdf.write_report_pdf).
+REPORT_PDF = "report.pdf"
 KERNEL_LOG = "kernel.log"
 #: Released result tables (and files the notebook wrote through ``wb.publish``).
 RESULTS = "results"
@@ -61,7 +64,9 @@ INTERNAL = "internal"
 #: What each ``wb.publish`` call wrote (file, title, count columns), read by the gate.
 PUBLISHED = "published.json"
 #: Every name a run folder may hold at its top level (temporary files start with ".wb-").
-LAYOUT = frozenset({MANIFEST, NOTEBOOK, REPORT, KERNEL_LOG, RESULTS, HELD, INTERNAL, PUBLISHED})
+LAYOUT = frozenset(
+    {MANIFEST, NOTEBOOK, REPORT, REPORT_PDF, KERNEL_LOG, RESULTS, HELD, INTERNAL, PUBLISHED}
+)
 _TEMP_PREFIX = ".wb-"
 
 TERMINAL = frozenset({"succeeded", "failed", "blocked"})
@@ -128,6 +133,10 @@ class RunDir:
     @property
     def report(self) -> Path:
         return self.path / REPORT
+
+    @property
+    def report_pdf(self) -> Path:
+        return self.path / REPORT_PDF
 
     @property
     def kernel_log(self) -> Path:
@@ -397,6 +406,7 @@ class RunDir:
             self.release()
         else:
             self.report.unlink(missing_ok=True)
+            self.report_pdf.unlink(missing_ok=True)
             self.hold()
         manifest.status = status  # type: ignore[assignment]
         manifest.error = error
