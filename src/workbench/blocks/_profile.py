@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from workbench._format import round_significant
 from workbench.blocks._checks import check_number, check_table
 from workbench.catalog import SUMMARY_COLUMN, ReadReport
 from workbench.exceptions import ParameterError
@@ -27,11 +27,11 @@ __all__ = ["COLUMN_TYPES", "Profile", "column_chart", "profile", "profile_charts
 COLUMN_TYPES = ("숫자", "범주", "날짜", "참거짓", "텍스트", "식별자")
 NUMBER, CATEGORY, DATE, BOOLEAN, TEXT, IDENTIFIER = COLUMN_TYPES
 
-DECIMALS = 4  # results are rounded so that CSV output is byte-stable
+PERSONAL_SAMPLE = 20_000  # rows the personal-information scan reads (seeded sample)
 IDENTIFIER_MIN_VALUES = 20  # fewer values than this are too few to call a column an identifier
 TEXT_MIN_MEDIAN_LENGTH = 50  # free text (remarks, descriptions), not categories
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TEXT = r"(?:19|20)\d{2}(?P<sep>[-./])\d{2}(?P=sep)\d{2}"
 _CHART_KINDS = ("hist", "bar", "month", "length")
 _DEFAULT_KIND = {
     NUMBER: "hist",
@@ -41,7 +41,7 @@ _DEFAULT_KIND = {
     TEXT: "length",
     IDENTIFIER: "length",
 }
-_STAT_COLUMNS = ("평균", "표준편차", "1사분위수", "중앙값", "3사분위수")
+_STAT_COLUMNS = ("평균", "표준편차", "1사분위수", "중앙값", "3사분위수", "왜도")
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,8 @@ def _check_frame(function: str, df: Any) -> None:
 
 
 def _round(value: Any) -> float:
-    """Round to DECIMALS; ``+ 0.0`` turns -0.0 into 0.0 so the CSV text is stable."""
-    value = float(value)
-    return value if not math.isfinite(value) else round(value, DECIMALS) + 0.0
+    """Round to significant digits (see :mod:`workbench._format`), so the CSV text is stable."""
+    return float(round_significant(float(value)))
 
 
 def _as_hashable(series: pd.Series) -> pd.Series:
@@ -101,10 +100,10 @@ def _as_hashable(series: pd.Series) -> pd.Series:
 
 def _string_type(values: pd.Series, identifier_share: float) -> str:
     """Type of a column of text values (missing values dropped)."""
-    if len(values) and values.map(lambda v: bool(_ISO_DATE.fullmatch(v))).all():
-        parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-        if parsed.notna().all():
-            return DATE
+    distinct = pd.Series(values.unique(), dtype="string")
+    dated = len(distinct) and distinct.str.fullmatch(_DATE_TEXT).all()
+    if dated and _as_dates(distinct).notna().all():
+        return DATE
     if len(values) and values.str.len().median() >= TEXT_MIN_MEDIAN_LENGTH:
         return TEXT
     if len(values) >= IDENTIFIER_MIN_VALUES and values.nunique() / len(values) >= identifier_share:
@@ -121,7 +120,7 @@ def _personal(name: Hashable, series: pd.Series) -> bool:
     from workbench.ethics import scan
 
     frame = _as_hashable(series).reset_index(drop=True).to_frame(name=str(name))
-    return scan(frame).found
+    return scan(frame, sample=PERSONAL_SAMPLE).found
 
 
 def _column_type(
@@ -162,7 +161,8 @@ def _as_dates(series: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         return series
     if pd.api.types.infer_dtype(series, skipna=True) == "string":
-        return pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
+        text = series.astype("string").str.replace(r"[./]", "-", regex=True)
+        return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     return pd.to_datetime(series, errors="coerce")
 
 
@@ -174,12 +174,15 @@ def _iso_range(dates: pd.Series) -> tuple[str, str]:
     return low.isoformat(), high.isoformat()
 
 
-def _column_row(name: Hashable, series: pd.Series, column_type: str) -> dict[str, Any]:
+def _column_row(
+    name: Hashable, series: pd.Series, column_type: str, *, personal: bool = False
+) -> dict[str, Any]:
     rows = len(series)
     missing = int(series.isna().sum())
     row: dict[str, Any] = {
         "열": str(name),
         "유형": column_type,
+        "개인정보": personal,
         "결측 수": missing,
         "결측 비율": _round(missing / rows) if rows else 0.0,
         "고유값 수": int(_as_hashable(series).nunique(dropna=True)),
@@ -191,7 +194,7 @@ def _column_row(name: Hashable, series: pd.Series, column_type: str) -> dict[str
         numbers_ = pd.to_numeric(series, errors="coerce").astype("float64").dropna()
         if len(numbers_):
             quartiles = numbers_.quantile([0.25, 0.5, 0.75]).tolist()
-            stats = [numbers_.mean(), numbers_.std(), *quartiles]
+            stats = [numbers_.mean(), numbers_.std(), *quartiles, numbers_.skew()]
             row.update(zip(_STAT_COLUMNS, map(_round, stats), strict=True))
             low, high = _round(numbers_.min()), _round(numbers_.max())
             if pd.api.types.is_integer_dtype(series.dtype):  # 3, not 3.0
@@ -221,12 +224,29 @@ def _top_values(name: Hashable, series: pd.Series, top_n: int) -> list[dict[str,
     ]
 
 
+def _duplicate_rows(df: pd.DataFrame) -> int:
+    """Rows equal to an earlier row: counted by DuckDB (fast on millions), else pandas."""
+    if len(df) > 50_000 and df.columns.is_unique:
+        try:
+            import duckdb
+
+            with duckdb.connect() as connection:
+                connection.register("t", df.set_axis([f"c{i}" for i in range(df.shape[1])], axis=1))
+                found = connection.execute(
+                    "SELECT count(*) FROM (SELECT DISTINCT * FROM t)"
+                ).fetchone()
+            return len(df) - int(found[0]) if found else 0
+        except Exception:  # a column DuckDB cannot read (objects): pandas below
+            pass
+    try:
+        return int(df.duplicated().sum())
+    except TypeError:  # unhashable cells: compare their text
+        return int(df.astype(str).duplicated().sum())
+
+
 def _overview(df: pd.DataFrame) -> pd.DataFrame:
     rows, cols = df.shape
-    try:
-        duplicates = int(df.duplicated().sum())
-    except TypeError:  # unhashable cells: compare their text
-        duplicates = int(df.astype(str).duplicated().sum())
+    duplicates = _duplicate_rows(df)
     cells = rows * cols
     measures = {
         "행 수": rows,
@@ -269,7 +289,7 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
         and 합계 행 수 when the table has read_table's boolean ``합계행`` column),
         ``columns`` (열, 유형, 결측 수, 결측 비율, 고유값 수, 최솟값, 최댓값, 평균,
         표준편차, 1사분위수, 중앙값, 3사분위수) and ``top_values`` (열, 순위, 값, 빈도,
-        비율). Ratios are shares of all rows. Numbers are rounded to 4 decimals;
+        비율). Ratios are shares of all rows. Numbers are rounded to 7 significant digits;
         statistics are NaN for non-numeric columns; dates have min and max as ISO text.
 
     Raises
@@ -291,9 +311,9 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     >>> import pandas as pd
     >>> result = profile(pd.DataFrame({"시도": ["서울", "부산", "서울"], "인구": [3, 1, 3]}))
     >>> result.overview["값"].tolist()
-    [3, 2, 1, 0.3333, 0.0]
+    [3, 2, 1, 0.3333333, 0.0]
     >>> result.columns[["열", "유형", "평균"]].values.tolist()
-    [['시도', '범주', nan], ['인구', '숫자', 2.3333]]
+    [['시도', '범주', nan], ['인구', '숫자', 2.333333]]
     >>> result.top_values[["값", "빈도"]].values.tolist()
     [['서울', 2], ['부산', 1]]
     """
@@ -303,8 +323,9 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     column_rows, top_rows = [], []
     for position, name in enumerate(df.columns):
         series = df.iloc[:, position]  # by position: column names may repeat
-        column_type = _column_type(series, identifier_share, personal=_personal(name, series))
-        column_rows.append(_column_row(name, series, column_type))
+        personal = _personal(name, series)
+        column_type = _column_type(series, identifier_share, personal=personal)
+        column_rows.append(_column_row(name, series, column_type, personal=personal))
         if column_type in {CATEGORY, BOOLEAN}:
             top_rows.extend(_top_values(name, series, top_n))
     columns = pd.DataFrame(column_rows)
@@ -364,6 +385,35 @@ def _draw_months(ax: Axes, series: pd.Series) -> None:
     ax.set_xticks(positions[::step], [str(p) for p in counts.index[::step]], rotation=45)
     ax.set_xlabel("월")
     ax.set_ylabel("건수")
+
+
+def draw_column(ax: Axes, series: pd.Series, kind: str, top_n: int = 10) -> None:
+    """Draw one column's chart of ``kind`` (see :func:`column_chart`) into ``ax``."""
+    if kind == "hist":
+        numeric = pd.to_numeric(series, errors="coerce").astype("float64")
+        _draw_histogram(ax, numeric.dropna(), "값")
+    elif kind == "bar":
+        _draw_bar(ax, series, top_n)
+    elif kind == "month":
+        _draw_months(ax, series)
+    else:
+        lengths = series.dropna().astype(str).str.len().astype("float64")
+        _draw_histogram(ax, lengths, "글자 수")
+    _thousands(ax, *{"hist": "xy", "bar": "x", "month": "y"}.get(kind, "xy"))
+
+
+def _thousands(ax: Axes, *axes: str) -> None:
+    """Thousands separators on the given numeric axes ("x", "y"): 1,200,000, never 1.2e6."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    def tick(value: float, _position: int) -> str:
+        return f"{value:,.0f}" if value == int(value) else f"{value:,g}"
+
+    for name in axes:
+        axis = ax.xaxis if name == "x" else ax.yaxis
+        axis.set_major_formatter(FuncFormatter(tick))
+        if name == "x":  # long numbers: fewer ticks, so that labels do not overlap
+            axis.set_major_locator(MaxNLocator(nbins=4, integer=True))
 
 
 def column_chart(
@@ -446,16 +496,7 @@ def column_chart(
         ax = figure.add_subplot()
     else:
         figure = ax.figure.figure  # the root figure, also when ax is in a subfigure
-    if kind == "hist":
-        numeric = pd.to_numeric(series, errors="coerce").astype("float64")
-        _draw_histogram(ax, numeric.dropna(), "값")
-    elif kind == "bar":
-        _draw_bar(ax, series, top_n)
-    elif kind == "month":
-        _draw_months(ax, series)
-    else:
-        lengths = series.dropna().astype(str).str.len().astype("float64")
-        _draw_histogram(ax, lengths, "글자 수")
+    draw_column(ax, series, kind, top_n)
     ax.set_title(str(column))
     return figure
 
