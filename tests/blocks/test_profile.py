@@ -519,3 +519,19 @@ def test_grid_draws_every_column_but_identifiers_and_personal_ones(agency_table)
     assert any("," in label for label in labels), labels  # 1,000,000, not 1e6
     heat = correlation_chart(agency_table, result)
     assert [t.get_text() for t in heat.axes[0].get_xticklabels()] == ["월소득(원)", "연소득(원)"]
+
+
+def test_flagged_summary_rows_are_counted_but_left_out_of_statistics():
+    df = pd.DataFrame(
+        {
+            "시도": ["전국", "서울", "부산", "대구"],
+            "인구": [600, 300, 200, 100],
+            "합계행": [True, False, False, False],
+        }
+    )
+    result = profile(df)
+    overview = result.overview.set_index("항목")["값"].to_dict()
+    assert overview["행 수"] == 4 and overview["합계 행 수 (전국·합계·소계)"] == 1
+    row = _row(result.columns, "인구")
+    assert (row["최댓값"], row["평균"]) == (300, 200.0)  # the 전국 row is not a region
+    assert "전국" not in set(result.top_values["값"])

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from workbench.catalog import SUMMARY_COLUMN
+
 if TYPE_CHECKING:
     from workbench.blocks._profile import Profile
 
@@ -36,28 +38,23 @@ _REGION_CODE = re.compile(r"법정동|행정동|행정구역|지역코드|시군
 
 
 def correlations(df: pd.DataFrame, result: Profile) -> pd.DataFrame:
-    """Pearson correlations between the 숫자 columns (not identifiers), as a square table."""
-    numeric = result.columns.loc[result.columns["유형"] == "숫자", "열"].tolist()
-    positions = [i for i, name in enumerate(df.columns) if str(name) in numeric]
-    frame = pd.DataFrame(
-        {str(df.columns[i]): pd.to_numeric(df.iloc[:, i], errors="coerce") for i in positions}
-    ).astype("float64")
-    frame = frame.loc[:, frame.nunique() > 1]
-    if frame.shape[1] < 2:
-        return pd.DataFrame()
-    return frame.corr().round(4)
+    """Pearson correlations between the 숫자 columns (not identifiers), as a square table.
+
+    Computed once by :func:`workbench.blocks.profile` (``result.correlations``).
+    """
+    return result.correlations
 
 
 def _share(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def _region_alert(name: str, series: pd.Series) -> dict[str, Any] | None:
+def _region_alert(name: str, series: pd.Series, known: pd.Series | None) -> dict[str, Any] | None:
     """Codes not in the bundled region table (retired, or from another reference date)."""
     from workbench.catalog.regions import REGION_TABLE_DATE, validate_codes
 
-    text = series.dropna().astype(str)
-    counts = text.value_counts()
+    counts = known if known is not None else series.value_counts(dropna=True)
+    counts = counts.groupby(counts.index.astype(str)).sum()
     if counts.empty:
         return None
     lengths = set(counts.index.str.len())
@@ -83,15 +80,15 @@ def _region_alert(name: str, series: pd.Series) -> dict[str, Any] | None:
     }
 
 
-def _total_rows(df: pd.DataFrame, result: Profile) -> int:
-    """Rows labelled as totals (전국, 합계, 소계, 계, 총계) in a 범주 column."""
+def _total_rows(result: Profile) -> int:
+    """Rows labelled as totals (전국, 합계, 소계, 계, 총계) in a 범주 column (the most found)."""
     names = set(result.columns.loc[result.columns["유형"] == "범주", "열"])
-    flags = pd.Series(False, index=df.index)
-    for position, name in enumerate(df.columns):
-        if str(name) in names:
-            text = df.iloc[:, position].astype("string").str.strip()
-            flags |= text.isin(TOTAL_LABELS).fillna(False).astype(bool)
-    return int(flags.sum())
+    found = 0
+    for name, counts in result.value_counts.items():
+        if name in names:
+            labels = pd.Series(counts.index.astype(str)).str.strip().isin(TOTAL_LABELS)
+            found = max(found, int(counts[labels.to_numpy()].sum()))
+    return found
 
 
 def profile_alerts(df: pd.DataFrame, result: Profile) -> pd.DataFrame:
@@ -110,6 +107,8 @@ def profile_alerts(df: pd.DataFrame, result: Profile) -> pd.DataFrame:
     top = result.top_values[result.top_values["순위"] == 1].set_index("열")
     for row in result.columns.to_dict("records"):
         name, kind = row["열"], row["유형"]
+        if name == SUMMARY_COLUMN:  # read_table's own flags: reported as 합계 행 포함
+            continue
         if row.get("개인정보"):
             found.append(
                 {
@@ -175,7 +174,7 @@ def profile_alerts(df: pd.DataFrame, result: Profile) -> pd.DataFrame:
             )
         if kind in ("범주", "식별자") and not row.get("개인정보"):
             position = next(i for i, c in enumerate(df.columns) if str(c) == name)
-            region = _region_alert(name, df.iloc[:, position])
+            region = _region_alert(name, df.iloc[:, position], result.value_counts.get(name))
             if region:
                 found.append(region)
     if overview.get("중복 행 수", 0):
@@ -187,7 +186,7 @@ def profile_alerts(df: pd.DataFrame, result: Profile) -> pd.DataFrame:
                 "같은 자료가 두 번 들어갔는지 확인하세요.",
             }
         )
-    summary = int(overview.get("합계 행 수 (전국·합계·소계)", 0) or 0) or _total_rows(df, result)
+    summary = int(overview.get("합계 행 수 (전국·합계·소계)", 0) or 0) or _total_rows(result)
     if summary:
         found.append(
             {
