@@ -95,6 +95,8 @@ def _round(value: Any) -> float:
 
 def _as_hashable(series: pd.Series) -> pd.Series:
     """Return the series itself, or its text if it holds unhashable values (lists, dicts)."""
+    if series.dtype != object:  # typed columns (numbers, strings, dates) always hash
+        return series
     try:
         series.nunique()
     except TypeError:
@@ -411,7 +413,31 @@ def _correlations(df: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
         if str(name) in numeric and str(name) not in picked:
             picked[str(name)] = pd.to_numeric(df.iloc[:, position], errors="coerce")
     frame = pd.DataFrame(picked).astype("float64")
-    frame = frame.loc[:, frame.nunique() > 1]
+    frame = frame.loc[:, (frame.max() > frame.min()).to_numpy()]
     if frame.shape[1] < 2:
         return pd.DataFrame()
-    return frame.corr().map(_round)
+    return _pairwise_corr(frame).map(_round)
+
+
+def _pairwise_corr(frame: pd.DataFrame) -> pd.DataFrame:
+    """Pearson r of every column pair over the rows where both are present (as pandas' corr).
+
+    Matrix products instead of pandas' loop over pairs: seconds faster on millions of
+    rows. Columns are standardised first, so that sums of squares of large amounts
+    (원) lose no precision.
+    """
+    values = frame.to_numpy(dtype="float64", copy=True)
+    present = ~np.isnan(values)
+    values = (values - np.nanmean(values, axis=0)) / np.nanstd(values, axis=0)
+    values[~present] = 0.0
+    mask = present.astype("float64")
+    pairs = mask.T @ mask  # rows where both columns are present
+    sums = values.T @ mask  # [i, j]: sum of column i where j is present
+    squares = (values**2).T @ mask
+    products = values.T @ values
+    with np.errstate(divide="ignore", invalid="ignore"):
+        covariance = pairs * products - sums * sums.T
+        spread = (pairs * squares - sums**2) * (pairs * squares - sums**2).T
+        r = np.clip(covariance / np.sqrt(spread), -1.0, 1.0)
+    np.fill_diagonal(r, 1.0)
+    return pd.DataFrame(r, index=frame.columns, columns=frame.columns)
