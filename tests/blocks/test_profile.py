@@ -535,3 +535,21 @@ def test_flagged_summary_rows_are_counted_but_left_out_of_statistics():
     row = _row(result.columns, "인구")
     assert (row["최댓값"], row["평균"]) == (300, 200.0)  # the 전국 row is not a region
     assert "전국" not in set(result.top_values["값"])
+
+
+def test_correlations_match_pandas_with_missing_values_and_large_amounts():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "나이": rng.integers(20, 80, 3000).astype(float),
+            "월소득(원)": rng.lognormal(15, 0.5, 3000),
+            "점수": rng.normal(size=3000),
+        }
+    )
+    df["월지출(원)"] = df["월소득(원)"] * 0.6 + rng.normal(0, 1e5, 3000)
+    df.loc[rng.random(3000) < 0.3, "월소득(원)"] = np.nan
+    df.loc[rng.random(3000) < 0.2, "점수"] = np.nan
+    got = profile(df).correlations
+    expected = df.corr()
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-6, atol=1e-7)
+    assert list(got.columns) == list(df.columns)
