@@ -47,7 +47,8 @@ def test_profile_report_has_korean_title_tables_and_charts(tmp_path, file_name, 
     assert "<h1" in html and "자료 품질 및 기술통계 진단" in html
     assert "열별 요약" in html and "<table" in html
     charts = re.findall(r'<img[^>]+src="data:image/png;base64,', html)
-    assert len(charts) >= 5
+    assert len(charts) == 2  # the grid of column charts and the correlation view
+    assert html.index("먼저 살펴볼 점") < html.index("자료 개요")  # alerts come first
     assert "wb.read_table" not in html  # no code in the report
     assert html.count('alt="분석 결과 그래프"') == len(charts)
 
@@ -63,6 +64,8 @@ def test_profile_report_has_korean_title_tables_and_charts(tmp_path, file_name, 
     assert 2000 in overview["값"].astype(float).astype(int).tolist()  # 행 수
     top = pd.read_csv(result.run_dir / "results" / "top_values.csv", encoding="utf-8-sig")
     assert "성명" not in set(top["열"])  # names are never listed value by value
+    alerts = pd.read_csv(result.run_dir / "results" / "alerts.csv", encoding="utf-8-sig")
+    assert "성명" in set(alerts.loc[alerts["경고"] == "개인정보로 보이는 열", "열"])
 
     stderr = kernel_stderr(result.run_dir)
     assert "Glyph" not in stderr and "missing from" not in stderr, stderr
@@ -75,6 +78,7 @@ def test_profile_default_runs_on_bundled_sample_and_records_it(tmp_path):
     assert record["path"] == "sample://households"
     assert len(record["sha256"]) == 64
     assert {r["path"] for r in manifest["results"]} == {
+        "results/alerts.csv",
         "results/overview.csv",
         "results/columns.csv",
         "results/top_values.csv",

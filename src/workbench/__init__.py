@@ -9,6 +9,7 @@ The public API that notebooks use (``import workbench as wb``):
   (``{그쪽 열: 이 분석의 열}``, as ``read_table(path, columns=...)`` does for one);
 - :func:`publish` -- publish a result table: shown in the notebook and report, written
   to the run's ``results/`` folder so the runner can check and hash it;
+- :func:`show` -- display a table formatted as the report shows it, without publishing;
 - :func:`use_korean_font` -- make matplotlib draw Korean text;
 - :mod:`workbench.catalog.regions` (``wb.regions``) -- clean, check and roll up region codes;
 - :mod:`workbench.samples`, :mod:`workbench.blocks` -- seeded sample data, analysis blocks.
@@ -28,6 +29,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "read_table": ("workbench.catalog", "read_table"),
     "read_inputs": ("workbench.catalog", "read_inputs"),
     "publish": ("workbench.runner.results", "publish"),
+    "show": ("workbench.runner.results", "show"),
     "use_korean_font": ("workbench.plotting", "use_korean_font"),
     "WorkbenchError": ("workbench.exceptions", "WorkbenchError"),
     "catalog": ("workbench.catalog", None),

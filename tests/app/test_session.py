@@ -97,6 +97,9 @@ def test_resident_numbers_are_profiled_as_identifiers_without_the_numbers(projec
     assert events[0][0] == "kernel" and events[-1][0] == "cell"
     assert outcome.ok, outcome.notice and outcome.notice.text()
     assert "주민등록번호" in outcome.report_html and "식별자" in outcome.report_html
+    # The page prints the report to PDF by default and offers it for download.
+    assert outcome.report_pdf.startswith(b"%PDF")
+    assert (outcome.run_dir / "report.pdf").read_bytes() == outcome.report_pdf
     released = outcome.report_html.encode() + outcome.results_zip
     run_files = b"".join(p.read_bytes() for p in outcome.run_dir.rglob("*") if p.is_file())
     for number in RRNS:

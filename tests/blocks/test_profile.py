@@ -1,6 +1,5 @@
 import dataclasses
 import io
-import math
 import sys
 import warnings
 from pathlib import Path
@@ -57,8 +56,8 @@ def test_profile_is_a_frozen_dataclass_of_three_frames(survey):
         result.overview = pd.DataFrame()  # type: ignore[misc]
     assert list(result.overview.columns) == ["항목", "값"]
     assert list(result.columns.columns) == [
-        "열", "유형", "결측 수", "결측 비율", "고유값 수", "최솟값", "최댓값",
-        "평균", "표준편차", "1사분위수", "중앙값", "3사분위수",
+        "열", "유형", "개인정보", "결측 수", "결측 비율", "고유값 수", "최솟값", "최댓값",
+        "평균", "표준편차", "1사분위수", "중앙값", "3사분위수", "왜도",
     ]  # fmt: skip
     assert list(result.top_values.columns) == ["열", "순위", "값", "빈도", "비율"]
 
@@ -72,7 +71,7 @@ def test_overview_counts_rows_duplicates_and_missing_cells():
         "열 수": 2,
         "중복 행 수": 3,
         "중복 행 비율": 0.5,
-        "결측 셀 비율": round(4 / 12, 4),
+        "결측 셀 비율": round(4 / 12, 7),
     }
 
 
@@ -82,7 +81,7 @@ def test_numeric_column_missing_values_and_quartiles(survey):
     assert (row["결측 수"], row["결측 비율"], row["고유값 수"]) == (1, 0.2, 4)
     assert (row["최솟값"], row["최댓값"]) == (10.0, 40.0)
     assert row["평균"] == 25.0
-    assert row["표준편차"] == round(math.sqrt(500 / 3), 4)  # sample std of 10..40
+    assert row["표준편차"] == 12.90994  # sample std of 10..40, 7 significant digits
     assert (row["1사분위수"], row["중앙값"], row["3사분위수"]) == (17.5, 25.0, 32.5)
 
 
@@ -196,8 +195,8 @@ def test_results_are_rounded_and_csv_is_stable():
     csv = first.columns.to_csv(index=False)
     assert csv == second.columns.to_csv(index=False)
     assert first.overview.to_csv(index=False) == second.overview.to_csv(index=False)
-    assert ",0.9167,0.8333," in csv  # mean 0.91666…, std 0.83333…
-    assert "0.91666" not in csv
+    assert ",0.9166667,0.8333333," in csv  # mean 0.91666…, std 0.83333…
+    assert "0.91666666" not in csv
     assert "-0.0," not in csv  # -1e-9 rounds to 0.0, not -0.0
 
 
@@ -437,3 +436,120 @@ def test_profile_carries_the_read_report_and_counts_summary_rows(tmp_path):
     overview = dict(zip(result.overview["항목"], result.overview["값"], strict=True))
     assert overview["합계 행 수 (전국·합계·소계)"] == 1
     assert profile(pd.DataFrame({"a": [1]})).read_report == ()
+
+
+# --- alerts, grid, correlations (issue 14, item 3) ------------------------------------------
+
+
+@pytest.fixture
+def agency_table(tmp_path):
+    """A CP949 household file as an agency sends it, read back with read_table."""
+    import workbench as wb
+
+    rng = np.random.default_rng(7)
+    n = 400
+    codes = rng.choice(["1111010100", "2611010100", "4111710100"], n).astype(object)
+    codes[:3] = "4211010100"  # 강원 before 2023: retired, not in today's table
+    income = rng.lognormal(15, 0.9, n).round(-3)
+    frame = pd.DataFrame(
+        {
+            "가구ID": [f"H{i:06d}" for i in range(n)],
+            "성명": rng.choice(["김민준", "이서연", "박지호", "최수아", "정도윤", "강하은"], n),
+            "법정동코드": codes,
+            "시도": rng.choice(["서울특별시", "부산광역시", "경기도"], n),
+            "접수일": [f"2024.{m:02d}.{d:02d}" for m, d in zip(rng.integers(1, 13, n),
+                                                              rng.integers(1, 28, n), strict=True)],
+            "월소득(원)": income,
+            "연소득(원)": income * 12,
+            "조사연도": 2024,
+            "수급여부": np.where(rng.random(n) < 0.95, "N", "Y"),
+            "비고": np.where(rng.random(n) < 0.7, None, "방문"),
+        }
+    )  # fmt: skip
+    frame = pd.concat([frame, frame.iloc[[5, 6]]], ignore_index=True)  # two duplicate rows
+    total = pd.DataFrame([{"시도": "전국", "월소득(원)": float(income.sum())}])
+    path = tmp_path / "가구.csv"
+    pd.concat([total, frame], ignore_index=True).to_csv(path, index=False, encoding="cp949")
+    return wb.read_table(path)
+
+
+def test_alerts_name_what_to_look_at_first_in_korean(agency_table):
+    from workbench.blocks import profile_alerts
+
+    result = profile(agency_table)
+    found = profile_alerts(agency_table, result)
+    by_kind = found.groupby("경고")["열"].apply(set).to_dict()
+    assert by_kind["개인정보로 보이는 열"] == {"성명"}
+    assert by_kind["식별자로 보이는 열"] == {"가구ID"}
+    assert by_kind["지역 코드 오류"] == {"법정동코드"}
+    assert "합계 행 포함" in by_kind and "중복 행" in by_kind
+    assert by_kind["상수 열"] == {"조사연도", "비고"}  # 비고: one value, else empty
+    assert by_kind["결측 많음"] == {"비고"}
+    assert {"월소득(원)", "수급여부"} <= by_kind["한쪽으로 치우침"]
+    assert by_kind["높은 상관"] == {"월소득(원), 연소득(원)"}
+    assert list(found["경고"])[:2] == ["개인정보로 보이는 열", "식별자로 보이는 열"]
+    region = found.loc[found["경고"] == "지역 코드 오류", "내용"].item()
+    assert "코드 1종(행 3개)" in region and "기준일" in region
+    text = found.to_csv()
+    for value in ("김민준", "이서연", "H000001"):  # no identifier or personal value shown
+        assert value not in text
+
+
+def test_dotted_dates_are_dates(agency_table):
+    row = _row(profile(agency_table).columns, "접수일")
+    assert row["유형"] == "날짜"
+    assert str(row["최솟값"]).startswith("2024-01") and str(row["최댓값"]).startswith("2024-12")
+
+
+def test_grid_draws_every_column_but_identifiers_and_personal_ones(agency_table):
+    from workbench.blocks import correlation_chart, profile_grid
+
+    result = profile(agency_table)
+    grid = profile_grid(agency_table, result)
+
+    def title(ax):  # the Korean style puts titles on the left
+        return ax.get_title("left") or ax.get_title()
+
+    titles = [title(ax) for ax in grid.axes if ax.get_visible()]
+    assert "가구ID" not in titles and "성명" not in titles
+    assert {"법정동코드", "접수일", "월소득(원)"} <= set(titles)
+    histogram = next(ax for ax in grid.axes if title(ax) == "월소득(원)")
+    grid.canvas.draw()
+    labels = [t.get_text() for t in histogram.get_xticklabels() if t.get_text()]
+    assert any("," in label for label in labels), labels  # 1,000,000, not 1e6
+    heat = correlation_chart(agency_table, result)
+    assert [t.get_text() for t in heat.axes[0].get_xticklabels()] == ["월소득(원)", "연소득(원)"]
+
+
+def test_flagged_summary_rows_are_counted_but_left_out_of_statistics():
+    df = pd.DataFrame(
+        {
+            "시도": ["전국", "서울", "부산", "대구"],
+            "인구": [600, 300, 200, 100],
+            "합계행": [True, False, False, False],
+        }
+    )
+    result = profile(df)
+    overview = result.overview.set_index("항목")["값"].to_dict()
+    assert overview["행 수"] == 4 and overview["합계 행 수 (전국·합계·소계)"] == 1
+    row = _row(result.columns, "인구")
+    assert (row["최댓값"], row["평균"]) == (300, 200.0)  # the 전국 row is not a region
+    assert "전국" not in set(result.top_values["값"])
+
+
+def test_correlations_match_pandas_with_missing_values_and_large_amounts():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "나이": rng.integers(20, 80, 3000).astype(float),
+            "월소득(원)": rng.lognormal(15, 0.5, 3000),
+            "점수": rng.normal(size=3000),
+        }
+    )
+    df["월지출(원)"] = df["월소득(원)"] * 0.6 + rng.normal(0, 1e5, 3000)
+    df.loc[rng.random(3000) < 0.3, "월소득(원)"] = np.nan
+    df.loc[rng.random(3000) < 0.2, "점수"] = np.nan
+    got = profile(df).correlations
+    expected = df.corr()
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-6, atol=1e-7)
+    assert list(got.columns) == list(df.columns)

@@ -96,3 +96,28 @@ def test_bad_parameters(data, kwargs, parameter):
 def test_data_must_be_a_frame():
     with pytest.raises(ParameterError, match="DataFrame"):
         regression([1, 2], "y ~ x")  # type: ignore[arg-type]
+
+
+def test_a_tiny_coefficient_keeps_its_significant_digits():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"예산(원)": rng.uniform(1e8, 5e9, 300)})
+    frame["만족도"] = 3.0 + 3e-10 * frame["예산(원)"] + rng.normal(0, 0.01, 300)
+    coefficient = regression(frame, "만족도 ~ Q('예산(원)')").coefficients["계수"].iloc[1]
+    assert coefficient != 0.0
+    assert coefficient == pytest.approx(3e-10, rel=0.05)
+
+
+def test_terms_get_readable_labels_with_the_reference_level(data):
+    data = data.assign(나이2=data["나이"])
+    fit = regression(data, "소득 ~ 나이 + I(나이 ** 2) + C(지역, Treatment(reference='다'))")
+    labels = fit.coefficients.attrs["workbench_labels"]
+    assert [labels[term] for term in fit.coefficients.index] == [
+        "상수항",
+        "지역: 가 (기준: 다)",
+        "지역: 나 (기준: 다)",
+        "지역: 라 (기준: 다)",
+        "나이",
+        "나이²",
+    ]
+    assert fit.vif.attrs["workbench_labels"]["I(나이 ** 2)"] == "나이²"
+    assert "Intercept" in fit.coefficients.index  # the published table keeps the terms

@@ -311,7 +311,7 @@ def test_published_csv_is_safe_to_open_in_excel_and_the_report_shows_the_origina
     [record] = manifest(result.run_dir)["results"]
     assert (record["path"], record["neutralised"]) == ("results/items.csv", 3)
     html = result.report.read_text(encoding="utf-8")
-    assert "<td>=1+1</td>" in html and "'=1+1" not in html
+    assert ">=1+1</td>" in html and "'=1+1" not in html
     assert RRN.encode() not in every_byte(result.run_dir)
 
 

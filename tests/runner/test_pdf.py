@@ -29,3 +29,50 @@ def test_without_chromium_the_message_says_how_to_get_it(tmp_path, monkeypatch):
         html_to_pdf(page, tmp_path / "r.pdf")
     assert "apt-get install chromium" in str(info.value)
     assert not (tmp_path / "r.pdf").exists()
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.kernel
+def test_run_with_pdf_writes_report_pdf_beside_the_report_and_lists_it(tmp_path):
+    import json
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    data = tmp_path / "가구.csv"
+    pd.DataFrame(
+        {"법정동코드": ["1111010100", "2611010100"] * 30, "가구원수": list(range(60))}
+    ).to_csv(data, index=False, encoding="cp949")
+    run = tmp_path / "run"
+    done = CliRunner().invoke(
+        app, ["run", "profile", "-p", f"data_path={data}", "-o", str(run), "--pdf", "-q"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "report.pdf" in done.output
+    text = pdf_text(run / "report.pdf")
+    assert "자료 품질 및 기술통계 진단" in text and "핵심 결과" in text
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["status"], manifest["report_pdf"]) == ("succeeded", "report.pdf")
+
+    # Run again into the same folder without --pdf: the earlier PDF does not linger.
+    again = CliRunner().invoke(
+        app, ["run", "profile", "-p", f"data_path={data}", "-o", str(run), "--force", "-q"]
+    )
+    assert again.exit_code == 0, again.output
+    assert not (run / "report.pdf").exists()
+    assert json.loads((run / "manifest.json").read_text(encoding="utf-8"))["report_pdf"] is None
+
+
+def test_a_run_without_a_report_gets_no_pdf(tmp_path):
+    from workbench.runner._pdf import write_report_pdf
+
+    with pytest.raises(PdfError, match="실행 폴더가 아닙니다"):
+        write_report_pdf(tmp_path)
+    assert not (tmp_path / "report.pdf").exists()

@@ -34,7 +34,7 @@ def test_rerun_verify_passes_on_a_profile_run(profile_run, tmp_path):
     original = {r.path: r.sha256 for r in profile_run.manifest.results}
     again = json.loads((tmp_path / "again" / "manifest.json").read_text(encoding="utf-8"))
     assert {r["path"]: r["sha256"] for r in again["results"]} == original
-    assert len(original) == 3
+    assert len(original) == 4  # alerts, overview, columns, top_values
     assert again["rerun_of"] == str(profile_run.run_dir / "manifest.json")
     assert again["analysis"]["notebook_sha256"] == profile_run.manifest.analysis.notebook_sha256
 

@@ -390,6 +390,17 @@ class Page:
                 "보고서 내려받기 (HTML)",
                 run_name,
             )
+            + (
+                download_link(
+                    f"{run_name}-report.pdf",
+                    outcome.report_pdf,
+                    "application/pdf",
+                    "보고서 내려받기 (PDF)",
+                    run_name,
+                )
+                if outcome.report_pdf
+                else ""
+            )
             + download_link(
                 f"{run_name}-results.zip",
                 outcome.results_zip,

@@ -93,6 +93,8 @@ class Outcome:
     report_html: str = ""
     run_dir: Path | None = None
     results_zip: bytes = b""
+    #: The report printed to PDF; empty when it could not be printed (no Chromium).
+    report_pdf: bytes = b""
 
     @property
     def ok(self) -> bool:
@@ -132,10 +134,15 @@ class AppSession:
         The project folder (catalog, ethics record, runs).
     folder : path, optional
         The session folder; default a new ``<project>/runs/app/<timestamp>-<id>``.
+    pdf : bool, default True
+        Print each run's report to ``report.pdf`` (Chromium) and offer it for download.
     """
 
-    def __init__(self, project: str | Path, folder: str | Path | None = None) -> None:
+    def __init__(
+        self, project: str | Path, folder: str | Path | None = None, *, pdf: bool = True
+    ) -> None:
         self.project = Path(project).resolve()
+        self.pdf = pdf
         if folder is None:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             folder = self.project / "runs" / "app" / f"{stamp}-{secrets.token_hex(3)}"
@@ -265,7 +272,13 @@ class AppSession:
                 secrets=secrets,
             )
             report = result.report.read_text(encoding="utf-8")
-            return Outcome(None, report, result.run_dir, _zip_results(result.run_dir))
+            return Outcome(
+                None,
+                report,
+                result.run_dir,
+                _zip_results(result.run_dir),
+                _report_pdf(result.run_dir) if self.pdf else b"",
+            )
         except WorkbenchError as exc:
             log.info("run of %s refused or failed: %s", name, type(exc).__name__)
             return Outcome(describe_error(exc, labels))
@@ -282,6 +295,17 @@ class AppSession:
         finally:
             log.removeHandler(handler)
             handler.close()
+
+
+def _report_pdf(run_dir: Path) -> bytes:
+    """Print the run's report to PDF; empty (and logged) when it cannot be printed."""
+    from workbench.runner import PdfError, write_report_pdf
+
+    try:
+        return write_report_pdf(run_dir).read_bytes()
+    except PdfError as exc:
+        log.warning("no PDF for %s: %s", run_dir.name, exc)
+        return b""
 
 
 def _zip_results(run_dir: Path) -> bytes:

@@ -3,7 +3,8 @@
 Each block is a plain function (or, where it learns, a scikit-learn style estimator) that
 takes a DataFrame and returns tables with Korean headings, ready to publish, plus charts.
 
-- :func:`profile`, :func:`column_chart`, :func:`profile_charts` -- what a table holds;
+- :func:`profile`, :func:`profile_alerts`, :func:`profile_grid`, :func:`correlation_chart`,
+  :func:`column_chart`, :func:`profile_charts` -- what a table holds, alerts first;
 - :class:`EmissionAnomalyDetector`, :func:`robust_z` -- greenhouse-gas anomalies;
 - :class:`PeerComparison`, :func:`billing_gaps`, :func:`bid_flags`,
   :func:`audit_ranking` -- apartment management-fee transparency;
@@ -42,9 +43,13 @@ from workbench._lazy import lazy_names
 _LAZY = {
     "COLUMN_TYPES": "workbench.blocks._profile",
     "Profile": "workbench.blocks._profile",
-    "column_chart": "workbench.blocks._profile",
+    "column_chart": "workbench.blocks._profile_charts",
     "profile": "workbench.blocks._profile",
-    "profile_charts": "workbench.blocks._profile",
+    "profile_charts": "workbench.blocks._profile_charts",
+    "profile_grid": "workbench.blocks._profile_charts",
+    "correlation_chart": "workbench.blocks._profile_charts",
+    "profile_alerts": "workbench.blocks._profile_alerts",
+    "correlations": "workbench.blocks._profile_alerts",
     "EmissionAnomalyDetector": "workbench.blocks._anomaly",
     "robust_z": "workbench.blocks._anomaly",
     "BIDS_SCHEMA": "workbench.blocks._fees",

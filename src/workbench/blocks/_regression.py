@@ -6,25 +6,34 @@ every model carries the residual-degrees-of-freedom disclosure check.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from workbench._format import LABELS_ATTR, SIGNIFICANT, round_significant
 from workbench.exceptions import ParameterError
 
 if TYPE_CHECKING:
     from workbench.ethics import Finding
 
-__all__ = ["KINDS", "Regression", "coefficient_table", "regression"]
+__all__ = ["KINDS", "Regression", "coefficient_table", "regression", "term_labels"]
 
 #: Model kinds: linear (최소제곱) or binary logistic.
 KINDS = ("ols", "logit")
 #: Standard-error types: heteroskedasticity-robust HC3, the classical "nonrobust", or
 #: clustered by a column (``cluster=``).
 COVARIANCES = ("HC3", "HC1", "nonrobust", "cluster")
-DECIMALS = 6  # results are rounded so that CSV output is byte-stable
+_TREATMENT = re.compile(r"(?P<factor>.+)\[T\.(?P<level>.+)\]")
+_LEVEL = re.compile(r"(?P<factor>.+)\[(?P<level>.+)\]")
+_POWER = re.compile(r"I\((?P<name>.+?)\s*\*\*\s*(?P<power>[2-9])\)")
+_CATEGORICAL = re.compile(r"C\((?P<name>.+?)(,.*)?\)")
+_QUOTED = re.compile(r"Q\([\"'](?P<name>.+)[\"']\)")
+_FUNCTION = re.compile(r"np\.(?P<function>\w+)\((?P<name>.+)\)")
+_SUPERSCRIPT = str.maketrans("23456789", "²³⁴⁵⁶⁷⁸⁹")
+_BOOLEAN_LEVEL = {"True": "예", "False": "아니요"}
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,76 @@ def _fail(name: str, expected: str, value: Any) -> ParameterError:
 
 
 def _round(value: Any) -> float:
-    value = float(value)
-    return value if not np.isfinite(value) else round(value, DECIMALS) + 0.0
+    """Round to SIGNIFICANT significant digits (never to fixed decimals: 3e-7 stays 3e-7)."""
+    return float(round_significant(float(value), SIGNIFICANT))
+
+
+def _variable(factor: str) -> str:
+    """Return the column behind a formula factor (``C(주거형태, ...)``, ``Q("열")``)."""
+    for pattern in (_CATEGORICAL, _QUOTED):
+        found = pattern.fullmatch(factor.strip())
+        if found:
+            return _variable(found["name"])
+    return factor.strip()
+
+
+def _part_label(part: str, categories: dict[str, list[str]], coded: dict[str, set[str]]) -> str:
+    if part == "Intercept":
+        return "상수항"
+    treatment = _TREATMENT.fullmatch(part)
+    level = treatment or _LEVEL.fullmatch(part)
+    if level:
+        factor, value = level["factor"], level["level"]
+        text = f"{_variable(factor)}: {_BOOLEAN_LEVEL.get(value, value)}"
+        others = [c for c in categories.get(factor, []) if c not in coded.get(factor, set())]
+        if treatment and len(others) == 1:
+            text += f" (기준: {_BOOLEAN_LEVEL.get(others[0], others[0])})"
+        elif treatment and factor not in categories and value in _BOOLEAN_LEVEL:
+            text += " (기준: 아니요)"
+        return text
+    power = _POWER.fullmatch(part)
+    if power:
+        return f"{_variable(power['name'])}{power['power'].translate(_SUPERSCRIPT)}"
+    function = _FUNCTION.fullmatch(part)
+    if function:
+        return f"{function['function']}({_variable(function['name'])})"
+    return _variable(part)
+
+
+def term_labels(result: Any) -> dict[str, str]:
+    """Readable Korean labels for a fitted formula model's terms.
+
+    ``Intercept`` → 상수항, ``C(주거형태)[T.월세]`` → ``주거형태: 월세 (기준: 전세)`` (the
+    reference level read from the model's design), ``I(나이 ** 2)`` → ``나이²``,
+    ``np.log(나이)`` → ``log(나이)``, interactions joined by ``×``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import statsmodels.formula.api as smf
+    >>> data = pd.DataFrame({"y": [1.0, 2, 4, 3, 5, 7], "나이": [20, 30, 40, 50, 60, 70],
+    ...                      "주거형태": ["전세", "월세", "자가", "전세", "월세", "자가"]})
+    >>> fit = smf.ols("y ~ C(주거형태) + I(나이 ** 2)", data).fit()
+    >>> list(term_labels(fit).values())
+    ['상수항', '주거형태: 자가 (기준: 월세)', '주거형태: 전세 (기준: 월세)', '나이²']
+    """
+    names = [str(name) for name in getattr(result.params, "index", [])]
+    design = getattr(getattr(result.model.data, "orig_exog", None), "design_info", None)
+    categories: dict[str, list[str]] = {}
+    if design is not None:
+        for factor, info in design.factor_infos.items():
+            if info.type == "categorical":
+                categories[factor.name()] = [str(c) for c in info.categories]
+    coded: dict[str, set[str]] = {}
+    for name in names:
+        for part in name.split(":"):
+            found = _TREATMENT.fullmatch(part)
+            if found:
+                coded.setdefault(found["factor"], set()).add(found["level"])
+    return {
+        name: " × ".join(_part_label(part, categories, coded) for part in name.split(":"))
+        for name in names
+    }
 
 
 def coefficient_table(result: Any, *, alpha: float = 0.05, odds: bool = False) -> pd.DataFrame:
@@ -82,7 +159,9 @@ def coefficient_table(result: Any, *, alpha: float = 0.05, odds: bool = False) -
     -------
     pandas.DataFrame
         Index ``항목`` (term); columns 계수, 표준오차, 검정통계량, p값, ``{level}% 하한``,
-        ``{level}% 상한`` and, with ``odds``, 오즈비. Rounded to 6 decimals.
+        ``{level}% 상한`` and, with ``odds``, 오즈비. Rounded to 7 significant digits
+        (never to fixed decimals). ``attrs["workbench_labels"]`` maps each term to a
+        readable label (:func:`term_labels`), which the report shows instead of the term.
 
     Examples
     --------
@@ -118,6 +197,7 @@ def coefficient_table(result: Any, *, alpha: float = 0.05, odds: bool = False) -
     # Marks the table as a model's, so that the release gate checks it for residual
     # degrees of freedom when it is shown or published.
     table.attrs[MODEL_ATTR] = model_record(result, _model_name(result))
+    table.attrs[LABELS_ATTR] = term_labels(result)
     return table
 
 
@@ -139,7 +219,9 @@ def _vif(result: Any) -> pd.DataFrame:
         with np.errstate(divide="ignore", invalid="ignore"):
             value = variance_inflation_factor(exog, position)
         rows.append({"변수": name, "VIF": _round(value)})
-    return pd.DataFrame(rows, columns=["변수", "VIF"])
+    table = pd.DataFrame(rows, columns=["변수", "VIF"])
+    table.attrs[LABELS_ATTR] = term_labels(result)
+    return table
 
 
 def _diagnostics(result: Any, kind: str, covariance: str, *, diagnose: bool) -> pd.DataFrame:

@@ -225,6 +225,9 @@ def run_command(
     reason: ReasonOption = None,
     approvals_file: ApprovalsFileOption = None,
     secret: SecretOption = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="보고서를 PDF(report.pdf)로도 저장 (Chromium 필요)")
+    ] = False,
 ) -> None:
     """표준 분석을 실행하여 보고서(report.html), 결과 표, 실행 기록(manifest.json)을 만듭니다."""
     from workbench.runner import load_approvals, run_analysis
@@ -244,6 +247,11 @@ def run_command(
             prompt=secret_prompt,
         )
     _print_run(result)
+    if pdf:
+        from workbench.runner import write_report_pdf
+
+        with handle_errors():
+            out.print(f"  PDF 보고서: {write_report_pdf(result.run_dir)}")
 
 
 @app.command("check")

@@ -9,6 +9,9 @@ from __future__ import annotations
 from workbench._lazy import lazy_names
 
 _LAZY = {
+    "PdfError": "workbench.runner._pdf",
+    "html_to_pdf": "workbench.runner._pdf",
+    "write_report_pdf": "workbench.runner._pdf",
     "RunDir": "workbench.runner._rundir",
     "decide": "workbench.runner._signoff",
     "record_reveal": "workbench.runner._signoff",

@@ -113,6 +113,8 @@ class Manifest(BaseModel):
     inputs: list[InputRecord] = []
     results: list[FileRecord] = []
     report: str | None = None
+    # The report printed to PDF, when asked for (runner/_pdf.write_report_pdf).
+    report_pdf: str | None = None
     notebook: str = "notebook.ipynb"
     started_at: str
     finished_at: str | None = None

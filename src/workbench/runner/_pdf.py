@@ -16,7 +16,7 @@ from pathlib import Path
 
 from workbench.exceptions import WorkbenchError
 
-__all__ = ["PDF_TIMEOUT", "PdfError", "chromium", "html_to_pdf"]
+__all__ = ["PDF_TIMEOUT", "PdfError", "chromium", "html_to_pdf", "write_report_pdf"]
 
 #: Environment variable naming the Chromium (or Chrome) executable to print with.
 CHROMIUM_ENV = "WORKBENCH_CHROMIUM"
@@ -96,3 +96,40 @@ def html_to_pdf(html: Path, pdf: Path, *, timeout: float = PDF_TIMEOUT) -> Path:
         )
     os.replace(temp, pdf)
     return pdf
+
+
+def write_report_pdf(run_dir: str | os.PathLike[str], *, timeout: float = PDF_TIMEOUT) -> Path:
+    """Print a succeeded run's ``report.html`` to ``report.pdf`` beside it; list it in the manifest.
+
+    ``workbench run --pdf``, the page and the batch (once per run) call this after the
+    run has finished. A run without a report (failed or blocked) gets no PDF.
+
+    Returns
+    -------
+    pathlib.Path
+        The written ``report.pdf``.
+
+    Raises
+    ------
+    PdfError
+        The run has no report, or Chromium is missing or fails (the run itself, its
+        report and results stay as they are).
+    """
+    from workbench.runner._rundir import REPORT_PDF, RunDir
+
+    folder = RunDir(run_dir)
+    if not folder.manifest.is_file():
+        raise PdfError(
+            f"PDF를 만들 실행 폴더가 아닙니다: {folder.path} (manifest.json이 없음). "
+            "workbench run이 만든 폴더를 지정하세요."
+        )
+    manifest = folder.read_manifest()
+    if manifest.status != "succeeded" or not folder.report.is_file():
+        raise PdfError(
+            f"{folder.path}에는 보고서(report.html)가 없어 PDF를 만들 수 없습니다 "
+            f"(실행 상태: {manifest.status}). 실행이 성공한 뒤 다시 시도하세요."
+        )
+    html_to_pdf(folder.report, folder.report_pdf, timeout=timeout)
+    manifest.report_pdf = REPORT_PDF
+    folder.write_manifest(manifest)
+    return folder.report_pdf

@@ -44,6 +44,7 @@ __all__ = [
     "PUBLISHED",
     "RELEASE",
     "REPORT",
+    "REPORT_PDF",
     "RESULTS",
     "RunDir",
     "new_run_id",
@@ -53,6 +54,8 @@ __all__ = [
 MANIFEST = "manifest.json"
 NOTEBOOK = "notebook.ipynb"
 REPORT = "report.html"
+#: The report printed to A4 (``workbench run --pdf``; runner/_pdf.write_report_pdf).
+REPORT_PDF = "report.pdf"
 KERNEL_LOG = "kernel.log"
 #: Released result tables (and files the notebook wrote through ``wb.publish``).
 RESULTS = "results"
@@ -66,7 +69,18 @@ PUBLISHED = "published.json"
 #: The release package of a run released by signed decisions (runner/_signoff.py).
 RELEASE = "release.zip"
 LAYOUT = frozenset(
-    {MANIFEST, NOTEBOOK, REPORT, KERNEL_LOG, RESULTS, HELD, INTERNAL, PUBLISHED, RELEASE}
+    {
+        MANIFEST,
+        NOTEBOOK,
+        REPORT,
+        REPORT_PDF,
+        KERNEL_LOG,
+        RESULTS,
+        HELD,
+        INTERNAL,
+        PUBLISHED,
+        RELEASE,
+    }
 )
 _TEMP_PREFIX = ".wb-"
 
@@ -134,6 +148,10 @@ class RunDir:
     @property
     def report(self) -> Path:
         return self.path / REPORT
+
+    @property
+    def report_pdf(self) -> Path:
+        return self.path / REPORT_PDF
 
     @property
     def kernel_log(self) -> Path:
@@ -407,6 +425,7 @@ class RunDir:
             self.release()
         else:
             self.report.unlink(missing_ok=True)
+            self.report_pdf.unlink(missing_ok=True)
             self.hold()
         manifest.status = status  # type: ignore[assignment]
         manifest.error = error

@@ -22,7 +22,7 @@ from workbench.runner._rundir import INTERNAL, PUBLISHED, RESULTS
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["RUN_DIR_ENV", "publish", "results_dir"]
+__all__ = ["RUN_DIR_ENV", "publish", "results_dir", "show"]
 
 # The run folder's names belong to RunDir (runner/_rundir.py); kept here under these names.
 INTERNAL_DIR = INTERNAL
@@ -149,6 +149,21 @@ def publish(
     _record(folder.parent, name, entry)
 
 
+def show(table: pd.DataFrame, title: str | None = None, *, index: bool | None = None) -> None:
+    """Display a table as the report shows published ones, without publishing it.
+
+    Numbers are formatted for reading (thousands separators, shares as percentages,
+    p-values as ``<0.001``, ``–`` for missing values; see :mod:`workbench._format`); the
+    table itself is not changed. ``index`` defaults to showing the index when it is named.
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(f"show() expects a pandas DataFrame; got {type(table).__name__}.")
+    keep_index = any(n is not None for n in table.index.names) if index is None else index
+    _show(table, title, index=keep_index)
+
+
 def _formula(value: Any) -> bool:
     return (
         isinstance(value, str)
@@ -196,7 +211,7 @@ def _record(run_dir: Path, name: str, entry: dict[str, Any]) -> None:
     index.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def _show(table: pd.DataFrame, title: str, *, index: bool) -> None:
+def _show(table: pd.DataFrame, title: str | None, *, index: bool) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import HTML, display
@@ -206,11 +221,13 @@ def _show(table: pd.DataFrame, title: str, *, index: bool) -> None:
         return
     from html import escape
 
+    from workbench._format import styled_html
+
     shown = table.head(_DISPLAY_ROWS)
     more = (
         f"<p><em>전체 {len(table):,}행 중 {len(shown):,}행 표시</em></p>"
         if len(table) > len(shown)
         else ""
     )
-    body = shown.to_html(border=0, index=index, na_rep="")
-    display(HTML(f"<h4>{escape(title)}</h4>{body}{more}"))
+    heading = f"<h4>{escape(title)}</h4>" if title else ""
+    display(HTML(f"{heading}{styled_html(shown, index=index)}{more}"))
