@@ -130,7 +130,9 @@ def catalog_to_dcat(catalog: CatalogFile, syntax: Literal["json-ld", "turtle"] =
     True
     """
     if syntax not in SYNTAXES:
-        raise CatalogError(f"Unknown DCAT syntax {syntax!r}; expected json-ld or turtle.")
+        raise CatalogError(
+            f"DCAT 형식 {syntax!r}: 알 수 없는 형식입니다. json-ld 또는 turtle 중 하나를 주세요."
+        )
     graph = _graph()
     root = URIRef(_BASE)
     graph.add((root, RDF.type, DCAT.Catalog))
@@ -285,7 +287,10 @@ def _value(graph: Graph, node: Node, term: Any) -> Any:
 def _dataset_fields(graph: Graph, node: Node) -> tuple[str, dict[str, Any]]:
     name = _value(graph, node, DCTERMS.identifier)
     if name is None:
-        raise CatalogError(f"A dcat:Dataset ({node}) has no dct:identifier (its name).")
+        raise CatalogError(
+            f"DCAT 파일의 자료({node})에 이름(dct:identifier)이 없습니다. 자료마다 "
+            "dct:identifier를 넣어 다시 내보낸 뒤 가져오세요."
+        )
     fields: dict[str, Any] = {
         "title": _value(graph, node, DCTERMS.title),
         "description": str(_value(graph, node, DCTERMS.description) or ""),

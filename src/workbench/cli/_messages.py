@@ -87,7 +87,7 @@ ARGUMENT_WORDS = {
 PANELS = {
     "분석 실행": ("analyses", "show", "run", "batch", "rerun", "demo"),
     "자료": ("read", "scan", "catalog", "regions"),
-    "윤리": ("check", "audit"),
+    "윤리": ("check", "audit", "review", "keys", "verify"),
     "프로젝트": ("new", "update", "doctor", "hook", "wheelhouse"),
     "화면": ("app", "lab"),
 }

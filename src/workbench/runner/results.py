@@ -159,7 +159,9 @@ def show(table: pd.DataFrame, title: str | None = None, *, index: bool | None = 
     import pandas as pd
 
     if not isinstance(table, pd.DataFrame):
-        raise ParameterError(f"show() expects a pandas DataFrame; got {type(table).__name__}.")
+        raise ParameterError(
+            f"wb.show()에는 pandas DataFrame을 주세요 (받은 것: {type(table).__name__})."
+        )
     keep_index = any(n is not None for n in table.index.names) if index is None else index
     _show(table, title, index=keep_index)
 
