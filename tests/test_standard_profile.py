@@ -104,8 +104,11 @@ def test_household_income_names_missing_columns_before_running(tmp_path):
 
     data = tmp_path / "bad.csv"
     data.write_text("지역,값\n서울,1\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="나이, 가구원수, 월소득, 주거형태"):
+    with pytest.raises(ParameterError) as raised:
         run_analysis("household_income", {"data_path": str(data)}, out=tmp_path / "run")
+    assert raised.value.kind == "missing_columns"
+    assert raised.value.expected == ["나이", "가구원수", "월소득", "주거형태"]
+    assert "bad.csv" in str(raised.value)
     assert not (tmp_path / "run").exists()
 
 

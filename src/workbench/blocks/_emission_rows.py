@@ -75,11 +75,16 @@ def year_month(values: Any) -> pd.Series:
 
 
 def _sigungu_codes(addresses: pd.Series) -> pd.Series:
-    """Find the 10-digit 시군구-level 법정동코드 of each address by its longest prefix."""
-    from workbench.catalog.regions import region_table
+    """Find the 10-digit 시군구-level 법정동코드 of each address by its longest prefix.
 
-    table = region_table()
-    table = table[table["수준"] == "시군구"]
+    Every name the region table has known is matched (its dated history, not only the
+    codes valid today), so a statement that still says 전라남도 여수시 gets 46130, the
+    code of that name while it was in use.
+    """
+    from workbench.catalog.regions import active_snapshot
+
+    table = active_snapshot().history
+    table = table[table["수준"] == "시군구"].sort_values("시작일", kind="stable")
     names = {
         re.sub(r"\s+", "", f"{row.시도명}{row.시군구명}"): f"{row.시군구코드}00000"
         for row in table.itertuples()
@@ -119,7 +124,8 @@ def facility_months(
       from the named columns when given, else left missing (the analysis then skips the
       signals that need them: intensity per unit of output).
     - ``법정동코드`` is the 시군구-level code (``41590`` + ``00000``) found from the
-      address's 시도 and 시군구 names in the bundled region table.
+      address's 시도 and 시군구 names in the region table's history (the code a name had
+      while it was in use: 전라남도 여수시 is 46130 even after the 2026 merger).
 
     Parameters
     ----------
