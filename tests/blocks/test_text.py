@@ -114,16 +114,26 @@ def test_mecab_tokenizer_keeps_the_same_words_as_kiwi():
 
 
 @pytest.mark.parametrize("analyser", ["kiwi", "mecab"])
-def test_an_agencys_dong_names_are_one_token_and_left_out_like_other_places(analyser):
-    # The bundled region table stops at 시군구: 읍면동 come from the agency (places=).
-    dongs = ["삼성동", "효자동", "중화산동", "정자동"]
+def test_dong_names_are_one_token_and_left_out_like_other_places(analyser):
+    # Every 법정동 of the bundled source is in the user dictionary: no places= needed.
+    dongs = ["삼성동", "효자동", "청운동", "정자동"]
     texts = [f"{d} 주민센터 앞 도로가 파손되었습니다." for d in dongs]
-    tokenizer = blocks.KoreanTokenizer(tokenizer=analyser, places=dongs)
+    tokenizer = blocks.KoreanTokenizer(tokenizer=analyser)
     assert tokenizer.tokenize(texts) == [["주민센터", "도로", "파손"]] * 4
-    kept = blocks.KoreanTokenizer(tokenizer=analyser, places=dongs, keep_places=True)
+    kept = blocks.KoreanTokenizer(tokenizer=analyser, keep_places=True)
     assert [words[0] for words in kept.tokenize(texts)] == dongs
-    if analyser == "mecab":  # without them, MeCab splits 삼성동 and keeps 성동 as a word
-        assert "성동" in blocks.KoreanTokenizer(tokenizer="mecab").tokenize(texts[:1])[0]
+
+
+@pytest.mark.parametrize("analyser", ["kiwi", "mecab"])
+def test_an_agencys_own_place_names_come_through_places(analyser):
+    # 행정동 names (청운효자동, 종로1·2·3·4가동) are not 법정동: the agency gives them.
+    own = ["청운효자동", "부암효자동"]
+    texts = [f"{d} 주민센터 앞 도로가 파손되었습니다." for d in own]
+    tokenizer = blocks.KoreanTokenizer(tokenizer=analyser, places=own)
+    assert tokenizer.tokenize(texts) == [["주민센터", "도로", "파손"]] * 2
+    assert "청운효자동" not in blocks.region_words()
+    kept = blocks.KoreanTokenizer(tokenizer=analyser, places=own, keep_places=True)
+    assert [words[0] for words in kept.tokenize(texts)] == own
 
 
 def test_mecab_missing_is_a_korean_error_naming_the_packages(monkeypatch):

@@ -119,25 +119,28 @@ _REGION_NAME_COLUMNS = ("시도명", "시군구명", "읍면동명")
 
 
 def region_words() -> tuple[str, ...]:
-    """Return every place name of the bundled region table, split into words.
+    """Return every place name of the region tables, split into words.
 
-    ``"수원시 장안구"`` gives ``"수원시"`` and ``"장안구"``: every 시도 and 시군구 name, and
-    every 읍면동 name when the table lists them. These go into the tokeniser's user
-    dictionary, so that a place name is one token and never split into nouns. The
-    bundled table stops at 시군구; give an agency's 읍면동 to :class:`KoreanTokenizer`
-    as ``places``.
+    ``"수원시 장안구"`` gives ``"수원시"`` and ``"장안구"``: every 시도 and 시군구 name the
+    dated table has known (so 2026's 제물포구 and 전남광주통합특별시 as well as 전라남도),
+    and every 읍·면·동·리 word of the 법정동 names (``삼성동``, ``우정읍``). These go into
+    the tokeniser's user dictionary, so that a place name is one token and never split
+    into nouns (삼성동 is not 삼성 + 동). An agency may add more with ``places``.
 
     Examples
     --------
     >>> words = region_words()
     >>> "마포구" in words and "장안구" in words and "서울특별시" in words
     True
+    >>> "제물포구" in words and "삼성동" in words
+    True
     """
-    from workbench.samples import regions
+    from workbench.catalog.regions import active_snapshot, place_names
 
-    table = regions()
+    table = active_snapshot().history
     names = {n for c in _REGION_NAME_COLUMNS if c in table.columns for n in table[c].dropna()}
-    return tuple(sorted({word for name in names for word in str(name).split()}))
+    words = {word for name in names for word in str(name).split()}
+    return tuple(sorted(words | set(place_names())))
 
 
 @functools.lru_cache(maxsize=4)

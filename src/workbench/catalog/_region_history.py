@@ -117,6 +117,21 @@ def valid_on(history: pd.DataFrame, day: str) -> pd.Series:
     return started & ~ended
 
 
+@functools.cache
+def place_names() -> tuple[str, ...]:
+    """Return every 읍·면·동·리 word of the bundled 법정동 names (``삼성동``, ``우정읍``).
+
+    From ``data/region_places.txt``, built with the region tables from the same dated
+    source (``scripts/build_regions.py``); used for tokenisers' user dictionaries.
+
+    >>> names = place_names()
+    >>> "삼성동" in names and "우정읍" in names and "청운동" in names
+    True
+    """
+    text = (DATA / "region_places.txt").read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
 def snapshot_dir(project: Path | None = None) -> Path:
     """Return the project's region snapshot folder, ``<project>/.workbench/regions``."""
     root = project if project is not None else (find_project() or Path.cwd().resolve())
