@@ -26,6 +26,8 @@ from urllib.parse import quote
 
 from tornado import web
 
+from workbench.app._messages import _kind_label
+
 __all__ = ["ReviewState", "find_runs", "make_app"]
 
 _COOKIE = "workbench-review-{port}"
@@ -267,7 +269,8 @@ class RunHandler(_Handler):
         done = " (승인됨)" if finding.get("approved") else ""
         return (
             f'<div class="finding" id="finding-{html.escape(fid)}"><h2>[{html.escape(fid)}] '
-            f"{html.escape(str(finding.get('rule')))}{done}</h2><p>{html.escape(str(finding.get('message')))}"
+            f"{html.escape(_kind_label(str(finding.get('rule'))))}{done}</h2>"
+            f"<p>{html.escape(str(finding.get('message')))}"
             f"</p>{_evidence(finding)}{shown}{reveal_form}"
             f"<ul>{history}</ul>"
             f'<form method="post" action="/run/{index}/decide">{xsrf}'
