@@ -17,7 +17,7 @@ import pytest
 from workbench import samples
 from workbench.exceptions import ParameterError, RunExistsError
 from workbench.runner import find_analysis, run_analysis, run_batch
-from workbench.runner._batch_matrix import load_matrix, plan_rows
+from workbench.runner.batch.plan import load_matrix, plan_rows
 
 
 def write(path: Path, text: str) -> Path:

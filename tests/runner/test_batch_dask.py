@@ -122,7 +122,7 @@ def test_batch_completes_on_dask_even_when_a_worker_is_killed(cluster, fixture_n
 
 
 def test_an_unreachable_scheduler_is_one_clear_error(fixture_notebook, tmp_path, monkeypatch):
-    monkeypatch.setattr("workbench.runner._batch_dask.CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr("workbench.runner.batch.executors.dask.CONNECT_TIMEOUT", "2s")
     matrix = tmp_path / "m.csv"
     matrix.write_text("label\n가\n", encoding="utf-8")
     address = f"tcp://127.0.0.1:{free_port()}"

@@ -23,7 +23,7 @@ from typing import Any
 
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._batch_task import RowOutcome, RowSpec, execute_row, mark_interrupted
+from workbench.runner.batch.task import RowOutcome, RowSpec, execute_row, mark_interrupted
 
 __all__ = ["run_on_dask"]
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from workbench.exceptions import RunExistsError, WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._batch_matrix import BatchRow, load_matrix, plan_rows
-from workbench.runner._batch_task import RowOutcome, RowSpec, execute_row
+from workbench.runner.batch.plan import BatchRow, load_matrix, plan_rows
+from workbench.runner.batch.task import RowOutcome, RowSpec, execute_row
 from workbench.runner._registry import Analysis, find_analysis
 from workbench.runner._rundir import RunDir
 
@@ -202,7 +202,7 @@ class _Index:
             self.write(final=False)
 
     def write(self, *, final: bool) -> None:
-        from workbench.runner._batch_index import write_index
+        from workbench.runner.batch.index import write_index
 
         write_index(
             self.analysis, self.rows, self.outcomes, self.out, final=final, cache=self.cache
@@ -220,7 +220,7 @@ def _run_local(
     secrets: dict[str, str] | None = None,
 ) -> None:
     """Run rows on this machine: ``workers`` threads, each driving one kernel at a time."""
-    from workbench.runner._batch_pool import STANDARD_LIBRARIES, KernelPool, notebook_imports
+    from workbench.runner.batch.executors.local.pool import STANDARD_LIBRARIES, KernelPool, notebook_imports
     from workbench.runner._rundir import KERNEL_LOG
 
     preload = list(dict.fromkeys([*notebook_imports(analysis), *STANDARD_LIBRARIES]))
@@ -304,7 +304,7 @@ def run_batch(
         A standard analysis name or a ``.ipynb`` path.
     matrix : path
         A ``.csv`` or ``.yaml`` file: one row of parameters per run (see
-        :mod:`workbench.runner._batch_matrix`).
+        :mod:`workbench.runner.batch.plan`).
     out : path, optional
         The batch's folder; default ``runs/<name>-batch-<timestamp>``. With a Dask
         scheduler it must be on storage the workers share.
@@ -349,7 +349,7 @@ def run_batch(
     to_run, skipped = _split_resume(analysis, rows, base, resume)
     base.mkdir(parents=True, exist_ok=True)
     given = {row.run_id: dict(row.params) for row in rows}
-    from workbench.runner._batch_shared import share_inputs
+    from workbench.runner.batch.shared import share_inputs
 
     shared = share_inputs(analysis, to_run, base) if to_run else []
     specs = _specs(analysis, to_run, given, shared, base, timeout, retries)
@@ -372,7 +372,7 @@ def run_batch(
     index.write(final=False)
     try:
         if scheduler:
-            from workbench.runner._batch_dask import run_on_dask
+            from workbench.runner.batch.executors.dask import run_on_dask
 
             run_on_dask(scheduler, specs, emit, index.add)
         elif specs:

@@ -23,7 +23,7 @@ from typing import Any
 from workbench._io import write_atomically
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._batch_task import RowOutcome
+from workbench.runner.batch.task import RowOutcome
 from workbench.runner._errors import short_cause
 from workbench.runner._key_results import format_value, key_specs, key_value
 from workbench.runner._registry import Analysis

@@ -2,7 +2,7 @@
 
 Starting a kernel process and importing pandas, statsmodels and scikit-learn costs about
 2.5 s of CPU per run; forking a process that has already imported them costs a few
-hundredths. The server (``python -m workbench.runner._batch_fork``) imports ipykernel and
+hundredths. The server (``python -m workbench.runner.batch.executors.local.fork``) imports ipykernel and
 the notebook's libraries, then waits on stdin for requests; each request forks a child
 that becomes a brand-new kernel (its own session, environment, log and connection file).
 The server runs no user code, so every child starts from the same clean state: isolation
@@ -99,7 +99,7 @@ class ForkServer:
         # it at import), as ipykernel would set it in a fresh kernel.
         server_env = {**env, "MPLBACKEND": env.get("MPLBACKEND") or _INLINE_BACKEND}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workbench.runner._batch_fork", *server_imports(modules)],
+            [sys.executable, "-m", "workbench.runner.batch.executors.local.fork", *server_imports(modules)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -121,7 +121,7 @@ def _forked_by(server: Any, log_path: Path) -> Callable[[Any], None]:
     """Return a hook that makes a kernel manager fork its kernel from ``server``."""
 
     def prepare(manager: Any) -> None:
-        from workbench.runner._batch_fork import ForkProvisioner
+        from workbench.runner.batch.executors.local.fork import ForkProvisioner
 
         manager.kernel_id = str(uuid.uuid4())
         provisioner = ForkProvisioner(
@@ -225,7 +225,7 @@ class KernelPool:
     def _start_server(self) -> None:
         if not self.fork or self.budget <= 0:
             return
-        from workbench.runner._batch_fork import ForkServer
+        from workbench.runner.batch.executors.local.fork import ForkServer
 
         try:
             self.server = ForkServer(self.modules, self._env)

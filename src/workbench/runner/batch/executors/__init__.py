@@ -1,0 +1,1 @@
+"""Where a batch's rows run (see the batch package)."""

@@ -1,0 +1,1 @@
+"""The local executor: kernels forked ahead of need on this machine."""
