@@ -231,9 +231,11 @@ def test_retries_rerun_a_dead_kernel_but_never_a_cell_error(fixture_notebook, tm
 
 @pytest.mark.kernel
 def test_a_run_that_times_out_is_recorded_and_not_retried(fixture_notebook, tmp_path):
-    matrix = write(tmp_path / "m.csv", "run_id,seconds\nslow,60\nquick,0\n")
+    # The timeout counts from the run's start, kernel start included: generous enough
+    # for the quick run on a loaded machine, far below the slow run's 10 minutes.
+    matrix = write(tmp_path / "m.csv", "run_id,seconds\nslow,600\nquick,0\n")
     result = run_batch(
-        fixture_notebook("sleeps"), matrix, out=tmp_path / "batch", timeout=4, retries=2
+        fixture_notebook("sleeps"), matrix, out=tmp_path / "batch", timeout=20, retries=2
     )
     slow, quick = result.outcomes["slow"], result.outcomes["quick"]
     assert (slow.status, slow.reason, slow.attempts) == ("failed", "timeout", 1)

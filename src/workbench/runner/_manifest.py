@@ -24,9 +24,11 @@ from workbench._distribution import DISTRIBUTION
 from workbench.exceptions import WorkbenchError
 
 __all__ = [
+    "BatchRecord",
     "FileRecord",
     "InputRecord",
     "Manifest",
+    "SharedInputRecord",
     "git_state",
     "package_versions",
     "read_manifest",
@@ -82,6 +84,25 @@ class FileRecord(BaseModel):
     neutralised: int | None = None
 
 
+class BatchRecord(BaseModel):
+    """Which row of which batch a run is (``workbench batch``)."""
+
+    row: int
+    run_id: str
+    # The row's effective parameters as planned, before shared inputs replaced a path:
+    # what a resumed batch compares.
+    parameters: dict[str, Any]
+
+
+class SharedInputRecord(BaseModel):
+    """An input the batch read once and handed to its runs as Parquet (batch/shared.py)."""
+
+    parameter: str
+    original_path: str
+    original_sha256: str
+    path: str
+
+
 class ErrorRecord(BaseModel):
     """Why a run failed."""
 
@@ -123,6 +144,10 @@ class Manifest(BaseModel):
     rerun_of: str | None = None
     # The access audit log's last entry when the run ended (runner/_audit_heads.py).
     audit_head: dict[str, Any] | None = None
+    # A batch's row (None: a single run); manifests written before these fields were
+    # typed carried the same keys as extras, so they read the same.
+    batch: BatchRecord | None = None
+    shared_inputs: list[SharedInputRecord] = []
 
 
 def utc_now() -> str:

@@ -1,38 +1,31 @@
 """A batch: one standard analysis run once per matrix row, in parallel, resumable.
 
-This module only sequences: read and validate the matrix (:mod:`._batch_matrix`), decide
-what a resumed batch skips, share common inputs as Parquet (:mod:`._batch_shared`), run
-the rows locally on pre-started kernels (:mod:`._batch_pool`) or on a Dask cluster
-(:mod:`._batch_dask`), each row a normal run (:mod:`._batch_task` → ``_run.run``), and
-write the index (:mod:`._batch_index`).
+This package's entry only sequences: plan (:mod:`.plan`: read and validate the matrix,
+decide what a resumed batch skips), share common inputs as Parquet (:mod:`.shared`),
+execute the rows through an :class:`~.executors.Executor` (:mod:`.executors.local`: this
+machine, on kernels forked ahead of need; :mod:`.executors.dask`: a Dask cluster), each
+row a normal run (:mod:`.task` → ``_run.run``), and write the index (:mod:`.index`) from
+the run folders' manifests, at the start and at the end.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from workbench.exceptions import RunExistsError, WorkbenchError
-from workbench.runner import _manifest as mf
-from workbench.runner.batch.plan import BatchRow, load_matrix, plan_rows
-from workbench.runner.batch.task import RowOutcome, RowSpec, execute_row
-from workbench.runner._registry import Analysis, find_analysis
-from workbench.runner._rundir import RunDir
+# Light at import: the local executor's fork server is started as
+# ``python -m workbench.runner.batch.executors.local.fork``, which imports this package.
+if TYPE_CHECKING:
+    from workbench.runner._registry import Analysis
+    from workbench.runner.batch.executors import Executor
+    from workbench.runner.batch.plan import BatchRow
+    from workbench.runner.batch.task import RowOutcome, RowSpec
 
 __all__ = ["BatchEvent", "BatchResult", "run_batch"]
-
-#: Finished statuses that ``resume`` keeps. A blocked run is complete too: it waits for
-#: an approval (``workbench rerun --approve``), and running it again would block again.
-COMPLETE = ("succeeded", "blocked")
-_INDEX_EVERY = 2.0  # seconds between refreshes of the index while runs finish
 
 
 @dataclass
@@ -58,10 +51,12 @@ class BatchResult:
 
     @property
     def index_html(self) -> Path:
+        """The batch's index page."""
         return self.out / "index.html"
 
     @property
     def index_csv(self) -> Path:
+        """The batch's index table."""
         return self.out / "index.csv"
 
     def count(self, status: str) -> int:
@@ -70,83 +65,8 @@ class BatchResult:
 
     @property
     def ok(self) -> bool:
+        """Whether every row succeeded (or was kept by a resume)."""
         return all(o.status in ("succeeded", "skipped") for o in self.outcomes.values())
-
-
-def _normal(value: Any) -> Any:
-    return json.loads(json.dumps(value, sort_keys=True, default=str))
-
-
-def _inputs_unchanged(manifest: mf.Manifest, digests: dict[str, str]) -> bool:
-    """Tell whether every input a run read still has the content it had then.
-
-    An input the batch shared as Parquet is compared through its original file. ``digests``
-    keeps each input's digest, so a file shared by all rows is hashed once.
-    """
-    from workbench.runner._inputs import input_fingerprint
-
-    shared = (manifest.model_extra or {}).get("shared_inputs") or []
-    originals = {s["path"]: (s["original_path"], s["original_sha256"]) for s in shared}
-    for record in manifest.inputs:
-        source, recorded = originals.get(record.path, (record.path, record.sha256))
-        if source not in digests:
-            try:
-                digests[source] = input_fingerprint(source)
-            except WorkbenchError:  # gone: the run cannot be kept as it is
-                digests[source] = ""
-        if digests[source] != recorded:
-            return False
-    return True
-
-
-def _complete(run_dir: Path, analysis: Analysis, row: BatchRow, digests: dict[str, str]) -> bool:
-    """Tell whether ``resume`` keeps this run directory.
-
-    Kept: complete, same notebook, same parameters, and inputs with the same content.
-    """
-    try:
-        manifest = mf.read_manifest(run_dir)
-    except WorkbenchError:
-        return False
-    batch = (manifest.model_extra or {}).get("batch") or {}
-    return (
-        manifest.status in COMPLETE
-        and manifest.analysis.notebook_sha256 == analysis.sha256
-        and _normal(batch.get("parameters")) == _normal(row.params)
-        and _inputs_unchanged(manifest, digests)
-    )
-
-
-def _split_resume(
-    analysis: Analysis, rows: list[BatchRow], out: Path, resume: bool
-) -> tuple[list[BatchRow], list[BatchRow]]:
-    """Return (rows to run, rows to skip); refuse folders a batch must not replace."""
-    to_run, skipped, taken = [], [], []
-    digests: dict[str, str] = {}
-    for row in rows:
-        run_dir = out / row.run_id
-        occupied = run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir()))
-        if not occupied:
-            to_run.append(row)
-        elif not resume:
-            taken.append(row.run_id)
-        elif _complete(run_dir, analysis, row, digests):
-            skipped.append(row)
-        elif RunDir(run_dir).manifest.is_file():
-            to_run.append(row)  # an earlier failed or changed run: replaced
-        else:
-            raise RunExistsError(
-                f"{run_dir} exists and is not a run directory; refusing to replace it. "
-                "Choose another --out."
-            )
-    if taken:
-        shown = ", ".join(taken[:5]) + (" ..." if len(taken) > 5 else "")
-        raise RunExistsError(
-            f"{len(taken)} run director{'y' if len(taken) == 1 else 'ies'} already exist in "
-            f"{out} ({shown}). Pass --resume to keep complete runs and run the rest, or "
-            "choose another --out."
-        )
-    return to_run, skipped
 
 
 def _default_out(name: str) -> Path:
@@ -157,12 +77,16 @@ def _default_out(name: str) -> Path:
 def _specs(
     analysis: Analysis,
     rows: list[BatchRow],
-    given: dict[str, dict[str, Any]],
-    shared: list[dict[str, Any]],
+    planned: dict[str, dict[str, object]],
+    shared: list[dict[str, str]],
     out: Path,
     timeout: float | None,
     retries: int,
+    secrets: Iterable[str],
 ) -> list[RowSpec]:
+    from workbench.runner.batch.plan import normal
+    from workbench.runner.batch.task import RowSpec
+
     return [
         RowSpec(
             number=row.number,
@@ -173,107 +97,32 @@ def _specs(
             run_dir=str(out / row.run_id),
             timeout=timeout,
             retries=retries,
-            extra={
-                "batch": {
-                    "row": row.number,
-                    "run_id": row.run_id,
-                    "parameters": _normal(given[row.run_id]),
-                },
-                **({"shared_inputs": shared} if shared else {}),
+            batch={
+                "row": row.number,
+                "run_id": row.run_id,
+                "parameters": normal(planned[row.run_id]),
             },
+            shared_inputs=list(shared),
+            secrets=sorted(secrets),
         )
         for row in rows
     ]
 
 
-class _Index:
-    """Keep index.csv/index.html current as runs finish (at most every few seconds)."""
-
-    def __init__(self, analysis: Analysis, rows: list[BatchRow], out: Path) -> None:
-        self.analysis, self.rows, self.out = analysis, rows, out
-        self.outcomes: dict[str, RowOutcome] = {}
-        self.cache: dict[str, dict[str, Any]] = {}
-        self.written = 0.0
-
-    def add(self, outcome: RowOutcome) -> None:
-        self.outcomes[outcome.run_id] = outcome
-        self.cache.pop(outcome.run_id, None)  # a retried or replaced row is read again
-        if time.monotonic() - self.written >= _INDEX_EVERY:
-            self.write(final=False)
-
-    def write(self, *, final: bool) -> None:
-        from workbench.runner.batch.index import write_index
-
-        write_index(
-            self.analysis, self.rows, self.outcomes, self.out, final=final, cache=self.cache
-        )
-        self.written = time.monotonic()
-
-
-def _run_local(
+def _executor(
     analysis: Analysis,
-    specs: list[RowSpec],
-    workers: int,
     out: Path,
-    emit: Callable[[str, RowSpec, RowOutcome | None], None],
-    index: _Index,
-    secrets: dict[str, str] | None = None,
-) -> None:
-    """Run rows on this machine: ``workers`` threads, each driving one kernel at a time."""
-    from workbench.runner.batch.executors.local.pool import STANDARD_LIBRARIES, KernelPool, notebook_imports
-    from workbench.runner._rundir import KERNEL_LOG
+    scheduler: str | None,
+    workers: int | None,
+    secrets: Mapping[str, str],
+) -> Executor:
+    if scheduler:
+        from workbench.runner.batch.executors.dask import DaskExecutor
 
-    preload = list(dict.fromkeys([*notebook_imports(analysis), *STANDARD_LIBRARIES]))
-    pool = KernelPool(workers + 1, preload, out / "_kernels", len(specs))
-    cancelled = threading.Event()
+        return DaskExecutor(scheduler)
+    from workbench.runner.batch.executors.local import LocalExecutor
 
-    def task(spec: RowSpec) -> RowOutcome:
-        claimed: list[Any] = []
-
-        def factory(run_dir: Path, env: Mapping[str, str]) -> Any:
-            if cancelled.is_set():
-                raise RuntimeError("the batch was interrupted")
-            kernel = pool.claim(run_dir, KERNEL_LOG, env)
-            claimed.append(kernel)
-            return kernel
-
-        emit("start", spec, None)
-        try:
-            return execute_row(spec, factory, cancelled, secrets)
-        finally:
-            for kernel in claimed:
-                pool.release(kernel)
-
-    executor = ThreadPoolExecutor(workers, thread_name_prefix="workbench-batch")
-    pending: set[Future[RowOutcome]] = set()
-    try:
-        pending = {executor.submit(task, spec) for spec in specs}
-        while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
-                outcome = future.result()
-                index.add(outcome)
-                emit("finish", _spec_of(specs, outcome), outcome)
-    except BaseException:
-        # Ctrl-C: start nothing more, kill the kernels of running rows; each of those
-        # runs then ends marked failed (interrupted) before this function returns.
-        cancelled.set()
-        for future in pending:
-            future.cancel()
-        pool.close()
-        pool.kill_all()
-        executor.shutdown(wait=True)
-        for future in pending:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                index.add(future.result())
-        raise
-    finally:
-        pool.close()
-        executor.shutdown(wait=True)
-
-
-def _spec_of(specs: list[RowSpec], outcome: RowOutcome) -> RowSpec:
-    return next(s for s in specs if s.run_id == outcome.run_id)
+    return LocalExecutor(analysis, workers or os.cpu_count() or 1, out, secrets)
 
 
 def run_batch(
@@ -339,23 +188,26 @@ def run_batch(
         After marking every started run failed (interrupted) and writing the index.
     """
     from workbench.runner._limits import check_timeout
+    from workbench.runner._registry import find_analysis
     from workbench.runner._secrets import resolve_secrets
+    from workbench.runner.batch.index import LiveIndex
+    from workbench.runner.batch.plan import load_matrix, plan_rows, split_resume
+    from workbench.runner.batch.shared import share_inputs
+    from workbench.runner.batch.task import RowOutcome
 
+    # Plan: every row validated and every folder checked before anything runs.
     analysis = find_analysis(name_or_path)
     timeout = check_timeout(timeout)
     rows = plan_rows(analysis, load_matrix(matrix), os.fspath(matrix))
     secret_values = resolve_secrets(analysis, secret_names, secrets, prompt=prompt)
     base = Path(out).expanduser().resolve() if out is not None else _default_out(analysis.name)
-    to_run, skipped = _split_resume(analysis, rows, base, resume)
+    to_run, skipped = split_resume(analysis, rows, base, resume)
     base.mkdir(parents=True, exist_ok=True)
-    given = {row.run_id: dict(row.params) for row in rows}
-    from workbench.runner.batch.shared import share_inputs
-
+    planned = {row.run_id: dict(row.params) for row in rows}
+    # Shared inputs: read once, handed to the runs as Parquet.
     shared = share_inputs(analysis, to_run, base) if to_run else []
-    specs = _specs(analysis, to_run, given, shared, base, timeout, retries)
-    for spec in specs:
-        spec.secrets = sorted(secret_values)
-    index = _Index(analysis, rows, base)
+    specs = _specs(analysis, to_run, planned, shared, base, timeout, retries, secret_values)
+    index = LiveIndex(analysis, rows, base)
     by_id = {row.run_id: row for row in rows}
 
     def emit(kind: str, spec: RowSpec | None, outcome: RowOutcome | None) -> None:
@@ -369,15 +221,12 @@ def run_batch(
         index.outcomes[row.run_id] = outcome
         if progress is not None:
             progress(BatchEvent("finish", len(rows), row, outcome))
+    # A resumed batch first rewrites the index from the kept runs' manifests (the one a
+    # killed batch left may be behind them); the rows it runs again show as pending.
     index.write(final=False)
+    # Execute, then write the index from every run folder's manifest.
     try:
-        if scheduler:
-            from workbench.runner.batch.executors.dask import run_on_dask
-
-            run_on_dask(scheduler, specs, emit, index.add)
-        elif specs:
-            cores = workers or os.cpu_count() or 1
-            _run_local(analysis, specs, cores, base, emit, index, secret_values)
+        _executor(analysis, base, scheduler, workers, secret_values).run(specs, emit, index.add)
     finally:
         index.write(final=True)
     return BatchResult(base, rows, index.outcomes)

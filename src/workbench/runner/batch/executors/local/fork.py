@@ -2,16 +2,16 @@
 
 Starting a kernel process and importing pandas, statsmodels and scikit-learn costs about
 2.5 s of CPU per run; forking a process that has already imported them costs a few
-hundredths. The server (``python -m workbench.runner.batch.executors.local.fork``) imports ipykernel and
-the notebook's libraries, then waits on stdin for requests; each request forks a child
-that becomes a brand-new kernel (its own session, environment, log and connection file).
-The server runs no user code, so every child starts from the same clean state: isolation
-is the same as with a fresh process.
+hundredths. The server (``python -m workbench.runner.batch.executors.local.fork``)
+imports ipykernel and the notebook's libraries, then waits on stdin for requests; each
+request forks a child that becomes a brand-new kernel (its own session, environment, log
+and connection file). The server runs no user code, so every child starts from the same
+clean state: isolation is the same as with a fresh process.
 
 What must not happen before the kernel exists is excluded from the server's imports:
 ``matplotlib.pyplot`` (it would choose its backend without the kernel's inline display),
 and IPython-aware modules. The kernel imports those silently after it starts
-(:mod:`._batch_pool`). jupyter_client drives a forked kernel through
+(:mod:`.pool`). jupyter_client drives a forked kernel through
 :class:`ForkProvisioner`, a ``LocalProvisioner`` that asks the server instead of
 ``Popen``.
 """
@@ -99,7 +99,12 @@ class ForkServer:
         # it at import), as ipykernel would set it in a fresh kernel.
         server_env = {**env, "MPLBACKEND": env.get("MPLBACKEND") or _INLINE_BACKEND}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workbench.runner.batch.executors.local.fork", *server_imports(modules)],
+            [
+                sys.executable,
+                "-m",
+                "workbench.runner.batch.executors.local.fork",
+                *server_imports(modules),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -150,6 +155,7 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
     log_path = ""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        """Ask the server for a kernel instead of starting a process."""
         assert self.server is not None
         argv = cmd[cmd.index("-f") :] if "-f" in cmd else cmd[1:]
         env = dict(kwargs.get("env") or os.environ)

@@ -24,11 +24,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from workbench.runner._kernel import Kernel
+from workbench.runner._kernel import Kernel, kernel_env
 from workbench.runner._registry import Analysis
 from workbench.runner.results import RUN_DIR_ENV
 
-__all__ = ["STANDARD_LIBRARIES", "KernelPool", "kernel_env", "notebook_imports"]
+__all__ = ["STANDARD_LIBRARIES", "KernelPool", "notebook_imports"]
 
 #: What standard analyses use, often through ``wb.blocks`` rather than an import in the
 #: notebook: imported ahead of need as well (importing adds no output to a notebook).
@@ -36,13 +36,6 @@ STANDARD_LIBRARIES = ("numpy", "pandas", "matplotlib", "statsmodels.api", "sklea
 
 #: Seconds to wait for a kernel's silent imports and run-directory hand-over.
 READY_TIMEOUT = 120.0
-
-
-def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Return a pooled kernel's environment: a run's, without its folder (set on claim)."""
-    from workbench.runner._kernel import kernel_env as run_kernel_env
-
-    return run_kernel_env(None, base=base)
 
 
 def notebook_imports(analysis: Analysis) -> list[str]:
@@ -188,7 +181,7 @@ class KernelPool:
         beyond it start a kernel on demand (retries).
     fork : bool
         Fork kernels from a server that has imported the libraries once
-        (:mod:`._batch_fork`); if the server cannot start, kernels start as processes.
+        (:mod:`.fork`); if the server cannot start, kernels start as processes.
     """
 
     def __init__(
@@ -208,7 +201,7 @@ class KernelPool:
         self._counter = itertools.count(1)
         self._closed = False
         self._failures = 0
-        self._env = kernel_env()
+        self._env = kernel_env(None)  # a run's, without its folder (set on claim)
         self._thread = threading.Thread(
             target=self._fill, name="workbench-kernel-pool", daemon=True
         )
