@@ -191,6 +191,7 @@ class KernelPool:
         self.modules = preload
         self.fork = fork
         self.server: Any = None
+        self._retired: list[Any] = []
         self.preload = _preload_code(preload) if preload else ""
         self.log_dir = log_dir
         self.budget = budget
@@ -260,7 +261,8 @@ class KernelPool:
             self.budget += 1
             if self.server is not None:
                 server, self.server = self.server, None
-                server.close()
+                server.retire()  # its running kernels finish their runs
+                self._retired.append(server)
             else:
                 self._failures += 1
                 if self._failures >= 3:
@@ -317,7 +319,8 @@ class KernelPool:
         with self._lock:
             for kernel in waiting:
                 self._discard(kernel)
-        if self.server is not None:
-            self.server.close()
+        for server in [*self._retired, self.server]:
+            if server is not None:
+                server.close()
         with contextlib.suppress(OSError):
             self.log_dir.rmdir()  # empty once every kernel was claimed or discarded
