@@ -117,9 +117,13 @@ def test_batch_isolates_runs_and_matches_a_single_run(fixture_notebook, househol
     # Same outputs, execution counts and result bytes as a run on a fresh kernel.
     single = run_analysis(notebook, {"label": "나나", "data_path": data}, out=tmp_path / "one")
     assert outputs(single.notebook) == outputs(out / "row-0002" / "notebook.ipynb")
-    assert (single.run_dir / "results" / "probe.csv").read_bytes() == (
-        out / "row-0002" / "results" / "probe.csv"
-    ).read_bytes()
+    fresh, pooled = single.run_dir / "results", out / "row-0002" / "results"
+    files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert files and files == sorted(
+        p.relative_to(pooled) for p in pooled.rglob("*") if p.is_file()
+    )
+    for name in files:  # every result file, byte for byte
+        assert (fresh / name).read_bytes() == (pooled / name).read_bytes(), name
 
     index = pd.read_csv(out / "index.csv", encoding="utf-8-sig")
     assert list(index["status"]) == ["succeeded"] * 4
