@@ -60,6 +60,9 @@ def held_batch(tmp_path: Path, fixture_notebook):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # Ctrl-C reaches the batch as in a terminal, even when these tests run as a
+            # background job (whose shell set SIGINT to ignored, inherited by children).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         started.append((process, markers))
         deadline = time.monotonic() + 120

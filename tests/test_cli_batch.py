@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -111,3 +112,73 @@ def test_ctrl_c_leaves_every_run_complete_or_marked_failed(held_batch, tmp_path)
     for marker in markers.glob("*.pid"):
         with pytest.raises(ProcessLookupError):
             os.kill(int(marker.read_text()), 0)
+
+
+def _index_statuses(out) -> dict[str, str]:
+    index = pd.read_csv(out / "index.csv", encoding="utf-8-sig", dtype=str)
+    return dict(zip(index["run_id"], index["status"], strict=True))
+
+
+def _manifest_statuses(out) -> dict[str, str]:
+    return {
+        p.name: json.loads((p / "manifest.json").read_text(encoding="utf-8"))["status"]
+        for p in out.iterdir()
+        if (p / "manifest.json").is_file()
+    }
+
+
+@pytest.mark.kernel
+def test_sigkill_of_a_batch_leaves_no_process_and_resume_mends_the_index(
+    fixture_notebook, tmp_path
+):
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    # Two quick rows finish first, then two rows hold their kernels until killed.
+    lines = "".join(f"r{i},r{i},{'true' if i >= 2 else 'false'},{markers}\n" for i in range(6))
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("run_id,label,hold,marker_dir\n" + lines, encoding="utf-8")
+    out = tmp_path / "batch"
+    notebook = str(fixture_notebook("batch_probe"))
+    command = [sys.executable, "-m", "workbench", "batch", notebook, "--matrix", str(matrix)]
+    command += ["--out", str(out), "--workers", "2", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while len(list(markers.glob("*.pid"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(list(markers.glob("*.pid"))) == 2, "the held runs never started"
+        children = psutil.Process(process.pid).children(recursive=True)
+        held = [int(m.read_text()) for m in markers.glob("*.pid")]
+        assert {c.pid for c in children} >= set(held)  # the kernels are the batch's
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        time.sleep(5)
+        alive = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+        assert alive == [], [c.cmdline()[:3] for c in alive]
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for marker in markers.glob("*.pid"):
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(marker.read_text()), signal.SIGKILL)
+
+    assert _manifest_statuses(out)["r0"] == "succeeded"
+    # Resumed (the held rows do not hold twice): every row ends, and the index says
+    # what each run's manifest says.
+    result = CliRunner().invoke(
+        app,
+        ["batch", notebook, "--matrix", str(matrix), "--out", str(out), "--resume", "-q"],
+    )
+    assert result.exit_code == 0, result.output
+    manifests = _manifest_statuses(out)
+    assert sorted(manifests) == [f"r{i}" for i in range(6)]
+    assert set(manifests.values()) == {"succeeded"}
+    assert _index_statuses(out) == manifests
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "대기" not in html and "실행 중" not in html

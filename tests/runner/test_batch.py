@@ -17,7 +17,7 @@ import pytest
 from workbench import samples
 from workbench.exceptions import ParameterError, RunExistsError
 from workbench.runner import find_analysis, run_analysis, run_batch
-from workbench.runner._batch_matrix import load_matrix, plan_rows
+from workbench.runner.batch.plan import load_matrix, plan_rows
 
 
 def write(path: Path, text: str) -> Path:
@@ -117,9 +117,13 @@ def test_batch_isolates_runs_and_matches_a_single_run(fixture_notebook, househol
     # Same outputs, execution counts and result bytes as a run on a fresh kernel.
     single = run_analysis(notebook, {"label": "나나", "data_path": data}, out=tmp_path / "one")
     assert outputs(single.notebook) == outputs(out / "row-0002" / "notebook.ipynb")
-    assert (single.run_dir / "results" / "probe.csv").read_bytes() == (
-        out / "row-0002" / "results" / "probe.csv"
-    ).read_bytes()
+    fresh, pooled = single.run_dir / "results", out / "row-0002" / "results"
+    files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert files and files == sorted(
+        p.relative_to(pooled) for p in pooled.rglob("*") if p.is_file()
+    )
+    for name in files:  # every result file, byte for byte
+        assert (fresh / name).read_bytes() == (pooled / name).read_bytes(), name
 
     index = pd.read_csv(out / "index.csv", encoding="utf-8-sig")
     assert list(index["status"]) == ["succeeded"] * 4
@@ -231,9 +235,11 @@ def test_retries_rerun_a_dead_kernel_but_never_a_cell_error(fixture_notebook, tm
 
 @pytest.mark.kernel
 def test_a_run_that_times_out_is_recorded_and_not_retried(fixture_notebook, tmp_path):
-    matrix = write(tmp_path / "m.csv", "run_id,seconds\nslow,60\nquick,0\n")
+    # The timeout counts from the run's start, kernel start included: generous enough
+    # for the quick run on a loaded machine, far below the slow run's 10 minutes.
+    matrix = write(tmp_path / "m.csv", "run_id,seconds\nslow,600\nquick,0\n")
     result = run_batch(
-        fixture_notebook("sleeps"), matrix, out=tmp_path / "batch", timeout=4, retries=2
+        fixture_notebook("sleeps"), matrix, out=tmp_path / "batch", timeout=20, retries=2
     )
     slow, quick = result.outcomes["slow"], result.outcomes["quick"]
     assert (slow.status, slow.reason, slow.attempts) == ("failed", "timeout", 1)

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from workbench.exceptions import WorkbenchError
@@ -122,7 +123,7 @@ def test_batch_completes_on_dask_even_when_a_worker_is_killed(cluster, fixture_n
 
 
 def test_an_unreachable_scheduler_is_one_clear_error(fixture_notebook, tmp_path, monkeypatch):
-    monkeypatch.setattr("workbench.runner._batch_dask.CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr("workbench.runner.batch.executors.dask.CONNECT_TIMEOUT", "2s")
     matrix = tmp_path / "m.csv"
     matrix.write_text("label\n가\n", encoding="utf-8")
     address = f"tcp://127.0.0.1:{free_port()}"
@@ -149,3 +150,69 @@ def test_ctrl_c_on_dask_leaves_no_run_marked_running(cluster, held_batch, tmp_pa
         assert manifest["status"] in ("succeeded", "failed"), run_dir.name
         if manifest["status"] == "failed":
             assert manifest["error"]["reason"] == "interrupted"
+
+
+def tiny_notebook(path: Path) -> Path:
+    """A standard-analysis notebook with one parameter and one small published table."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    parameters = new_code_cell('region_code = "11110"  # 시도(2자리) 또는 시군구(5자리) 코드')
+    parameters.metadata["tags"] = ["parameters"]
+    body = new_code_cell(
+        "import pandas as pd\n\nimport workbench as wb\n\n"
+        "wb.publish(pd.DataFrame({'코드': [region_code], '길이': [len(region_code)]}), 'code')"
+    )
+    nb = new_notebook(
+        cells=[parameters, body],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    nb.metadata["workbench"] = {
+        "name": "tiny",
+        "title": "지역 코드",
+        "summary": "A tiny analysis, one run per local government",
+        "version": "1.0.0",
+        "level": "standard",
+        "inputs": {},
+        "outputs": ["code"],
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.kernel
+def test_243_local_governments_run_on_a_local_dask_cluster_of_two_workers(tmp_path):
+    """The analysis center's day: every 시군구 of the code table, on two Dask workers."""
+    from distributed import Client, LocalCluster
+
+    from workbench.catalog._regions import region_table
+
+    table = region_table()
+    autonomous = table[(table["수준"] == "시도") | table["자치"].astype(bool)]
+    codes = autonomous["시군구코드"].fillna(autonomous["시도코드"]).tolist()  # 17 + 226
+    matrix = tmp_path / "지자체.csv"
+    matrix.write_text("region_code\n" + "".join(f"{c}\n" for c in codes), encoding="utf-8")
+    out = tmp_path / "shared-storage" / "batch"
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        result = run_batch(tiny_notebook(tmp_path / "tiny.ipynb"), matrix, out=out,
+                           scheduler=cluster.scheduler_address)  # fmt: skip
+        ran_on = {w["id"] for w in client.scheduler_info()["workers"].values()}
+    assert len(codes) == 243 and len(ran_on) == 2
+    assert result.count("succeeded") == 243, {
+        k: (o.status, o.reason) for k, o in result.outcomes.items() if o.status != "succeeded"
+    }
+    index = pd.read_csv(out / "index.csv", encoding="utf-8-sig", dtype=str)
+    assert len(index) == 243 and set(index["status"]) == {"succeeded"}
+    assert sorted(index["run_id"]) == sorted(codes)  # a code names its run folder
+    for code in (codes[0], codes[-1]):
+        published = pd.read_csv(out / code / "results" / "code.csv", dtype=str)
+        assert published["코드"].tolist() == [code]

@@ -4,7 +4,7 @@ Korean columns, and the operations apart (no kernel: records in, HTML out)."""
 import re
 
 from workbench.runner import find_analysis
-from workbench.runner._batch_index import _html_text
+from workbench.runner.batch.index import _html_text
 
 
 def _records(values: dict[str, int]) -> list[dict]:

@@ -34,8 +34,8 @@ _LAZY = {
     "run_html": "workbench.runner._views",
     "load_approvals": "workbench.runner._gate",
     "short_cause": "workbench.runner._errors",
-    "BatchResult": "workbench.runner._batch",
-    "run_batch": "workbench.runner._batch",
+    "BatchResult": "workbench.runner.batch",
+    "run_batch": "workbench.runner.batch",
 }
 
 __all__ = sorted(_LAZY)

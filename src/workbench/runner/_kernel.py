@@ -78,7 +78,9 @@ class Kernel:
         # The kernel name is explicit: a stale user kernelspec must not win (NOTES.md).
         self.manager: Any = AsyncKernelManager(kernel_name=KERNEL_NAME)
         try:
-            if prepare is not None:  # e.g. a provisioner that forks (runner/_batch_fork.py)
+            if (
+                prepare is not None
+            ):  # e.g. a provisioner that forks (runner/batch/executors/local/fork.py)
                 prepare(self.manager)
             run_sync(self.manager.start_kernel)(env=dict(env), stdout=self._log, stderr=self._log)
         except BaseException:

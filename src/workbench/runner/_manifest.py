@@ -26,9 +26,11 @@ from workbench.exceptions import WorkbenchError
 from workbench.runner._messages import message
 
 __all__ = [
+    "BatchRecord",
     "FileRecord",
     "InputRecord",
     "Manifest",
+    "SharedInputRecord",
     "git_state",
     "package_versions",
     "read_manifest",
@@ -84,6 +86,25 @@ class FileRecord(BaseModel):
     neutralised: int | None = None
 
 
+class BatchRecord(BaseModel):
+    """Which row of which batch a run is (``workbench batch``)."""
+
+    row: int
+    run_id: str
+    # The row's effective parameters as planned, before shared inputs replaced a path:
+    # what a resumed batch compares.
+    parameters: dict[str, Any]
+
+
+class SharedInputRecord(BaseModel):
+    """An input the batch read once and handed to its runs as Parquet (batch/shared.py)."""
+
+    parameter: str
+    original_path: str
+    original_sha256: str
+    path: str
+
+
 class ErrorRecord(BaseModel):
     """Why a run failed."""
 
@@ -131,6 +152,10 @@ class Manifest(BaseModel):
     # decisions (runner/_signoff.py; only with a trust.yml).
     author: str | None = None
     decisions: list[dict[str, Any]] = []
+    # A batch's row (None: a single run); manifests written before these fields were
+    # typed carried the same keys as extras, so they read the same.
+    batch: BatchRecord | None = None
+    shared_inputs: list[SharedInputRecord] = []
 
 
 def utc_now() -> str:

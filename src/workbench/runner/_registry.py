@@ -91,7 +91,7 @@ class AnalysisMeta(BaseModel):
     # environment or a prompt, never written to the run folder (runner/_secrets.py).
     secrets: list[str] = []
     # Results the batch index shows per run: {"name", "table", "column"}, the value in
-    # the first row of that published table's column (see runner/_batch_index.py).
+    # the first row of that published table's column (see runner/batch/index.py).
     key_results: list[dict[str, Any]] = []
     # The public or administrative datasets the analysis is meant for (issue 13).
     datasets: list[DatasetSpec] = []

@@ -21,8 +21,8 @@ from typing import Any
 
 from workbench._io import write_atomically
 from workbench.catalog import fingerprint, is_catalog_uri, is_sample_uri
-from workbench.runner._batch_matrix import BatchRow
 from workbench.runner._registry import Analysis
+from workbench.runner.batch.plan import BatchRow
 
 __all__ = ["SHARED_DIR", "share_inputs"]
 

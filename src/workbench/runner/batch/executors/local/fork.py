@@ -2,16 +2,16 @@
 
 Starting a kernel process and importing pandas, statsmodels and scikit-learn costs about
 2.5 s of CPU per run; forking a process that has already imported them costs a few
-hundredths. The server (``python -m workbench.runner._batch_fork``) imports ipykernel and
-the notebook's libraries, then waits on stdin for requests; each request forks a child
-that becomes a brand-new kernel (its own session, environment, log and connection file).
-The server runs no user code, so every child starts from the same clean state: isolation
-is the same as with a fresh process.
+hundredths. The server (``python -m workbench.runner.batch.executors.local.fork``)
+imports ipykernel and the notebook's libraries, then waits on stdin for requests; each
+request forks a child that becomes a brand-new kernel (its own session, environment, log
+and connection file). The server runs no user code, so every child starts from the same
+clean state: isolation is the same as with a fresh process.
 
 What must not happen before the kernel exists is excluded from the server's imports:
 ``matplotlib.pyplot`` (it would choose its backend without the kernel's inline display),
 and IPython-aware modules. The kernel imports those silently after it starts
-(:mod:`._batch_pool`). jupyter_client drives a forked kernel through
+(:mod:`.pool`). jupyter_client drives a forked kernel through
 :class:`ForkProvisioner`, a ``LocalProvisioner`` that asks the server instead of
 ``Popen``.
 """
@@ -57,12 +57,19 @@ class _PidProcess:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
+        """Return the exit code (-SIGKILL) once the kernel is gone, else None.
+
+        A zombie counts as gone: once the server has exited, its dead kernels wait for
+        whichever process adopted them to reap them.
+        """
+        import psutil
+
         if self.returncode is None:
             try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = -signal.SIGKILL
-            except PermissionError:  # pid reused by another user's process: ours is gone
+                if psutil.Process(self.pid).status() == psutil.STATUS_ZOMBIE:
+                    self.returncode = -signal.SIGKILL
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                # gone, or the pid reused by another user's process: ours is gone
                 self.returncode = -signal.SIGKILL
         return self.returncode
 
@@ -99,7 +106,12 @@ class ForkServer:
         # it at import), as ipykernel would set it in a fresh kernel.
         server_env = {**env, "MPLBACKEND": env.get("MPLBACKEND") or _INLINE_BACKEND}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workbench.runner._batch_fork", *server_imports(modules)],
+            [
+                sys.executable,
+                "-m",
+                "workbench.runner.batch.executors.local.fork",
+                *server_imports(modules),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -126,21 +138,36 @@ class ForkServer:
             try:
                 self.process.stdin.write(request.encode("utf-8"))
                 self.process.stdin.flush()
-            except OSError as exc:
+            except (OSError, ValueError) as exc:  # ValueError: closed
                 raise RuntimeError("the kernel fork server is gone") from exc
             reply = self._read()
         if "pid" not in reply:
             raise RuntimeError(f"the kernel fork server failed: {reply.get('error')}")
         return int(reply["pid"])
 
-    def close(self) -> None:
-        """Stop the server (its children notice and exit as their parent goes)."""
-        if self.process.poll() is None:
+    def retire(self) -> None:
+        """Fork no more; the server exits once every kernel it forked has ended."""
+        with self._lock, contextlib.suppress(OSError, ValueError):
+            assert self.process.stdin is not None
+            self.process.stdin.write(b'{"quit": true}\n')
+            self.process.stdin.flush()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop the server and every kernel it forked that is still alive.
+
+        Closing its stdin tells it to (as the batch's death does, SIGKILL included): it
+        kills its kernels' process groups and exits.
+        """
+        with self._lock:
+            for stream in (self.process.stdin, self.process.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                stream.close()
+            self.process.wait()
 
 
 class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
@@ -150,6 +177,7 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
     log_path = ""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        """Ask the server for a kernel instead of starting a process."""
         assert self.server is not None
         argv = cmd[cmd.index("-f") :] if "-f" in cmd else cmd[1:]
         env = dict(kwargs.get("env") or os.environ)
@@ -164,10 +192,29 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
 
 # --- the server process -------------------------------------------------------------------
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
-def _child(request: dict[str, Any]) -> None:
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel get SIGKILL when ``parent`` (the server) dies; exit if it has.
+
+    Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere the server's own clean-up on
+    end of input is what ends its kernels.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the server died before the call: nothing to serve
+        os._exit(1)
+
+
+def _child(request: dict[str, Any], parent: int) -> None:
     """Become the kernel (in the forked child); never returns."""
     try:
+        die_with_parent(parent)
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -193,6 +240,28 @@ def _child(request: dict[str, Any]) -> None:
     os._exit(0)
 
 
+def _kill_children(children: set[int]) -> None:
+    """SIGKILL each kernel's process group (each kernel leads its own)."""
+    for pid in children:
+        for kill in (os.killpg, os.kill):
+            with contextlib.suppress(OSError):
+                kill(pid, signal.SIGKILL)
+
+
+def _wait_children(children: set[int], timeout: float | None = None) -> None:
+    """Return once none of ``children`` is alive (they are reaped automatically)."""
+    import time
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while children and (deadline is None or time.monotonic() < deadline):
+        for pid in list(children):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                children.discard(pid)
+        time.sleep(0.1)
+
+
 def _serve(modules: list[str]) -> None:
     # Nothing that starts with the server's cwd on sys.path (as ipykernel_launcher does).
     if sys.path and sys.path[0] in ("", os.getcwd()):
@@ -209,19 +278,28 @@ def _serve(modules: list[str]) -> None:
     out = sys.stdout
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
+    server, children = os.getpid(), set[int]()
     for line in sys.stdin:
         try:
             request = json.loads(line)
+            if request.get("quit"):  # retired: let running kernels finish, then exit
+                _wait_children(children)
+                return
             sys.stdout.flush()
             sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
-                _child(request)
+                _child(request, server)
+            children.add(pid)
             reply: dict[str, Any] = {"pid": pid}
         except Exception as exc:
             reply = {"error": f"{type(exc).__name__}: {exc}"}
         out.write(json.dumps(reply) + "\n")
         out.flush()
+    # End of input: the batch closed us, or died (even by SIGKILL). No kernel outlives it;
+    # each is reaped here before the server exits (never left a zombie for others).
+    _kill_children(children)
+    _wait_children(children, timeout=5.0)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ keeps the default) or a YAML file (a list of mappings, or a mapping with ``rows`
 A column ``run_id`` (or ``id``) names the run directories; it is not a parameter.
 Every row is validated with the same rules as ``workbench run -p`` and inputs are
 checked, so that a bad row is refused, by number, before any kernel starts.
+
+A resumed batch (:func:`split_resume`) keeps the runs whose manifest is complete with
+the same notebook, parameters and input contents, and runs the others.
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from workbench._io import read_yaml
-from workbench.exceptions import ParameterError, WorkbenchError
+from workbench.exceptions import ParameterError, RunExistsError, WorkbenchError
+from workbench.runner import _manifest as mf
 from workbench.runner._inputs import resolve_inputs
 from workbench.runner._limits import CONFIG_LIMIT, regular_file
 from workbench.runner._params import resolve_parameters
 from workbench.runner._registry import Analysis
+from workbench.runner._rundir import RunDir
 
-__all__ = ["BatchRow", "load_matrix", "plan_rows"]
+__all__ = ["COMPLETE", "BatchRow", "load_matrix", "normal", "plan_rows", "split_resume"]
+
+#: Finished statuses that ``resume`` keeps. A blocked run is complete too: it waits for
+#: an approval (``workbench rerun --approve``), and running it again would block again.
+COMPLETE = ("succeeded", "blocked")
 
 ID_COLUMNS = ("run_id", "id")
 #: Names under the batch's output folder that are not run directories.
@@ -193,3 +202,86 @@ def plan_rows(analysis: Analysis, raw_rows: list[dict[str, Any]], where: str) ->
         row.run_id = run_id
     _check_inputs(analysis, planned, where)
     return planned
+
+
+def normal(value: Any) -> Any:
+    """Return ``value`` as JSON would give it back (how a manifest stores parameters)."""
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
+
+
+def _inputs_unchanged(manifest: mf.Manifest, digests: dict[str, str]) -> bool:
+    """Tell whether every input a run read still has the content it had then.
+
+    An input the batch shared as Parquet is compared through its original file. ``digests``
+    keeps each input's digest, so a file shared by all rows is hashed once.
+    """
+    from workbench.runner._inputs import input_fingerprint
+
+    originals = {s.path: (s.original_path, s.original_sha256) for s in manifest.shared_inputs}
+    for record in manifest.inputs:
+        source, recorded = originals.get(record.path, (record.path, record.sha256))
+        if source not in digests:
+            try:
+                digests[source] = input_fingerprint(source)
+            except WorkbenchError:  # gone: the run cannot be kept as it is
+                digests[source] = ""
+        if digests[source] != recorded:
+            return False
+    return True
+
+
+def _complete(run_dir: Path, analysis: Analysis, row: BatchRow, digests: dict[str, str]) -> bool:
+    """Tell whether ``resume`` keeps this run directory.
+
+    Kept: complete, same notebook, same parameters, and inputs with the same content.
+    """
+    try:
+        manifest = mf.read_manifest(run_dir)
+    except WorkbenchError:
+        return False
+    given = manifest.batch.parameters if manifest.batch is not None else None
+    return (
+        manifest.status in COMPLETE
+        and manifest.analysis.notebook_sha256 == analysis.sha256
+        and normal(given) == normal(row.params)
+        and _inputs_unchanged(manifest, digests)
+    )
+
+
+def split_resume(
+    analysis: Analysis, rows: list[BatchRow], out: Path, resume: bool
+) -> tuple[list[BatchRow], list[BatchRow]]:
+    """Return (rows to run, rows to skip); refuse folders a batch must not replace.
+
+    Raises
+    ------
+    RunExistsError
+        When run folders exist and ``resume`` is not set, or a folder in the way is not
+        a run folder.
+    """
+    to_run, skipped, taken = [], [], []
+    digests: dict[str, str] = {}
+    for row in rows:
+        run_dir = out / row.run_id
+        occupied = run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir()))
+        if not occupied:
+            to_run.append(row)
+        elif not resume:
+            taken.append(row.run_id)
+        elif _complete(run_dir, analysis, row, digests):
+            skipped.append(row)
+        elif RunDir(run_dir).manifest.is_file():
+            to_run.append(row)  # an earlier failed or changed run: replaced
+        else:
+            raise RunExistsError(
+                f"{run_dir} exists and is not a run directory; refusing to replace it. "
+                "Choose another --out."
+            )
+    if taken:
+        shown = ", ".join(taken[:5]) + (" ..." if len(taken) > 5 else "")
+        raise RunExistsError(
+            f"{len(taken)} run director{'y' if len(taken) == 1 else 'ies'} already exist in "
+            f"{out} ({shown}). Pass --resume to keep complete runs and run the rest, or "
+            "choose another --out."
+        )
+    return to_run, skipped

@@ -1,8 +1,8 @@
 """One row of a batch: a normal run (``_run.run``), retried when the failure looks transient.
 
-This module is what a Dask worker imports to run a row, so it takes and returns plain
-data (a :class:`RowSpec` and a :class:`RowOutcome`), and never raises for a failed run:
-the batch records the reason and goes on with the other rows.
+This module is what an executor runs for a row (in a thread, or on a Dask worker), so it
+takes and returns plain data (a :class:`RowSpec` and a :class:`RowOutcome`), and never
+raises for a failed run: the batch records the reason and goes on with the other rows.
 """
 
 from __future__ import annotations
@@ -41,7 +41,10 @@ class RowSpec:
     run_dir: str
     timeout: float | None = None
     retries: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    # The manifest's ``batch`` and ``shared_inputs`` (mf.BatchRecord, SharedInputRecord),
+    # as plain data.
+    batch: dict[str, Any] = field(default_factory=dict)
+    shared_inputs: list[dict[str, Any]] = field(default_factory=list)
     # Names of secret parameters; their values never travel in a spec: they come from
     # the running process (this machine) or the worker's own environment (Dask).
     secrets: list[str] = field(default_factory=list)
@@ -61,6 +64,7 @@ class RowOutcome:
     attempts: int = 0
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the outcome as plain data."""
         return asdict(self)
 
 
@@ -173,7 +177,7 @@ def _attempt(
             force=force,
             timeout=spec.timeout,
             kernel_factory=kernel_factory,
-            extra=spec.extra,
+            extra={"batch": spec.batch, "shared_inputs": spec.shared_inputs},
             secrets=values,
         )
     except ReleaseBlockedError as exc:

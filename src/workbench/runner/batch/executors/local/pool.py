@@ -24,11 +24,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from workbench.runner._kernel import Kernel
+from workbench.runner._kernel import Kernel, kernel_env
 from workbench.runner._registry import Analysis
 from workbench.runner.results import RUN_DIR_ENV
 
-__all__ = ["STANDARD_LIBRARIES", "KernelPool", "kernel_env", "notebook_imports"]
+__all__ = ["STANDARD_LIBRARIES", "KernelPool", "notebook_imports"]
 
 #: What standard analyses use, often through ``wb.blocks`` rather than an import in the
 #: notebook: imported ahead of need as well (importing adds no output to a notebook).
@@ -36,13 +36,6 @@ STANDARD_LIBRARIES = ("numpy", "pandas", "matplotlib", "statsmodels.api", "sklea
 
 #: Seconds to wait for a kernel's silent imports and run-directory hand-over.
 READY_TIMEOUT = 120.0
-
-
-def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Return a pooled kernel's environment: a run's, without its folder (set on claim)."""
-    from workbench.runner._kernel import kernel_env as run_kernel_env
-
-    return run_kernel_env(None, base=base)
 
 
 def notebook_imports(analysis: Analysis) -> list[str]:
@@ -121,7 +114,7 @@ def _forked_by(server: Any, log_path: Path) -> Callable[[Any], None]:
     """Return a hook that makes a kernel manager fork its kernel from ``server``."""
 
     def prepare(manager: Any) -> None:
-        from workbench.runner._batch_fork import ForkProvisioner
+        from workbench.runner.batch.executors.local.fork import ForkProvisioner
 
         manager.kernel_id = str(uuid.uuid4())
         provisioner = ForkProvisioner(
@@ -188,7 +181,7 @@ class KernelPool:
         beyond it start a kernel on demand (retries).
     fork : bool
         Fork kernels from a server that has imported the libraries once
-        (:mod:`._batch_fork`); if the server cannot start, kernels start as processes.
+        (:mod:`.fork`); if the server cannot start, kernels start as processes.
     """
 
     def __init__(
@@ -198,6 +191,7 @@ class KernelPool:
         self.modules = preload
         self.fork = fork
         self.server: Any = None
+        self._retired: list[Any] = []
         self.preload = _preload_code(preload) if preload else ""
         self.log_dir = log_dir
         self.budget = budget
@@ -208,7 +202,7 @@ class KernelPool:
         self._counter = itertools.count(1)
         self._closed = False
         self._failures = 0
-        self._env = kernel_env()
+        self._env = kernel_env(None)  # a run's, without its folder (set on claim)
         self._thread = threading.Thread(
             target=self._fill, name="workbench-kernel-pool", daemon=True
         )
@@ -225,7 +219,7 @@ class KernelPool:
     def _start_server(self) -> None:
         if not self.fork or self.budget <= 0:
             return
-        from workbench.runner._batch_fork import ForkServer
+        from workbench.runner.batch.executors.local.fork import ForkServer
 
         try:
             self.server = ForkServer(self.modules, self._env)
@@ -267,7 +261,8 @@ class KernelPool:
             self.budget += 1
             if self.server is not None:
                 server, self.server = self.server, None
-                server.close()
+                server.retire()  # its running kernels finish their runs
+                self._retired.append(server)
             else:
                 self._failures += 1
                 if self._failures >= 3:
@@ -324,7 +319,8 @@ class KernelPool:
         with self._lock:
             for kernel in waiting:
                 self._discard(kernel)
-        if self.server is not None:
-            self.server.close()
+        for server in [*self._retired, self.server]:
+            if server is not None:
+                server.close()
         with contextlib.suppress(OSError):
             self.log_dir.rmdir()  # empty once every kernel was claimed or discarded

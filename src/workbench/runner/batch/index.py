@@ -14,6 +14,7 @@ import base64
 import csv
 import io
 import math
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
@@ -23,12 +24,12 @@ from typing import Any
 from workbench._io import write_atomically
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._batch_task import RowOutcome
 from workbench.runner._errors import short_cause
 from workbench.runner._key_results import format_value, key_specs, key_value
 from workbench.runner._registry import Analysis
+from workbench.runner.batch.task import RowOutcome
 
-__all__ = ["index_rows", "write_index"]
+__all__ = ["LiveIndex", "index_rows", "write_index"]
 
 _STATUS = {
     "succeeded": "완료",
@@ -361,3 +362,33 @@ def write_index(
     html = _html_text(analysis, records, chart_key, label_key, final)
     write_atomically(out / "index.html", html.encode("utf-8"))
     return records
+
+
+class LiveIndex:
+    """Keep index.csv/index.html current as runs finish (at most every ``every`` seconds).
+
+    The final write reads every run's manifest, so the index then says what the run
+    folders say, whatever happened to the batch before (a resumed batch after SIGKILL).
+    """
+
+    def __init__(
+        self, analysis: Analysis, rows: Sequence[Any], out: Path, every: float = 2.0
+    ) -> None:
+        self.analysis, self.rows, self.out, self.every = analysis, rows, out, every
+        self.outcomes: dict[str, RowOutcome] = {}
+        self.cache: dict[str, dict[str, Any]] = {}
+        self.written = 0.0
+
+    def add(self, outcome: RowOutcome) -> None:
+        """Record a finished row; rewrite the index if the last write is old enough."""
+        self.outcomes[outcome.run_id] = outcome
+        self.cache.pop(outcome.run_id, None)  # a retried or replaced row is read again
+        if time.monotonic() - self.written >= self.every:
+            self.write(final=False)
+
+    def write(self, *, final: bool) -> None:
+        """Write both files (``final``: every row read from its run folder)."""
+        write_index(
+            self.analysis, self.rows, self.outcomes, self.out, final=final, cache=self.cache
+        )
+        self.written = time.monotonic()

@@ -1,6 +1,6 @@
 """Run a batch's rows on a Dask distributed cluster (``dask scheduler`` / ``dask worker``).
 
-One task per row, ``pure=False``; each runs :func:`._batch_task.execute_row` on a worker,
+One task per row, ``pure=False``; each runs :func:`..task.execute_row` on a worker,
 which writes the run directory under the batch's folder (shared storage). A worker that
 dies mid-run loses its task; the scheduler re-runs it on another worker (up to its
 ``distributed.scheduler.allowed-failures``, 3 by default), and the new attempt replaces
@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
-from workbench.runner._batch_task import RowOutcome, RowSpec, execute_row, mark_interrupted
+from workbench.runner.batch.executors import Add, Emit
+from workbench.runner.batch.task import RowOutcome, RowSpec, execute_row, mark_interrupted
 
-__all__ = ["run_on_dask"]
+__all__ = ["DaskExecutor", "run_on_dask"]
 
 CONNECT_TIMEOUT = "30s"
 SETTLE_POLL = 0.5  # seconds between looks at the run directories after Ctrl-C
@@ -56,7 +57,7 @@ def _running(specs: list[RowSpec]) -> list[Path]:
 
 def settle(
     specs: list[RowSpec],
-    emit: Callable[[str, RowSpec | None, RowOutcome | None], None],
+    emit: Emit,
     poll: float = SETTLE_POLL,
 ) -> None:
     """After Ctrl-C: wait for runs that workers had started; a second Ctrl-C marks them."""
@@ -75,8 +76,8 @@ def settle(
 def run_on_dask(
     scheduler: str,
     specs: list[RowSpec],
-    emit: Callable[[str, RowSpec | None, RowOutcome | None], None],
-    add: Callable[[RowOutcome], None],
+    emit: Emit,
+    add: Add,
 ) -> None:
     """Submit every row to the scheduler at ``scheduler`` and collect the outcomes.
 
@@ -122,3 +123,14 @@ def run_on_dask(
         raise
     finally:
         client.close()
+
+
+@dataclass
+class DaskExecutor:
+    """Run rows on the Dask cluster whose scheduler is at ``scheduler``."""
+
+    scheduler: str
+
+    def run(self, specs: list[RowSpec], emit: Emit, add: Add) -> None:
+        """Run every row on the cluster (see :func:`run_on_dask`)."""
+        run_on_dask(self.scheduler, specs, emit, add)
