@@ -24,7 +24,7 @@ def test_a_bad_row_exits_2_naming_the_row(fixture_notebook, tmp_path, kernel_sta
         app, ["batch", str(fixture_notebook("ok")), "--matrix", str(matrix), "--out", str(out)]
     )
     assert result.exit_code == 2
-    assert "row 2" in result.output and "'rows'" in result.output and "three" in result.output
+    assert "2번째 행" in result.output and "'rows'" in result.output and "three" in result.output
     assert "완료 0" not in result.output  # no progress bar for a batch that never started
     assert not out.exists() and kernel_starts == []
 

@@ -271,11 +271,6 @@ def test_every_bad_input_gets_a_korean_message(tmp_path, kernel_starts):
     assert not failures, "\n\n".join(failures)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runner/_batch_matrix.py still says these in English; it is being restructured "
-    "in another branch (issue 14). Remove this mark when it passes.",
-)
 def test_a_bad_batch_matrix_gets_a_korean_message(tmp_path, kernel_starts):
     failures = _english_or_failing(tmp_path, _batch_matrix_inputs(tmp_path), kernel_starts)
     assert not failures, "\n\n".join(failures)

@@ -35,9 +35,9 @@ def manifest(run_dir: Path) -> dict:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("label,rows\n가,1\n나,2\n다,many\n", r"row 3: 매개변수 'rows'.*정수여야.*'many'"),
-        ("label,colour\n가,red\n", r"row 1: 매개변수 'colour'.*없는 이름"),
-        ("label,data_path\n가,\n나,missing/table.csv\n", r"row 2: .*찾을 수 없습니다"),
+        ("label,rows\n가,1\n나,2\n다,many\n", r"3번째 행: 매개변수 'rows'.*정수여야.*'many'"),
+        ("label,colour\n가,red\n", r"1번째 행: 매개변수 'colour'.*없는 이름"),
+        ("label,data_path\n가,\n나,missing/table.csv\n", r"2번째 행: .*찾을 수 없습니다"),
     ],
 )
 def test_a_bad_row_is_refused_by_number_before_anything_runs(
@@ -60,7 +60,7 @@ def test_yaml_matrix_keeps_types_and_rejects_a_row_that_is_not_a_mapping(
     assert [r.params["rows"] for r in rows] == [2, 3]
     assert rows[1].params["scale"] == 2.0
     bad = write(tmp_path / "bad.yaml", "- {rows: 2}\n- just text\n")
-    with pytest.raises(ParameterError, match="row 2: expected a mapping"):
+    with pytest.raises(ParameterError, match="2번째 행: '매개변수: 값' 묶음이어야"):
         load_matrix(bad)
 
 

@@ -72,19 +72,25 @@ def _read_text(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ParameterError(f"Matrix {path}: neither UTF-8 nor CP949 text. Save it as UTF-8.")
+    raise ParameterError(
+        f"실행 목록 {path}: UTF-8도 CP949도 아닌 글자가 있습니다. UTF-8로 저장한 뒤 다시 실행하세요."
+    )
 
 
 def _csv_rows(path: Path) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(_read_text(path)))
     header = reader.fieldnames or []
     if not header or any(not (name or "").strip() for name in header):
-        raise ParameterError(f"Matrix {path}: the first line must name every column.")
+        raise ParameterError(
+            f"실행 목록 {path}: 첫 줄에 모든 열의 이름(매개변수 이름)이 있어야 합니다. "
+            "빈 열 이름을 채우거나 그 열을 지우세요."
+        )
     rows = []
     for number, row in enumerate(reader, start=1):
         if None in row:
             raise ParameterError(
-                f"Matrix {path}, row {number} (line {number + 1}): more cells than columns."
+                f"실행 목록 {path}, {number}번째 행({number + 1}번째 줄): 값이 열 이름보다 "
+                "많습니다. 값 안의 쉼표는 따옴표로 감싸세요."
             )
         # An empty cell keeps the parameter's default.
         rows.append({k.strip(): v for k, v in row.items() if v is not None and v.strip() != ""})
@@ -97,14 +103,14 @@ def _yaml_rows(path: Path) -> list[dict[str, Any]]:
         data = data["rows"]
     if not isinstance(data, list):
         raise ParameterError(
-            f"Matrix {path} must hold a list of rows (mappings of parameter: value), or a "
-            "mapping with a 'rows' list."
+            f"실행 목록 {path}에는 행의 목록('매개변수: 값' 묶음의 목록)이나 'rows:' 아래 "
+            "목록이 있어야 합니다."
         )
     for number, row in enumerate(data, start=1):
         if not isinstance(row, dict):
             raise ParameterError(
-                f"Matrix {path}, row {number}: expected a mapping of parameter: value; "
-                f"got {type(row).__name__}."
+                f"실행 목록 {path}, {number}번째 행: '매개변수: 값' 묶음이어야 하는데 "
+                f"{type(row).__name__} 값입니다. 'region_code: \"11110\"'처럼 쓰세요."
             )
     return [{str(k): v for k, v in row.items()} for row in data]
 
@@ -124,9 +130,13 @@ def load_matrix(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     elif suffix in (".yaml", ".yml", ".json"):
         rows = _yaml_rows(path)
     else:
-        raise ParameterError(f"Matrix {path}: expected a .csv or .yaml file; got '{suffix}'.")
+        raise ParameterError(
+            f"실행 목록 {path}: .csv 또는 .yaml 파일이어야 합니다 (받은 확장자: '{suffix}')."
+        )
     if not rows:
-        raise ParameterError(f"Matrix {path} has no rows: nothing to run.")
+        raise ParameterError(
+            f"실행 목록 {path}에 행이 없어 실행할 것이 없습니다. 기관마다 한 행씩 적으세요."
+        )
     return rows
 
 
@@ -177,7 +187,7 @@ def _check_inputs(analysis: Analysis, rows: list[BatchRow], where: str) -> None:
         try:
             resolve_inputs(analysis, dict(row.params))
         except WorkbenchError as exc:
-            raise ParameterError(f"Matrix {where}, row {row.number}: {exc}") from None
+            raise ParameterError(f"실행 목록 {where}, {row.number}번째 행: {exc}") from None
         checked.add(key)
 
 
@@ -196,7 +206,9 @@ def plan_rows(analysis: Analysis, raw_rows: list[dict[str, Any]], where: str) ->
         try:
             params = resolve_parameters(analysis, given)
         except ParameterError as exc:
-            raise ParameterError(f"Matrix {where}, row {number}: {exc}", exc.parameter) from None
+            raise ParameterError(
+                f"실행 목록 {where}, {number}번째 행: {exc}", exc.parameter
+            ) from None
         planned.append(BatchRow(number, _base_id(analysis, number, raw), given, params))
     for row, run_id in zip(planned, _unique_ids([r.run_id for r in planned]), strict=True):
         row.run_id = run_id
@@ -274,14 +286,13 @@ def split_resume(
             to_run.append(row)  # an earlier failed or changed run: replaced
         else:
             raise RunExistsError(
-                f"{run_dir} exists and is not a run directory; refusing to replace it. "
-                "Choose another --out."
+                f"{run_dir}: 실행 폴더가 아닌 폴더가 이미 있어 바꾸지 않습니다. "
+                "다른 --out 폴더를 주세요."
             )
     if taken:
         shown = ", ".join(taken[:5]) + (" ..." if len(taken) > 5 else "")
         raise RunExistsError(
-            f"{len(taken)} run director{'y' if len(taken) == 1 else 'ies'} already exist in "
-            f"{out} ({shown}). Pass --resume to keep complete runs and run the rest, or "
-            "choose another --out."
+            f"{out}에 실행 폴더 {len(taken)}개가 이미 있습니다 ({shown}). 끝난 실행은 두고 "
+            "나머지만 실행하려면 --resume을 붙이고, 아니면 다른 --out 폴더를 주세요."
         )
     return to_run, skipped

@@ -92,9 +92,9 @@ def run_on_dask(
         client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except OSError as exc:
         raise WorkbenchError(
-            f"Cannot reach the Dask scheduler at {scheduler}: {exc}. Start it with "
-            "`dask scheduler` and workers with `dask worker ADDRESS`, or leave out --scheduler "
-            "to run on this machine."
+            f"Dask 스케줄러 {scheduler}에 연결하지 못했습니다 ({exc}). `dask scheduler`로 "
+            "스케줄러를, 기계마다 `dask worker 주소`로 작업자를 띄우거나, 이 컴퓨터에서 "
+            "실행하려면 --scheduler를 빼세요."
         ) from None
     try:
         slots = max(sum(client.nthreads().values()), 1)
