@@ -127,7 +127,7 @@ def test_an_unreachable_scheduler_is_one_clear_error(fixture_notebook, tmp_path,
     matrix = tmp_path / "m.csv"
     matrix.write_text("label\n가\n", encoding="utf-8")
     address = f"tcp://127.0.0.1:{free_port()}"
-    with pytest.raises(WorkbenchError, match="Dask 스케줄러 .*에 연결하지 못했습니다"):
+    with pytest.raises(WorkbenchError, match=r"Dask 스케줄러 .*에 연결하지 못했습니다"):
         run_batch(fixture_notebook("ok"), matrix, out=tmp_path / "b", scheduler=address)
 
 

@@ -73,7 +73,8 @@ def _read_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise ParameterError(
-        f"실행 목록 {path}: UTF-8도 CP949도 아닌 글자가 있습니다. UTF-8로 저장한 뒤 다시 실행하세요."
+        f"실행 목록 {path}: UTF-8도 CP949도 아닌 글자가 있습니다. "
+        "UTF-8로 저장한 뒤 다시 실행하세요."
     )
 
 
