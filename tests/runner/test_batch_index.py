@@ -21,6 +21,7 @@ def _records(values: dict[str, int]) -> list[dict]:
             "report": f"{code}/report.html",
             "param:region_code": code,
             "지역명": f"지역{code}",
+            "구분": "특별시" if code == "11" else "자치구",
             "하위 행정구역 수": value,
         }
         for n, (code, value) in enumerate(values.items(), start=1)
@@ -61,7 +62,7 @@ def test_columns_are_korean_and_operations_stand_apart():
     results = html.split("기관별 결과")[1].split("실행 기록 (운영)")[0]
     heads = re.findall(r"<th>([^<]+)</th>", results)
     code = "지역 코드: 시도 2자리 또는 시군구 5자리"
-    assert heads == ["지역명", code, "하위 행정구역 수", "상태", "보고서"]
+    assert heads == ["지역명", code, "구분", "하위 행정구역 수", "상태", "보고서"]
     assert "param:" not in html and "duration_seconds" not in html
     operations = html.split("실행 기록 (운영)")[1]
     assert "소요 시간(초)" in operations and "6.2" in operations

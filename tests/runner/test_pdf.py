@@ -76,3 +76,23 @@ def test_a_run_without_a_report_gets_no_pdf(tmp_path):
     with pytest.raises(PdfError, match="실행 폴더가 아닙니다"):
         write_report_pdf(tmp_path)
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_batch_with_pdf_prints_each_report_and_the_index(tmp_path):
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    matrix = tmp_path / "regions.csv"
+    matrix.write_text("region_code\n11\n26\n", encoding="utf-8")
+    out = tmp_path / "batch"
+    done = CliRunner().invoke(
+        app, ["batch", "region_summary", "-m", str(matrix), "-o", str(out), "--pdf", "-q"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "index.pdf" in done.output
+    index = pdf_text(out / "index.pdf")
+    assert "일괄 실행 결과" in index and "서울특별시" in index and "부산광역시" in index
+    reports = sorted(out.glob("*/report.pdf"))
+    assert len(reports) == 2
+    assert all("핵심 결과" in pdf_text(report) for report in reports)

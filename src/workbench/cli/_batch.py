@@ -98,6 +98,8 @@ def _print_summary(result: Any) -> None:
             )
     out.print(f"  목록: {result.index_html}")
     out.print(f"  표:   {result.index_csv}")
+    if (result.out / "index.pdf").is_file():
+        out.print(f"  PDF:  {result.out / 'index.pdf'}")
 
 
 def batch_command(
@@ -124,6 +126,12 @@ def batch_command(
         bool, typer.Option("--resume", help="완료된 실행은 건너뛰고 나머지만 실행")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="진행 표시 없음")] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf", help="완료된 실행의 보고서와 전체 목록을 PDF로도 저장 (Chromium 필요)"
+        ),
+    ] = False,
     secret: Annotated[
         list[str] | None,
         typer.Option(
@@ -152,6 +160,7 @@ def batch_command(
                 progress=progress,
                 secret_names=secret or (),
                 prompt=secret_prompt,
+                pdf=pdf,
             )
     except KeyboardInterrupt:
         err.print(

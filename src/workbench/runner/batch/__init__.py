@@ -10,6 +10,7 @@ the run folders' manifests, at the start and at the end.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from workbench.runner.batch.task import RowOutcome, RowSpec
 
 __all__ = ["BatchEvent", "BatchResult", "run_batch"]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -139,6 +142,7 @@ def run_batch(
     secret_names: Iterable[str] = (),
     secrets: Mapping[str, str] | None = None,
     prompt: Callable[[str], str] | None = None,
+    pdf: bool = False,
 ) -> BatchResult:
     """Run a standard analysis once per row of ``matrix``; write runs and an index.
 
@@ -173,6 +177,10 @@ def run_batch(
     secret_names, secrets, prompt
         Secret parameters, as for :func:`workbench.runner.run_analysis`. On a Dask cluster
         each worker reads them from its own environment (they never travel to it).
+    pdf : bool
+        Also print each succeeded run's report to ``report.pdf`` and the index to
+        ``index.pdf`` (Debian's Chromium, headless). A report that cannot be printed is
+        logged and the others go on; the runs' results are not affected.
 
     Returns
     -------
@@ -229,4 +237,23 @@ def run_batch(
         _executor(analysis, base, scheduler, workers, secret_values).run(specs, emit, index.add)
     finally:
         index.write(final=True)
-    return BatchResult(base, rows, index.outcomes)
+    result = BatchResult(base, rows, index.outcomes)
+    if pdf:
+        _print_pdfs(result)
+    return result
+
+
+def _print_pdfs(result: BatchResult) -> None:
+    """Print every succeeded run's report and the index to PDF (one failure stops none)."""
+    from workbench.runner._pdf import PdfError, html_to_pdf, write_report_pdf
+
+    for outcome in result.outcomes.values():
+        if outcome.status == "succeeded":
+            try:
+                write_report_pdf(Path(outcome.run_dir))
+            except PdfError as exc:
+                _log.warning("report.pdf of %s not printed: %s", outcome.run_id, exc)
+    try:
+        html_to_pdf(result.out / "index.html", result.out / "index.pdf")
+    except PdfError as exc:
+        _log.warning("index.pdf not printed: %s", exc)
