@@ -347,10 +347,10 @@ def test_an_unknown_connection_names_the_known_ones_and_the_fix(tmp_path):
 def test_a_connection_without_url_env_or_url_asks_for_one(tmp_path, monkeypatch):
     monkeypatch.setenv("AGENCY_DB_URL", "")
 
-    with pytest.raises(CatalogError, match="variable AGENCY_DB_URL is empty"):
+    with pytest.raises(CatalogError, match="환경변수 AGENCY_DB_URL이 비어 있습니다"):
         connection_url("agency_db", {"agency_db": Connection(url_env="AGENCY_DB_URL")}, tmp_path)
     with pytest.raises(
-        CatalogError, match=r"has no 'url_env' in catalog\.yml\. Add 'url_env: AGENCY_DB_URL'"
+        CatalogError, match=r"catalog\.yml에 'url_env'가 없습니다\. url_env: AGENCY_DB_URL 항목"
     ):
         connection_url("agency_db", {"agency_db": Connection()}, tmp_path)
 
