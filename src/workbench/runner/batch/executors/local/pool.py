@@ -281,6 +281,14 @@ class KernelPool:
         if kernel is None:  # beyond the budget (a retry): start one now
             kernel = self._start()
             kernel.warm()
+        else:
+            try:
+                kernel.adopt(run_dir, log_name, env)
+                return kernel
+            except Exception:  # a pre-started kernel that died while it waited
+                self._discard(kernel)
+            kernel = self._start()  # the run gets a fresh one, not a failure
+            kernel.warm()
         try:
             kernel.adopt(run_dir, log_name, env)
         except BaseException:
