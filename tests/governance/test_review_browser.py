@@ -24,21 +24,13 @@ import pytest
 from test_signoff import NO_PERSONAL, held_run
 from typer.testing import CliRunner
 
+from browser_checks import chromium
 from workbench.catalog._audit import AuditLog
 from workbench.cli import app
 from workbench.config import audit_log_path
 
 pytestmark = pytest.mark.kernel
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 WAIT_MS = 60_000
 
 
@@ -101,12 +93,9 @@ def shot(tab, tmp_path: Path, name: str) -> None:
 
 
 def test_a_checker_approves_a_held_run_on_the_page_and_it_is_released(review, project, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     url, port = review
     run = project / "runs" / "r1"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         tab = browser.new_page(viewport={"width": 1280, "height": 800})
         tab.goto(url, timeout=WAIT_MS)
         assert "검토자: 최검토(통계청)" in tab.inner_text("body")
@@ -134,7 +123,6 @@ def test_a_checker_approves_a_held_run_on_the_page_and_it_is_released(review, pr
         tab.get_by_role("button", name="값 보기 (기록됨)").click()
         tab.locator(".hit").wait_for(timeout=WAIT_MS)
         assert "종로구" in tab.inner_text(".finding") and tab.inner_text(".hit") == "3"
-        browser.close()
 
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "succeeded" and (run / "report.html").is_file()
