@@ -173,7 +173,6 @@ def _chart(records: list[dict[str, Any]], key: str, label_key: str | None) -> tu
         values = values[:half] + values[-half:]
         notes.append(f"상위 {half}곳과 하위 {half}곳만 그렸습니다")
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
     from workbench.plotting import save_figure, use_korean_font
 
@@ -184,7 +183,6 @@ def _chart(records: list[dict[str, Any]], key: str, label_key: str | None) -> tu
     positions = list(range(len(values)))
     ax.barh(positions, [v for v, _ in values][::-1], color="#3b6ea5")
     ax.set_yticks(positions, [name for _, name in values][::-1])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
     ax.set_xlabel(key)
     ax.set_title(f"기관별 {key} (큰 순서)")
     fig.tight_layout()
