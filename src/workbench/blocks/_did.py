@@ -14,7 +14,7 @@ import pandas as pd
 
 from workbench.blocks._regression import Regression, regression
 from workbench.exceptions import ParameterError
-from workbench.plotting import use_korean_font
+from workbench.plotting import legend, use_korean_font
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -282,5 +282,5 @@ def event_study_chart(
     ax.set_xlabel("정책 도입 기준 상대 월 (-1 = 기준월)")
     ax.set_ylabel(ylabel)
     ax.set_title("사건연구: 도입 전후 월별 정책효과")
-    ax.legend(loc="upper left")
+    legend(ax)
     return figure
