@@ -12,6 +12,12 @@ row); ``sentence`` is the Korean sentence the report's 핵심 결과 states, wit
 formatted by ``format`` (``int``, ``number``, ``percent`` for a share between 0 and 1,
 ``text``; default: by the value's type); ``role: label`` marks the value that names a run
 in the batch index (e.g. the agency).
+
+``additive`` says whether the values of several runs add up to a meaningful total, the
+합계 the batch index prints: true for counts and amounts (민원 건수, 예산), false for
+rates, shares, averages, medians, AUC, coefficients, p-values, ratios and the largest or
+smallest of something. Default: true for ``int``, false otherwise; a ``percent`` is never
+summed, whatever it says (see :func:`is_additive`).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from workbench.runner._rundir import RunDir
 if TYPE_CHECKING:
     from workbench.runner._registry import Analysis
 
-__all__ = ["format_value", "key_sentences", "key_specs", "key_value"]
+__all__ = ["format_value", "is_additive", "key_sentences", "key_specs", "key_value"]
 
 #: Formats that state a number (a value written as text is read as one).
 _NUMERIC = ("int", "number", "percent")
@@ -38,6 +44,39 @@ def key_specs(analysis: Analysis) -> list[dict[str, Any]]:
         for k in analysis.meta.key_results
         if k.get("table") and k.get("column")
     ]
+
+
+def is_additive(spec: dict[str, Any], kind: str | None = None) -> bool:
+    """Whether a key result's values over several runs add up to a meaningful total.
+
+    Parameters
+    ----------
+    spec : dict
+        The key result as declared (its ``additive`` and ``format``).
+    kind : str, optional
+        The format the values are shown in, when the declaration gives none (the batch
+        index reads whole numbers as ``int``).
+
+    Returns
+    -------
+    bool
+        ``additive`` if declared ``true`` or ``false`` (a share is never summed);
+        otherwise true only for counts (``int``).
+
+    Examples
+    --------
+    >>> is_additive({"format": "int"}), is_additive({"format": "number"})
+    (True, False)
+    >>> is_additive({"format": "number", "additive": True}), is_additive({"format": "percent"})
+    (True, False)
+    >>> is_additive({"format": "int", "additive": False}), is_additive({}, "int")
+    (False, True)
+    """
+    kind = spec.get("format") or kind
+    if kind == "percent":
+        return False
+    declared = spec.get("additive")
+    return declared if isinstance(declared, bool) else kind == "int"
 
 
 def key_value(run_dir: Path, spec: dict[str, Any]) -> Any:

@@ -3,9 +3,12 @@
 Each row: status, duration, the release gate's result, the key results the notebook
 declares (``key_results`` in its ``workbench`` metadata: ``{"name", "table", "column"}``,
 the value in the first row of that published table), and a relative link to the report.
-The HTML adds a bar chart comparing the runs on the first numeric key result, each bar
-named by the key result with ``"role": "label"`` (e.g. the agency's name) if there is
-one. Both files are written atomically, so a reader never sees half of one.
+The HTML opens with a summary per key result (how many runs, the total where the values
+add up -- ``additive``, see :mod:`workbench.runner._key_results` -- mean, median, the
+smallest and the largest) and adds a bar chart comparing the runs on the first numeric
+key result, each bar named by the key result with ``"role": "label"`` (e.g. the agency's
+name) if there is one. Both files are written atomically, so a reader never sees half of
+one.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from workbench._io import write_atomically
 from workbench.exceptions import WorkbenchError
 from workbench.runner import _manifest as mf
 from workbench.runner._errors import short_cause
-from workbench.runner._key_results import format_value, key_specs, key_value
+from workbench.runner._key_results import format_value, is_additive, key_specs, key_value
 from workbench.runner._registry import Analysis
 from workbench.runner.batch.task import RowOutcome
 
@@ -226,7 +229,11 @@ def _parameter_label(analysis: Analysis, name: str) -> str:
 def _summary_table(
     records: list[dict[str, Any]], specs: list[dict[str, Any]], label_key: str | None
 ) -> str:
-    """Totals and spread of each numeric key result across the runs that succeeded."""
+    """Totals and spread of each numeric key result across the runs that succeeded.
+
+    A total (합계) only for results that add up (:func:`is_additive`: counts and amounts,
+    not rates, averages, AUC or coefficients).
+    """
     import statistics
 
     rows = []
@@ -239,7 +246,7 @@ def _summary_table(
         kind = spec.get("format") or ("int" if all(v.is_integer() for v in values) else None)
         low = min(found, key=lambda p: p[1])
         high = max(found, key=lambda p: p[1])
-        total = "" if kind == "percent" else format_value(sum(values), kind)
+        total = format_value(sum(values), kind) if is_additive(spec, kind) else ""
         average = statistics.fmean(values)
         mean = format_value(average, "int" if average.is_integer() else "number")
         if kind == "percent":
