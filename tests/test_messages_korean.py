@@ -166,6 +166,7 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, ...]]:
         ("run", "profile", "-p", "data_path", str(tmp)),
         ("run", "profile", "-p", "data_path", "sample://없는예시"),
         ("run", "profile", "-p", "data_path", "sample://households?sed=1"),
+        ("run", "profile", "-p", "data_path", "sample://households?n=0"),
         ("run", "profile", "-p", "data_path", "sample://"),
         ("read", "sample://households?n=1&n=2"),
         ("run", "profile", "-p", "noequals"),
