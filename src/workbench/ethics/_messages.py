@@ -38,6 +38,16 @@ _MESSAGES = {
         "기여자 {missing}명의 값이 모두 결측이라 0이 아니라 빈 칸(결측)으로 표시합니다. "
         "결측이 왜 생겼는지 확인하세요."
     ),
+    # Findings of the re-identification risk measures (ethics._risk)
+    "k_anonymity": (
+        "k-익명성 {k} < 기준 {threshold:g}: 동질집합 {classes}개(레코드 {records}건)가 기준보다 "
+        "작고, 유일 레코드가 {uniques}건입니다. 준식별자를 더 일반화(연령대 폭 확대, 지역 상위 "
+        "단위)하거나 해당 레코드를 삭제하십시오."
+    ),
+    "sensitive_risk": (
+        "{label} {value:.3g} {sign} 기준 {threshold:g} (민감속성: {sensitive}). 준식별자를 더 "
+        "일반화하거나 민감속성을 범주화하십시오."
+    ),
     # Errors: disclosure control (ethics._disclosure, ethics._suppression)
     "bad_threshold": (
         "공개 기준 '{field}'의 값 {got}: {problem}. ethics.yml의 thresholds에서 고치세요."

@@ -296,11 +296,13 @@ class RiskReport:
                     rule="risk.k_anonymity",
                     severity="fail",
                     location=self.location,
-                    message=(
-                        f"k-익명성 {self.k} < 기준 {k_min:g}: 동질집합 {len(self.small_classes)}개"
-                        f"(레코드 {int(self.small_classes['size'].sum())}건)가 기준보다 작고, "
-                        f"유일 레코드가 {self.sample_uniques}건입니다. 준식별자를 더 일반화"
-                        "(연령대 폭 확대, 지역 상위 단위)하거나 해당 레코드를 삭제하십시오."
+                    message=message(
+                        "k_anonymity",
+                        k=self.k,
+                        threshold=k_min,
+                        classes=len(self.small_classes),
+                        records=int(self.small_classes["size"].sum()),
+                        uniques=self.sample_uniques,
                     ),
                     count=len(self.small_classes),
                     details={
@@ -327,10 +329,13 @@ class RiskReport:
                         rule=rule,
                         severity="fail",
                         location=self.location,
-                        message=(
-                            f"{label} {value:.3g} {sign} 기준 {limit:g} "
-                            f"(민감속성: {', '.join(self.sensitive)}). 준식별자를 더 "
-                            "일반화하거나 민감속성을 범주화하십시오."
+                        message=message(
+                            "sensitive_risk",
+                            label=label,
+                            value=value,
+                            sign=sign,
+                            threshold=limit,
+                            sensitive=", ".join(self.sensitive),
                         ),
                         count=1,
                         details={"value": value, "threshold": limit},
