@@ -143,7 +143,8 @@ def test_short_and_unreadable_keys_are_refused(people: pd.DataFrame, tmp_path: P
     with pytest.raises(PseudonymKeyError) as short:
         pseudonymise(people, tokens=["주민번호"], key="short")
     assert (short.value.kind, short.value.got, short.value.expected) == ("key_short", 5, 16)
-    assert "5바이트" in str(short.value) and "16바이트 이상" in str(short.value)
+    assert "키(key 인자)가 5바이트입니다" in str(short.value)
+    assert "16바이트 이상" in str(short.value)
     assert_korean(str(short.value))
     absent = tmp_path / "absent.key"
     with pytest.raises(PseudonymKeyError) as unreadable:

@@ -117,7 +117,7 @@ _MESSAGES = {
         "{env}도 비어 있습니다. {howto}"
     ),
     "key_short": (
-        "{source}의 키가 {got}바이트입니다. 추측할 수 없도록 {expected}바이트 이상이어야 "
+        "키({source})가 {got}바이트입니다. 추측할 수 없도록 {expected}바이트 이상이어야 "
         "합니다. {howto}"
     ),
     "key_from_argument": "key 인자",
