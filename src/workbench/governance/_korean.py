@@ -14,7 +14,7 @@ from workbench._korean import render, with_josa
 __all__ = ["message", "particle"]
 
 _MESSAGES = {
-    "key_not_base64": "base64로 적힌 공개 키가 아닙니다 ({got}자)",
+    "key_not_base64": "base64로 적힌 공개 키가 아닙니다 (A-Z, a-z, 0-9, +, /, = 로 된 44자)",
     "key_length": "Ed25519 공개 키는 {expected}바이트인데 이 값은 {got}바이트입니다",
 }
 

@@ -65,7 +65,7 @@ def read_public_key(text: str) -> Ed25519PublicKey:
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise ValueError(message("key_not_base64", got=len(text.strip()))) from None
+        raise ValueError(message("key_not_base64")) from None
     if len(raw) != _KEY_BYTES:
         raise ValueError(message("key_length", expected=_KEY_BYTES, got=len(raw)))
     return Ed25519PublicKey.from_public_bytes(raw)
