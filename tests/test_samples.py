@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from korean_check import assert_korean
 from workbench import samples
 from workbench.exceptions import ParameterError, WorkbenchError
 from workbench.samples._codes import REGIONS
@@ -108,9 +109,11 @@ def test_tiny_tables_work():
 def test_bad_arguments_are_rejected_with_a_clear_message(kwargs, parameter, got):
     with pytest.raises(ParameterError) as info:
         samples.households(**kwargs)
-    assert f"The '{parameter}' parameter of households must be an int >=" in str(info.value)
-    assert f"Got {got} instead." in str(info.value)
-    assert info.value.parameter == parameter
+    assert (info.value.parameter, info.value.kind) == (parameter, "range")
+    assert info.value.got == kwargs[parameter]
+    assert f"households의 매개변수 '{parameter}'에는" in str(info.value)
+    assert f"받은 값: {got}." in str(info.value)
+    assert_korean(str(info.value), got)
 
 
 def test_registry_and_get():
@@ -151,10 +154,35 @@ def test_write_csv_in_korean_encodings(tmp_path, encoding):
 
 
 def test_write_rejects_unsupported_suffix_and_encoding(tmp_path):
-    with pytest.raises(ParameterError, match=r"unsupported suffix '\.xls'.*\.csv"):
+    with pytest.raises(ParameterError) as suffix:
         samples.write("households", tmp_path / "t.xls")
-    with pytest.raises(ParameterError, match="'encoding' parameter of write"):
+    assert (suffix.value.parameter, suffix.value.got) == ("path", ".xls")
+    assert suffix.value.expected == [".csv", ".json", ".parquet", ".xlsx"]
+    with pytest.raises(ParameterError) as unknown:
         samples.write("households", tmp_path / "t.csv", encoding="no-such-codec")
-    with pytest.raises(WorkbenchError, match="cannot represent"):
+    assert (unknown.value.parameter, unknown.value.kind) == ("encoding", "unknown")
+    with pytest.raises(WorkbenchError) as ascii_only:
         samples.write("households", tmp_path / "t.csv", encoding="ascii", n=5)
+    assert (ascii_only.value.parameter, ascii_only.value.kind) == ("encoding", "unencodable")
+    assert "인코딩 'ascii'로는" in str(ascii_only.value)
+    for error in (suffix, unknown, ascii_only):
+        assert_korean(str(error.value), str(tmp_path))
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("make", "parameter"),
+    [
+        (lambda: samples.policy_panel(n_regions=999), "n_regions"),
+        (lambda: samples.policy_panel(effect=float("nan")), "effect"),
+        (lambda: samples.population(first_year=1900, last_year=2024), "last_year"),
+        (lambda: samples.ev_demand(n_side=10, n_clusters=40), "n_clusters"),
+        (lambda: samples.benefit_claims(planted_share=0.9), "planted_share"),
+    ],
+)
+def test_out_of_range_sample_arguments_are_refused_in_korean(make, parameter):
+    with pytest.raises(ParameterError) as info:
+        make()
+    assert info.value.parameter == parameter
+    assert info.value.kind in ("range", "type")
+    assert_korean(str(info.value))

@@ -10,8 +10,10 @@ import time
 import urllib.request
 
 import psutil
+import pytest
 from typer.testing import CliRunner
 
+from korean_check import assert_korean
 from workbench.app import PAGE_NOTEBOOK
 from workbench.cli import app
 from workbench.cli._app import token_file, voila_command
@@ -57,6 +59,18 @@ def test_the_server_takes_uploads_over_the_limit_to_refuse_them_in_korean(tmp_pa
         settings = server.init_settings()
     assert settings["websocket_max_message_size"] > 50 * 1024 * 1024
     assert settings["websocket_max_message_size"] < 100 * 1024 * 1024
+
+
+def test_the_server_refuses_a_short_token_in_korean(tmp_path):
+    from workbench.app._server import WorkbenchVoila
+
+    short = tmp_path / "token"
+    short.write_text("abc\n", encoding="utf-8")
+    command = voila_command(tmp_path, 8899, False, short)
+    with pytest.raises(SystemExit) as info:
+        WorkbenchVoila().initialize(command[3:])
+    assert f"{short}의 토큰이 3자로 너무 짧습니다" in str(info.value)
+    assert_korean(str(info.value), str(short))
 
 
 def test_a_port_in_use_is_refused_before_anything_starts(tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from korean_check import assert_korean
 from workbench.app import DataSource, ParameterForm
 from workbench.exceptions import ParameterError
 from workbench.runner import find_analysis, resolve_parameters
@@ -131,7 +132,9 @@ def test_an_unreadable_list_names_the_parameter(analysis):
     form.fields["ks"].value = "10, [20"
     with pytest.raises(ParameterError) as info:
         form.values()
-    assert info.value.parameter == "ks"
+    assert (info.value.parameter, info.value.kind, info.value.got) == ("ks", "type", "10, [20")
+    assert "쉼표로 구분해" in str(info.value)
+    assert_korean(str(info.value), "10, [20")
 
 
 def test_every_page_analysis_gets_a_form(kernel_starts):

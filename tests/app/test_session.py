@@ -7,6 +7,7 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
+from korean_check import assert_korean
 from workbench.app import AppSession
 from workbench.exceptions import DataReadError
 from workbench.samples import households
@@ -44,10 +45,17 @@ def test_uploads_keep_their_own_name_inside_the_session(project):
     assert [s.value for s in session.sources()[:2]] == [str(second), str(first)]
 
 
-@pytest.mark.parametrize(("name", "content"), [("run.exe", b"MZ"), ("빈.csv", b"")])
-def test_unreadable_uploads_are_refused(project, name, content):
-    with pytest.raises(DataReadError):
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [("run.exe", b"MZ", "읽을 수 있는 파일이 아닙니다"), ("빈.csv", b"", "빈.csv는 빈 파일입니다")],
+)
+def test_unreadable_uploads_are_refused(project, name, content, says):
+    with pytest.raises(DataReadError) as info:
         AppSession(project).save_upload(name, content)
+    assert info.value.path == name
+    assert says in str(info.value)
+    assert_korean(str(info.value), name)
+    assert not (project / "uploads").exists() or not any((project / "uploads").iterdir())
 
 
 def test_personal_catalog_data_is_offered_only_with_a_purpose(project):

@@ -206,13 +206,15 @@ def test_planted_clusters_are_recovered(seed, method):
     [({"n_side": 5}, "n_side"), ({"n_clusters": 0}, "n_clusters"), ({"seed": -1}, "seed")],
 )
 def test_sample_refuses_bad_arguments(kwargs, name):
-    with pytest.raises(ParameterError, match=f"The '{name}' parameter of ev_demand"):
+    with pytest.raises(ParameterError, match=f"ev_demand의 매개변수 '{name}'") as info:
         ev_demand(**kwargs)
+    assert (info.value.parameter, info.value.got) == (name, kwargs[name])
 
 
 def test_sample_refuses_clusters_that_do_not_fit():
-    with pytest.raises(ParameterError, match="do not fit"):
+    with pytest.raises(ParameterError, match="들어가지 않습니다") as info:
         ev_demand(n_side=10, n_clusters=9)
+    assert (info.value.parameter, info.value.got) == ("n_clusters", 9)
 
 
 # --- the standard notebook, run for real -------------------------------------------------

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from korean_check import assert_korean
 from workbench.ethics import (
     DisclosureRules,
     Location,
@@ -191,16 +192,23 @@ def test_rules_from_mapping_accepts_acro_names_and_rejects_bad_values():
     rules = DisclosureRules.from_mapping({"safe_threshold": 5, "safe_nk_n": 3})
     assert (rules.safe_threshold, rules.safe_nk_n, rules.safe_nk_k) == (5, 3, 0.9)
     assert DisclosureRules() == DisclosureRules.from_mapping(None)
-    with pytest.raises(ParameterError, match="nk_k") as caught:
+    with pytest.raises(ParameterError) as caught:
         DisclosureRules.from_mapping({"nk_k": 1.5})
-    assert caught.value.parameter == "nk_k"
-    with pytest.raises(ParameterError, match="thershold"):
+    assert (caught.value.parameter, caught.value.got) == ("nk_k", 1.5)
+    assert "1.0 이하여야 합니다" in str(caught.value)
+    assert_korean(str(caught.value))
+    with pytest.raises(ParameterError) as caught:
         DisclosureRules.from_mapping({"thershold": 5})
+    assert caught.value.parameter == "thershold"
+    assert "알 수 없는 항목" in str(caught.value)
 
 
 def test_pivot_rejects_several_value_columns(microdata):
-    with pytest.raises(ParameterError, match="'values' parameter"):
+    with pytest.raises(ParameterError) as info:
         pivot_table(microdata, ["v", "g"], "h")
+    assert (info.value.parameter, info.value.got) == ("values", ["v", "g"])
+    assert info.value.suggestions == [str(c) for c in microdata.columns]
+    assert_korean(str(info.value))
 
 
 def test_check_table_of_counts_only():

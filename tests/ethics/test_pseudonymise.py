@@ -10,8 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from korean_check import assert_korean
 from workbench.ethics import pseudonymise
-from workbench.ethics._pseudonymise import KEY_ENV, PseudonymKeyError, mask_values
+from workbench.ethics._pseudonymise import (
+    GENERALISATIONS,
+    KEY_ENV,
+    MASK_KINDS,
+    PseudonymKeyError,
+    mask_values,
+)
 from workbench.exceptions import ParameterError, WorkbenchError
 
 KEY = "0123456789abcdef-test-key-for-agency-a"
@@ -112,27 +119,40 @@ def test_key_file_inside_the_project_is_refused(people: pd.DataFrame, project: P
     key_file = project / "keys" / "pseudonym.key"
     key_file.parent.mkdir()
     key_file.write_text(KEY, encoding="utf-8")
-    with pytest.raises(PseudonymKeyError, match="inside the project") as info:
+    with pytest.raises(PseudonymKeyError) as info:
         pseudonymise(people, tokens=["주민번호"], key_file="../keys/pseudonym.key")
-    assert "Move it outside the project" in str(info.value)
-    assert info.value.parameter == "key_file"
+    assert (info.value.parameter, info.value.kind) == ("key_file", "key_in_project")
+    assert info.value.got == str(key_file.resolve())
     assert isinstance(info.value, ParameterError | WorkbenchError)
+    assert "프로젝트 밖" in str(info.value)
+    assert_korean(str(info.value), str(key_file.resolve()), str(project.resolve()))
 
 
 def test_no_key_is_refused_with_instructions(people: pd.DataFrame) -> None:
     with pytest.raises(PseudonymKeyError) as info:
         pseudonymise(people, tokens=["주민번호"])
     message = str(info.value)
+    assert (info.value.parameter, info.value.kind) == ("key", "key_missing")
     assert KEY_ENV in message
     assert "secrets.token_hex(32)" in message
     assert "key_file=" in message
+    assert_korean(message)
 
 
 def test_short_and_unreadable_keys_are_refused(people: pd.DataFrame, tmp_path: Path) -> None:
-    with pytest.raises(PseudonymKeyError, match="has 5 bytes; at least 16"):
+    with pytest.raises(PseudonymKeyError) as short:
         pseudonymise(people, tokens=["주민번호"], key="short")
-    with pytest.raises(PseudonymKeyError, match="Cannot read key file"):
-        pseudonymise(people, tokens=["주민번호"], key_file=tmp_path / "absent.key")
+    assert (short.value.kind, short.value.got, short.value.expected) == ("key_short", 5, 16)
+    assert "키(key 인자)가 5바이트입니다" in str(short.value)
+    assert "16바이트 이상" in str(short.value)
+    assert_korean(str(short.value))
+    absent = tmp_path / "absent.key"
+    with pytest.raises(PseudonymKeyError) as unreadable:
+        pseudonymise(people, tokens=["주민번호"], key_file=absent)
+    assert (unreadable.value.parameter, unreadable.value.kind) == ("key_file", "key_unreadable")
+    assert unreadable.value.got == str(absent)
+    assert f"{absent}를 읽을 수 없습니다 (파일이 없습니다)" in str(unreadable.value)
+    assert_korean(str(unreadable.value), str(absent))
 
 
 def test_masks_and_generalisation_need_no_key(people: pd.DataFrame) -> None:
@@ -203,14 +223,25 @@ def test_generalise_dates() -> None:
 
 
 def test_generalise_refuses_values_it_cannot_read() -> None:
-    with pytest.raises(ParameterError, match="1 values that are not 10-digit 법정동코드"):
-        pseudonymise(pd.DataFrame({"c": ["1111010100", "11110"]}), generalise={"c": "sigungu"})
-    with pytest.raises(ParameterError, match="cannot be read as dates"):
-        pseudonymise(pd.DataFrame({"d": ["2024-03-15", "어제"]}), generalise={"d": "month"})
-    with pytest.raises(ParameterError, match=r"must be an int >= 1\. Got 0 instead"):
-        pseudonymise(pd.DataFrame({"a": [3]}), generalise={"a": ("age_band", 0)})
-    with pytest.raises(ParameterError, match="Unknown generalisation 'week'"):
-        pseudonymise(pd.DataFrame({"a": [3]}), generalise={"a": "week"})
+    cases = [
+        ({"c": ["1111010100", "11110"]}, {"c": "sigungu"}, ("values", "법정동코드", 1)),
+        ({"d": ["2024-03-15", "어제"]}, {"d": "month"}, ("values", "날짜", 1)),
+        ({"a": [3]}, {"a": ("age_band", 0)}, ("range", ">= 1", 0)),
+        ({"a": [3]}, {"a": "week"}, ("choice", list(GENERALISATIONS), "week")),
+    ]
+    for data, generalise, (kind, expected, got) in cases:
+        with pytest.raises(ParameterError) as info:
+            pseudonymise(pd.DataFrame(data), generalise=generalise)
+        error = info.value
+        assert (error.parameter, error.kind, error.expected, error.got) == (
+            "generalise",
+            kind,
+            expected,
+            got,
+        )
+        column = next(iter(data))
+        assert f"열 '{column}'" in str(error)
+        assert_korean(str(error))
 
 
 def test_drop_removes_columns_and_keeps_order(people: pd.DataFrame) -> None:
@@ -219,9 +250,20 @@ def test_drop_removes_columns_and_keeps_order(people: pd.DataFrame) -> None:
 
 
 def test_bad_column_names_and_kinds_are_refused(people: pd.DataFrame) -> None:
-    with pytest.raises(ParameterError, match="Columns not in the table: 성명"):
+    with pytest.raises(ParameterError) as missing:
         pseudonymise(people, masks={"성명": "person_name"})
-    with pytest.raises(ParameterError, match=r"more than one action .*: 주민번호"):
+    assert (missing.value.parameter, missing.value.kind) == ("columns", "missing_columns")
+    assert missing.value.expected == ["성명"]
+    assert missing.value.suggestions == ["주민번호", "나이", "소득"]
+    assert "표에 없는 열: '성명'" in str(missing.value)
+    assert_korean(str(missing.value))
+    with pytest.raises(ParameterError) as twice:
         pseudonymise(people, tokens=["주민번호"], drop=["주민번호"], key=KEY)
-    with pytest.raises(ParameterError, match="Unknown mask kind 'iban'"):
+    assert (twice.value.kind, twice.value.got) == ("twice", ["주민번호"])
+    assert "열 '주민번호'가 여러 처리" in str(twice.value)
+    assert_korean(str(twice.value))
+    with pytest.raises(ParameterError) as mask:
         pseudonymise(people, masks={"주민번호": "iban"})
+    assert (mask.value.parameter, mask.value.got) == ("masks", "iban")
+    assert mask.value.expected == list(MASK_KINDS)
+    assert_korean(str(mask.value))

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from pycanon import anonymity as pycanon
 
+from korean_check import assert_korean
 from workbench.ethics import Finding, k_anonymity, l_diversity, risk, t_closeness
 from workbench.ethics._risk import equivalence_class_sizes, sample_uniques
 from workbench.exceptions import ParameterError
@@ -189,11 +190,36 @@ def test_risk_without_sensitive_attributes_measures_k_only(small: pd.DataFrame) 
 
 
 def test_unknown_columns_and_kinds_are_refused(small: pd.DataFrame) -> None:
-    with pytest.raises(ParameterError, match="Quasi-identifiers not in the table: 나이"):
+    columns = [str(c) for c in small.columns]
+    with pytest.raises(ParameterError) as qi:
         k_anonymity(small, ["성별", "나이"])
-    with pytest.raises(ParameterError, match="Sensitive attributes not in the table: 소득"):
+    assert (qi.value.parameter, qi.value.kind, qi.value.expected) == (
+        "quasi_identifiers",
+        "missing_columns",
+        ["나이"],
+    )
+    assert qi.value.suggestions == columns
+    assert "표에 없는 준식별자 열: '나이'" in str(qi.value)
+    with pytest.raises(ParameterError) as sensitive:
         l_diversity(small, "성별", "소득")
-    with pytest.raises(ParameterError, match="'distinct' or 'entropy'"):
+    assert (sensitive.value.parameter, sensitive.value.expected) == ("sensitive", ["소득"])
+    with pytest.raises(ParameterError) as kind:
         l_diversity(small, "성별", "병명", kind="recursive")  # type: ignore[arg-type]
-    with pytest.raises(ParameterError, match="no rows"):
+    assert (kind.value.parameter, kind.value.got) == ("kind", "recursive")
+    with pytest.raises(ParameterError) as empty:
         k_anonymity(small.iloc[:0], "성별")
+    assert (empty.value.parameter, empty.value.kind) == ("df", "empty")
+    for error in (qi, sensitive, kind, empty):
+        assert_korean(str(error.value))
+
+
+def test_risk_refuses_an_empty_or_misspelt_quasi_identifier_list(small: pd.DataFrame) -> None:
+    with pytest.raises(ParameterError) as none:
+        risk(small, [])
+    assert (none.value.parameter, none.value.kind) == ("quasi_identifiers", "empty")
+    assert_korean(str(none.value))
+    # One string with commas is one column name, not a list of them.
+    with pytest.raises(ParameterError) as joined:
+        risk(small, "성별, 지역")
+    assert joined.value.expected == ["성별, 지역"]
+    assert_korean(str(joined.value), "성별, 지역")

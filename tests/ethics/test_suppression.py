@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
+from korean_check import assert_korean
 from workbench.ethics import check_table, pivot_table, round_to_base, suppress
 from workbench.exceptions import ParameterError
 
@@ -166,8 +167,24 @@ def test_mean_table_gets_primary_suppression_only():
 
 
 def test_suppress_rejects_a_plain_dataframe(counts):
-    with pytest.raises(ParameterError, match="crosstab, pivot_table or check_table"):
+    with pytest.raises(ParameterError) as info:
         suppress(counts)
+    error = info.value
+    assert (error.parameter, error.kind, error.got) == ("result", "type", "DataFrame")
+    assert "crosstab, pivot_table, check_table이 돌려준 것" in str(error)
+    assert_korean(str(error), "DataFrame")
+
+
+def test_a_bad_threshold_names_the_field_and_ethics_yml(counts):
+    with pytest.raises(ParameterError) as info:
+        suppress(check_table(counts, rules={"safe_threshold": 0}))
+    assert (info.value.parameter, info.value.kind, info.value.got) == (
+        "safe_threshold",
+        "threshold",
+        0,
+    )
+    assert "1 이상이어야 합니다" in str(info.value) and "ethics.yml" in str(info.value)
+    assert_korean(str(info.value))
 
 
 def test_round_to_base():
@@ -176,8 +193,14 @@ def test_round_to_base():
     assert rounded["n"].tolist()[:3] == [5.0, 10.0, 10.0]
     assert np.isnan(rounded["n"].iloc[3]) and rounded["label"].tolist() == ["a", "b", "c", "d"]
     assert round_to_base(table, base=10)["n"].tolist()[:3] == [0.0, 10.0, 10.0]
-    with pytest.raises(ParameterError, match="'base' parameter"):
+    with pytest.raises(ParameterError) as info:
         round_to_base(table, base=0)
+    assert (info.value.parameter, info.value.kind, info.value.got) == ("base", "range", 0)
+    assert_korean(str(info.value))
+    with pytest.raises(ParameterError) as info:
+        round_to_base([1, 2], base=5)
+    assert (info.value.parameter, info.value.got) == ("table", "list")
+    assert_korean(str(info.value), "list")
 
 
 def test_round_to_base_accepts_a_result(counts):

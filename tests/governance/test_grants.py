@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import BASIS, PURPOSE, write_trust
+from korean_check import assert_korean
 from workbench.catalog import open_catalog
 from workbench.catalog._audit import AuditLog
 from workbench.cli import app
@@ -203,14 +204,23 @@ def test_the_centers_shared_trust_yml_applies(project, people, tmp_path, monkeyp
     assert len(open_catalog().load("welfare_recipients")) == 30
 
 
-def test_a_broken_trust_yml_is_named_with_the_entry_and_the_fix(project, people):
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("not-a-key", "base64로 적힌 공개 키가 아닙니다"),
+        ("AAAAAAA=", "Ed25519 공개 키는 32바이트인데 이 값은 5바이트입니다"),
+    ],
+)
+def test_a_broken_trust_yml_is_named_with_the_entry_and_the_fix(project, people, key, says):
     (project / "trust.yml").write_text(
         "people:\n  - name: 박민지\n    agency: 보건복지부\n    roles: [steward]\n"
-        "    public_key: not-a-key\n",
+        f"    public_key: {key}\n",
         encoding="utf-8",
     )
     with pytest.raises(GovernanceError) as caught:
         open_catalog().load("welfare_recipients")
     message = str(caught.value)
     assert "trust.yml의 people 1번째 항목(박민지)" in message
+    assert says in message
     assert "workbench keys new" in message
+    assert_korean(message, str(project), "Ed25519")

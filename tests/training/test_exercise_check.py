@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import workbench as wb
+from korean_check import assert_korean
 from workbench.exceptions import ParameterError
 from workbench.training import evaluate
 from workbench.training._check import EMPTY
@@ -76,8 +77,16 @@ def test_a_table_answer_is_told_what_is_wrong_with_it():
 
 
 def test_an_unknown_exercise_is_a_clear_error():
-    with pytest.raises(ParameterError, match=r"No exercise '02\.9'.*Did you mean"):
+    with pytest.raises(ParameterError) as info:
         wb.training.check("02.9", 1)
+    assert (info.value.parameter, info.value.got, info.value.kind) == (
+        "exercise_id",
+        "02.9",
+        "unknown",
+    )
+    assert info.value.suggestions and info.value.suggestions[0].startswith("02.")
+    assert "연습 문제 '02.9'가 없습니다" in str(info.value)
+    assert_korean(str(info.value))
 
 
 def test_an_answer_that_breaks_the_validator_is_a_remark_not_a_crash():

@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from workbench.app._messages import message
 from workbench.exceptions import ParameterError
 from workbench.runner import Analysis, Parameter
 
@@ -244,9 +245,14 @@ class ParameterForm:
                 try:
                     value = parse_list(str(value))
                 except Exception:
+                    label = self.analysis.label(name)
+                    where = f"'{label}'" + (f" ({name})" if label != name else "")
                     raise ParameterError(
-                        f"Parameter '{name}': expected comma-separated values; got {value!r}.",
+                        message("form_list", where=where, got=repr(value)),
                         parameter=name,
+                        expected="list",
+                        got=value,
+                        kind="type",
                     ) from None
             values[name] = value
         return values

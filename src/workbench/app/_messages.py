@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench._korean import josa
+from workbench._korean import josa, render
 from workbench.exceptions import (
     AccessDeniedError,
     AnalysisNotFoundError,
@@ -26,7 +26,34 @@ from workbench.exceptions import (
     WorkbenchError,
 )
 
-__all__ = ["Notice", "describe_error", "describe_finding"]
+__all__ = ["Notice", "describe_error", "describe_finding", "message"]
+
+#: What the page's own checks say (the form, an upload, the server's start), one
+#: template per message; ``{name:은/는}`` gets the particle that fits the name.
+_MESSAGES = {
+    "form_list": (
+        "{where} 칸의 값 {got:을/를} 목록으로 읽을 수 없습니다. 값을 쉼표로 구분해 "
+        "적으세요 (예: 10, 20, 30)."
+    ),
+    "upload_suffix": (
+        "{name:은/는} 이 페이지가 읽을 수 있는 파일이 아닙니다. 다음 형식의 파일을 "
+        "올리세요: {have}."
+    ),
+    "upload_empty": "{name:은/는} 빈 파일입니다. 내용이 있는 파일을 다시 올리세요.",
+    "server_token_file": (
+        "페이지 서버를 시작할 수 없습니다: --WorkbenchVoila.token_file 설정이 없습니다. "
+        "페이지는 `workbench app`으로 여세요."
+    ),
+    "server_token_short": (
+        "페이지 서버를 시작할 수 없습니다: {path}의 토큰이 {got}자로 너무 짧습니다 "
+        "({expected}자 이상). `workbench app`으로 다시 여세요."
+    ),
+}
+
+
+def message(key: str, /, **fields: Any) -> str:
+    """Return the Korean message ``key`` filled with ``fields``."""
+    return render(_MESSAGES[key], **fields)
 
 
 @dataclass(frozen=True)

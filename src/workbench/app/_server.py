@@ -31,6 +31,7 @@ from tornado import web, websocket
 from traitlets import Integer, Unicode
 from voila.app import Voila
 
+from workbench.app._messages import message
 from workbench.app._session import DEFAULT_MAX_UPLOAD_MB
 
 __all__ = ["COOKIE", "CappedKernelManager", "WorkbenchVoila", "host_is_local", "main"]
@@ -39,6 +40,8 @@ __all__ = ["COOKIE", "CappedKernelManager", "WorkbenchVoila", "host_is_local", "
 TEMPLATE_DIR = Path(__file__).parent / "voila_template"
 #: The cookie that carries the token after the first visit (one per port).
 COOKIE = "workbench-app-{port}"
+#: A shorter page token could be guessed.
+_TOKEN_CHARS = 32
 
 _FORBIDDEN = """<!DOCTYPE html>
 <html lang="ko"><head><meta charset="utf-8"><title>접근할 수 없습니다</title></head>
@@ -156,10 +159,17 @@ class WorkbenchVoila(Voila):
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
         if not self.token_file:
-            raise SystemExit("workbench.app._server needs --WorkbenchVoila.token_file")
+            raise SystemExit(message("server_token_file"))
         self._token = Path(self.token_file).read_text(encoding="utf-8").strip()
-        if len(self._token) < 32:
-            raise SystemExit("the page's token is too short")
+        if len(self._token) < _TOKEN_CHARS:
+            raise SystemExit(
+                message(
+                    "server_token_short",
+                    path=self.token_file,
+                    got=len(self._token),
+                    expected=_TOKEN_CHARS,
+                )
+            )
 
     def setup_template_dirs(self) -> None:
         """Voilà's templates, with the page's own ``index.html.j2`` found first.

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.app._form import DataSource
-from workbench.app._messages import Notice, describe_error
+from workbench.app._messages import Notice, describe_error, message
 from workbench.exceptions import DataReadError, UploadTooLargeError
 
 __all__ = [
@@ -170,10 +170,11 @@ class AppSession:
             raise UploadTooLargeError(safe, len(content), limit)
         if Path(safe).suffix.lower() not in UPLOAD_SUFFIXES:
             raise DataReadError(
-                f"Cannot read {safe}: expected one of {', '.join(UPLOAD_SUFFIXES)}."
+                message("upload_suffix", name=safe, have=", ".join(s[1:] for s in UPLOAD_SUFFIXES)),
+                path=safe,
             )
         if not content:
-            raise DataReadError(f"{safe} is empty.")
+            raise DataReadError(message("upload_empty", name=safe), path=safe)
         folder = self.folder / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         target, n = folder / safe, 2

@@ -36,8 +36,10 @@ import numpy as np
 import pandas as pd
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
+from workbench._korean import validation_problem
 from workbench.ethics._digest import value_digest
 from workbench.ethics._findings import FINDINGS_MIME, Finding, Location, Severity
+from workbench.ethics._messages import message, names
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -54,30 +56,6 @@ __all__ = [
 
 #: Aggregations whose cells add up, so margins are sums and secondary suppression applies.
 ADDITIVE_AGGFUNCS = frozenset({"sum", "count", "size", "len"})
-
-_MESSAGES = {
-    "threshold": (
-        "셀 기여자 수 {count}명이 기준 {threshold}명 미만입니다. 셀을 억제하거나 범주를 합치세요."
-    ),
-    "zero": (
-        "값이 0인 셀은 특정 집단에 해당자가 없다는 사실을 드러냅니다. 억제하거나 범주를 합치세요."
-    ),
-    "nk": "상위 {n}개 기여자가 셀 합계의 {ratio:.1%}를 차지합니다(기준 {k:.0%}). 셀을 억제하세요.",
-    "p_percent": (
-        "2위 기여자가 1위 값을 {p:.1%} 이내로 추정할 수 있습니다(기준 {pmin:.0%}). 셀을 억제하세요."
-    ),
-    "negative": "음수 값이 있어 지배성(NK, p%) 규칙을 판단할 수 없습니다. 사람이 검토하세요.",
-    "missing": (
-        "결측값 {missing}개가 있어 지배성(NK, p%) 규칙을 판단할 수 없습니다. 사람이 검토하세요."
-    ),
-    "dof": (
-        "잔차 자유도({dof})가 기준 {threshold}보다 작습니다. 관측을 늘리거나 설명변수를 줄이세요."
-    ),
-    "all_missing": (
-        "기여자 {missing}명의 값이 모두 결측이라 0이 아니라 빈 칸(결측)으로 표시합니다. "
-        "결측이 왜 생겼는지 확인하세요."
-    ),
-}
 
 
 class DisclosureRules(BaseModel):
@@ -120,9 +98,15 @@ class DisclosureRules(BaseModel):
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "thresholds"
             raise ParameterError(
-                f"Disclosure threshold '{where}' is invalid: {first['msg']}. "
-                f"Got {first.get('input')!r}. Fix the thresholds in ethics.yml.",
+                message(
+                    "bad_threshold",
+                    field=where,
+                    got=repr(first.get("input")),
+                    problem=validation_problem(first),
+                ),
                 parameter=where,
+                got=first.get("input"),
+                kind="threshold",
             ) from exc
 
 
@@ -227,7 +211,7 @@ def _finding(
         rule=f"disclosure.{rule}",
         severity=severity,
         location=cell_location(name, row, column),
-        message=_MESSAGES[rule].format(**details),
+        message=message(rule, **details),
         details=dict(details, row=_label(row), column=_label(column)),
         digest=digest,
     )
@@ -455,9 +439,11 @@ def pivot_table(
     checked = _rules(rules)
     if isinstance(values, list) or values not in data.columns:
         raise ParameterError(
-            f"The 'values' parameter of pivot_table must be one column of data. "
-            f"Got {values!r} instead.",
+            message("pivot_values", got=repr(values), available=names(data.columns)),
             parameter="values",
+            got=values,
+            suggestions=[str(c) for c in data.columns],
+            kind="column",
         )
     table = pd.pivot_table(
         data, values=values, index=index, columns=columns, aggfunc=aggfunc, **pandas_kwargs
@@ -575,7 +561,7 @@ def check_dof(
             rule="disclosure.dof",
             severity="fail",
             location=Location("model", model=name),
-            message=_MESSAGES["dof"].format(**details),
+            message=message("dof", **details),
             details=details,
             digest=digest,
         )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.config import find_project
+from workbench.ethics._messages import GENERALISATION_HELP, message, names, os_problem
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -35,12 +36,6 @@ __all__ = [
 KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
 #: A shorter key could be guessed as easily as the identifiers it protects.
 MIN_KEY_BYTES = 16
-_KEY_HOWTO = (
-    "Create a key once, keep it outside the project and share it only with the agencies "
-    "that must join tables: "
-    '`python -c "import secrets; print(secrets.token_hex(32))" > ~/.workbench/pseudonym.key` '
-    "then pass key_file='~/.workbench/pseudonym.key' or set the environment variable {env}."
-)
 
 #: Mask rules as data: kind -> (pattern of the whole value, replacement). A value that
 #: does not match its kind's pattern is masked whole, so nothing unexpected leaks.
@@ -178,39 +173,46 @@ def load_key(
         No key anywhere, an unreadable key file, a key file inside the project, or a key
         shorter than :data:`MIN_KEY_BYTES` bytes.
     """
-    howto = _KEY_HOWTO.format(env=key_env)
+    howto = message("key_howto", env=key_env)
     if key is not None:
-        secret, source = (key.encode() if isinstance(key, str) else key), "the key argument"
+        secret = key.encode() if isinstance(key, str) else key
+        source = message("key_from_argument")
     elif key_file is not None:
         path = Path(key_file).expanduser().resolve()
         project = find_project()
         if project is not None and path.is_relative_to(project):
             raise PseudonymKeyError(
-                f"Key file '{path}' is inside the project '{project}', where it could be "
-                "committed or published with the results. Move it outside the project "
-                f"(e.g. to ~/.workbench/pseudonym.key) and pass that path.",
+                message("key_in_project", path=path, project=project),
                 parameter="key_file",
+                got=str(path),
+                kind="key_in_project",
             )
         try:
             secret = path.read_bytes().strip()
         except OSError as exc:
             raise PseudonymKeyError(
-                f"Cannot read key file '{path}': {exc.strerror}. {howto}", parameter="key_file"
+                message("key_unreadable", path=path, problem=os_problem(exc), howto=howto),
+                parameter="key_file",
+                got=str(path),
+                kind="key_unreadable",
             ) from exc
-        source = f"key file '{path}'"
+        source = message("key_from_file", path=path)
     elif os.environ.get(key_env):
-        secret, source = os.environ[key_env].strip().encode(), f"environment variable {key_env}"
+        secret = os.environ[key_env].strip().encode()
+        source = message("key_from_env", env=key_env)
     else:
         raise PseudonymKeyError(
-            f"Tokens need a secret key, and none was found: no key_file given and the "
-            f"environment variable {key_env} is not set. {howto}",
-            parameter="key",
+            message("key_none", env=key_env, howto=howto), parameter="key", kind="key_missing"
         )
     if len(secret) < MIN_KEY_BYTES:
         raise PseudonymKeyError(
-            f"The key from {source} has {len(secret)} bytes; at least {MIN_KEY_BYTES} are "
-            f"needed so that it cannot be guessed. {howto}",
+            message(
+                "key_short", source=source, got=len(secret), expected=MIN_KEY_BYTES, howto=howto
+            ),
             parameter="key",
+            expected=MIN_KEY_BYTES,
+            got=len(secret),
+            kind="key_short",
         )
     return secret
 
@@ -244,8 +246,11 @@ def mask_values(values: pd.Series, kind: str) -> pd.Series:
     """
     if kind not in MASK_KINDS:
         raise ParameterError(
-            f"Unknown mask kind {kind!r}. Expected one of: {', '.join(MASK_KINDS)}.",
+            message("mask_kind", column=values.name, got=repr(kind), kinds=names(MASK_KINDS)),
             parameter="masks",
+            expected=list(MASK_KINDS),
+            got=kind,
+            kind="choice",
         )
     return _per_distinct(values, lambda distinct: _mask_distinct(distinct.str.strip(), kind))
 
@@ -299,24 +304,29 @@ def _generalise(values: pd.Series, spec: str | tuple[Any, ...]) -> pd.Series:
         return _region(values, keep=5 if kind == "sigungu" else 2)
     if kind in ("month", "year"):
         dates = pd.to_datetime(values, errors="coerce")
-        _refuse_unconverted(values, dates, f"dates (for {kind!r})")
+        _refuse_unconverted(values, dates, "날짜")
         return dates.dt.strftime("%Y-%m" if kind == "month" else "%Y").astype("string")
+    listed = "\n".join(f"  - {name}: {text}" for name, text in GENERALISATION_HELP.items())
     raise ParameterError(
-        f"Unknown generalisation {spec!r} for column '{values.name}'. Expected one of: "
-        + "; ".join(GENERALISATIONS.values()),
+        message("generalise_kind", column=values.name, got=repr(spec), kinds=listed),
         parameter="generalise",
+        expected=list(GENERALISATIONS),
+        got=spec,
+        kind="choice",
     )
 
 
 def _age_band(values: pd.Series, width: int = 10, top: int | None = None) -> pd.Series:
     if not isinstance(width, int | np.integer) or width < 1:
         raise ParameterError(
-            f"The age band width for column '{values.name}' must be an int >= 1. "
-            f"Got {width!r} instead.",
+            message("age_width", column=values.name, got=repr(width)),
             parameter="generalise",
+            expected=">= 1",
+            got=width,
+            kind="range",
         )
     ages = pd.to_numeric(values, errors="coerce")
-    _refuse_unconverted(values, ages, "ages")
+    _refuse_unconverted(values, ages, "나이")
     low = (np.floor(ages / width) * width).astype("Int64")
     label = low.astype("string")
     if width > 1:
@@ -332,9 +342,11 @@ def _region(values: pd.Series, keep: int) -> pd.Series:
     bad = int((~valid.fillna(True)).sum())
     if bad:
         raise ParameterError(
-            f"Column '{values.name}' has {bad} values that are not 10-digit 법정동코드; "
-            "fix or drop them before generalising.",
+            message("region_code", column=values.name, bad=bad),
             parameter="generalise",
+            expected="법정동코드",
+            got=bad,
+            kind="values",
         )
     out = text.str[:keep] + "0" * (10 - keep)
     if pd.api.types.is_integer_dtype(values.dtype):
@@ -346,9 +358,11 @@ def _refuse_unconverted(values: pd.Series, converted: pd.Series, what: str) -> N
     bad = int((converted.isna() & values.notna()).sum())
     if bad:
         raise ParameterError(
-            f"Column '{values.name}' has {bad} values that cannot be read as {what}; "
-            "fix or drop them before generalising.",
+            message("unconverted", column=values.name, what=what, bad=bad),
             parameter="generalise",
+            expected=what,
+            got=bad,
+            kind="values",
         )
 
 
@@ -364,14 +378,17 @@ def _check_columns(
     missing = [c for c in dict.fromkeys(named) if c not in df.columns]
     if missing:
         raise ParameterError(
-            f"Columns not in the table: {', '.join(map(str, missing))}. "
-            f"Available: {', '.join(map(str, df.columns))}.",
+            message("columns_missing", missing=names(missing), available=names(df.columns)),
             parameter="columns",
+            expected=[str(c) for c in missing],
+            suggestions=[str(c) for c in df.columns],
+            kind="missing_columns",
         )
     twice = sorted({str(c) for c in named if named.count(c) > 1})
     if twice:
         raise ParameterError(
-            f"Columns named for more than one action (tokens, masks, generalise, drop): "
-            f"{', '.join(twice)}. Give each column one action.",
+            message("columns_twice", twice=names(twice)),
             parameter="columns",
+            got=twice,
+            kind="twice",
         )

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.ethics._findings import Finding, Location
+from workbench.ethics._messages import message, names
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -48,31 +49,45 @@ def _as_list(columns: str | Sequence[str]) -> list[str]:
 def _class_codes(df: pd.DataFrame, quasi_identifiers: str | Sequence[str]) -> np.ndarray:
     """Return, per row, the number of its equivalence class (0 .. n_classes - 1)."""
     qi = _as_list(quasi_identifiers)
+    available = [str(c) for c in df.columns]
     if not qi:
-        raise ParameterError("Give at least one quasi-identifier column.", parameter="qi")
+        raise ParameterError(
+            message("qi_none", available=names(available)),
+            parameter="quasi_identifiers",
+            got=quasi_identifiers,
+            suggestions=available,
+            kind="empty",
+        )
     missing = [c for c in qi if c not in df.columns]
     if missing:
         raise ParameterError(
-            f"Quasi-identifiers not in the table: {', '.join(missing)}. "
-            f"Available: {', '.join(map(str, df.columns))}.",
+            message("qi_missing", missing=names(missing), available=names(available)),
             parameter="quasi_identifiers",
+            expected=missing,
+            suggestions=available,
+            kind="missing_columns",
         )
     if df.empty:
-        raise ParameterError("The table has no rows; risk is undefined.", parameter="df")
+        raise ParameterError(message("no_rows"), parameter="df", kind="empty")
     grouped = df.groupby(qi, dropna=False, observed=True, sort=False)
     return np.asarray(grouped.ngroup(), dtype=np.int64)
 
 
 def _sensitive_list(df: pd.DataFrame, sensitive: str | Sequence[str]) -> list[str]:
-    names = _as_list(sensitive)
-    missing = [c for c in names if c not in df.columns]
-    if not names or missing:
+    given = _as_list(sensitive)
+    missing = [c for c in given if c not in df.columns]
+    available = [str(c) for c in df.columns]
+    if not given or missing:
         raise ParameterError(
-            f"Sensitive attributes not in the table: {', '.join(missing) or '(none given)'}. "
-            f"Available: {', '.join(map(str, df.columns))}.",
+            message("sensitive_missing", missing=names(missing), available=names(available))
+            if missing
+            else message("sensitive_none", available=names(available)),
             parameter="sensitive",
+            expected=missing,
+            suggestions=available,
+            kind="missing_columns" if missing else "empty",
         )
-    return names
+    return given
 
 
 def equivalence_class_sizes(
@@ -154,9 +169,11 @@ def l_diversity(
     """
     if kind not in ("distinct", "entropy"):
         raise ParameterError(
-            f"The 'kind' parameter of l_diversity must be 'distinct' or 'entropy'. "
-            f"Got {kind!r} instead.",
+            message("l_kind", got=repr(kind)),
             parameter="kind",
+            expected=["distinct", "entropy"],
+            got=kind,
+            kind="choice",
         )
     codes = _class_codes(df, quasi_identifiers)
     return min(_l_per_attribute(codes, df[s], kind) for s in _sensitive_list(df, sensitive))
@@ -279,11 +296,13 @@ class RiskReport:
                     rule="risk.k_anonymity",
                     severity="fail",
                     location=self.location,
-                    message=(
-                        f"k-익명성 {self.k} < 기준 {k_min:g}: 동질집합 {len(self.small_classes)}개"
-                        f"(레코드 {int(self.small_classes['size'].sum())}건)가 기준보다 작고, "
-                        f"유일 레코드가 {self.sample_uniques}건입니다. 준식별자를 더 일반화"
-                        "(연령대 폭 확대, 지역 상위 단위)하거나 해당 레코드를 삭제하십시오."
+                    message=message(
+                        "k_anonymity",
+                        k=self.k,
+                        threshold=k_min,
+                        classes=len(self.small_classes),
+                        records=int(self.small_classes["size"].sum()),
+                        uniques=self.sample_uniques,
                     ),
                     count=len(self.small_classes),
                     details={
@@ -310,10 +329,13 @@ class RiskReport:
                         rule=rule,
                         severity="fail",
                         location=self.location,
-                        message=(
-                            f"{label} {value:.3g} {sign} 기준 {limit:g} "
-                            f"(민감속성: {', '.join(self.sensitive)}). 준식별자를 더 "
-                            "일반화하거나 민감속성을 범주화하십시오."
+                        message=message(
+                            "sensitive_risk",
+                            label=label,
+                            value=value,
+                            sign=sign,
+                            threshold=limit,
+                            sensitive=", ".join(self.sensitive),
                         ),
                         count=1,
                         details={"value": value, "threshold": limit},

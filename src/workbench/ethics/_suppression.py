@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.ethics._disclosure import DisclosureResult
+from workbench.ethics._messages import message
 from workbench.exceptions import ParameterError
 
 __all__ = ["SuppressedTable", "feasible_intervals", "protect", "round_to_base", "suppress"]
@@ -208,9 +209,11 @@ def suppress(
     """
     if not isinstance(result, DisclosureResult):
         raise ParameterError(
-            f"suppress() needs the result of crosstab, pivot_table or check_table. "
-            f"Got {type(result).__name__} instead.",
+            message("suppress_result", got=type(result).__name__),
             parameter="result",
+            expected="DisclosureResult",
+            got=type(result).__name__,
+            kind="type",
         )
     if not result.additive:
         fails = result.status.map(lambda s: str(s).startswith("fail")).astype(bool)
@@ -261,15 +264,20 @@ def round_to_base(table: Any, base: int = 5) -> pd.DataFrame:
     """
     if isinstance(base, bool) or not isinstance(base, int | float) or base <= 0:
         raise ParameterError(
-            f"The 'base' parameter of round_to_base must be a positive number. "
-            f"Got {base!r} instead.",
+            message("round_base", got=repr(base)),
             parameter="base",
+            expected="> 0",
+            got=base,
+            kind="range",
         )
     frame = getattr(table, "table", table)
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(
-            f"round_to_base() needs a DataFrame or a table result. Got {type(table).__name__}.",
+            message("round_table", got=type(table).__name__),
             parameter="table",
+            expected="DataFrame",
+            got=type(table).__name__,
+            kind="type",
         )
 
     def rounded(column: pd.Series) -> pd.Series:

@@ -2,14 +2,21 @@
 
 Every message of this package names a grant, a finding, a checker or a file; the
 particle after the name must agree with its last sound (``키를``, ``파일을``), never
-``을(를)``.
+``을(를)``. Messages written as templates live in ``_MESSAGES`` (:func:`message`).
 """
 
 from __future__ import annotations
 
-from workbench._korean import with_josa
+from typing import Any
 
-__all__ = ["particle"]
+from workbench._korean import render, with_josa
+
+__all__ = ["message", "particle"]
+
+_MESSAGES = {
+    "key_not_base64": "base64로 적힌 공개 키가 아닙니다 (A-Z, a-z, 0-9, +, /, = 로 된 44자)",
+    "key_length": "Ed25519 공개 키는 {expected}바이트인데 이 값은 {got}바이트입니다",
+}
 
 _PAIRS = {"을": "을/를", "이": "이/가", "은": "은/는", "과": "과/와", "으로": "으로/로"}
 
@@ -27,3 +34,8 @@ def particle(word: object, with_consonant: str) -> str:
     ('서울로', '파일로', '행정안전부로')
     """
     return with_josa(word, _PAIRS[with_consonant])
+
+
+def message(key: str, /, **fields: Any) -> str:
+    """Return the Korean message ``key`` filled with ``fields``."""
+    return render(_MESSAGES[key], **fields)

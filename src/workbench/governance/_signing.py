@@ -19,6 +19,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from workbench.governance._korean import message
+
 __all__ = [
     "canonical",
     "digest",
@@ -28,6 +30,10 @@ __all__ = [
     "sign",
     "signature_valid",
 ]
+
+
+#: The length of an Ed25519 public key.
+_KEY_BYTES = 32
 
 
 def canonical(body: Any) -> bytes:
@@ -58,10 +64,10 @@ def read_public_key(text: str) -> Ed25519PublicKey:
     """Read a public key written by :func:`public_key_text`; ValueError if it is not one."""
     try:
         raw = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError(f"not base64: {exc}") from None
-    if len(raw) != 32:
-        raise ValueError(f"an Ed25519 public key has 32 bytes, this one {len(raw)}")
+    except (binascii.Error, ValueError):
+        raise ValueError(message("key_not_base64")) from None
+    if len(raw) != _KEY_BYTES:
+        raise ValueError(message("key_length", expected=_KEY_BYTES, got=len(raw)))
     return Ed25519PublicKey.from_public_bytes(raw)
 
 

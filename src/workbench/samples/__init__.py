@@ -35,7 +35,6 @@ from typing import Any
 import pandas as pd
 
 from workbench._io import write_atomically
-from workbench._korean import josa
 from workbench.exceptions import ParameterError
 from workbench.samples._apartments import (
     ApartmentSample,
@@ -50,6 +49,7 @@ from workbench.samples._complaints import complaints
 from workbench.samples._emissions import emissions
 from workbench.samples._ev_demand import ev_demand
 from workbench.samples._households import households
+from workbench.samples._messages import message
 from workbench.samples._panel import policy_panel
 from workbench.samples._population import population
 from workbench.samples._regions import region_file_header, regions
@@ -132,18 +132,31 @@ def get(name: str, **kwargs: Any) -> pd.DataFrame:
         function = SAMPLES[name]
     except (KeyError, TypeError):
         raise ParameterError(
-            f"예시 자료 {name!r}{josa(repr(name), '이/가')} 없습니다."
-            f"{_did_you_mean(str(name), SAMPLES)} 있는 예시 자료: {', '.join(sorted(SAMPLES))}.",
+            message(
+                "unknown_sample",
+                name=repr(name),
+                close=_did_you_mean(str(name), SAMPLES),
+                have=", ".join(sorted(SAMPLES)),
+            ),
             parameter="name",
+            got=name,
             suggestions=sorted(SAMPLES),
+            kind="unknown",
         ) from None
     accepted = inspect.signature(function).parameters
     for key in kwargs:
         if key not in accepted:
             raise ParameterError(
-                f"예시 자료 {name!r}에는 매개변수 {key!r}{josa(repr(key), '이/가')} 없습니다."
-                f"{_did_you_mean(key, accepted)} 받는 매개변수: {', '.join(accepted)}.",
+                message(
+                    "unknown_parameter",
+                    name=repr(name),
+                    key=repr(key),
+                    close=_did_you_mean(key, accepted),
+                    have=", ".join(accepted),
+                ),
                 parameter=key,
+                suggestions=list(accepted),
+                kind="unknown",
             )
     return function(**kwargs)
 
@@ -187,26 +200,41 @@ def write(
     suffix = path.suffix.lower()
     if suffix not in _ENCODERS:
         raise ParameterError(
-            f"Cannot write sample {name!r} to {path}: unsupported suffix {suffix!r}. "
-            f"Use one of: {', '.join(sorted(_ENCODERS))}.",
+            message(
+                "write_suffix",
+                name=repr(name),
+                path=path,
+                suffix=repr(suffix),
+                have=", ".join(sorted(_ENCODERS)),
+            ),
             parameter="path",
+            expected=sorted(_ENCODERS),
+            got=suffix,
+            kind="choice",
         )
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise ParameterError(
-            f"The 'encoding' parameter of write must be a known text encoding such as "
-            f"'utf-8', 'utf-8-sig' or 'cp949'. Got {encoding!r} instead.",
+            message("write_encoding", got=repr(encoding)),
             parameter="encoding",
+            got=encoding,
+            kind="unknown",
         ) from None
     frame = get(name, **kwargs)
     try:
         data = _ENCODERS[suffix](frame, encoding, name)
     except UnicodeEncodeError as exc:
         raise ParameterError(
-            f"The encoding {encoding!r} cannot represent the sample {name!r}: {exc}. "
-            "Use 'utf-8', 'utf-8-sig' or 'cp949'.",
+            message(
+                "write_unencodable",
+                encoding=repr(encoding),
+                name=repr(name),
+                char=repr(exc.object[exc.start : exc.end]),
+            ),
             parameter="encoding",
+            got=encoding,
+            kind="unencodable",
         ) from exc
     write_atomically(path, data)
     return path
@@ -215,7 +243,7 @@ def write(
 def _did_you_mean(word: str, choices: Any) -> str:
     """Return ``" 비슷한 이름: 'x'."`` for the closest choice, or an empty string."""
     matches = difflib.get_close_matches(word, list(choices), n=1)
-    return f" 비슷한 이름: {matches[0]!r}." if matches else ""
+    return message("close", close=repr(matches[0])) if matches else ""
 
 
 def _encode_csv(frame: pd.DataFrame, encoding: str, name: str) -> bytes:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.exceptions import ParameterError
+from workbench.samples._messages import message
 from workbench.samples._validation import check_int
 
 __all__ = ["NO_CASE", "PLANTED_KINDS", "ClaimsSample", "benefit_claims"]
@@ -106,9 +107,18 @@ def benefit_claims(n: int = 3000, seed: int = 0, planted_share: float = 0.05) ->
     seed = check_int(seed, "seed", "benefit_claims", minimum=0)
     if not (isinstance(planted_share, float | int) and 0 <= planted_share <= 0.5):
         raise ParameterError(
-            "The 'planted_share' parameter of benefit_claims must be a float in the range "
-            f"[0.0, 0.5]. Got {planted_share!r} instead.",
+            message(
+                "share_range",
+                owner="benefit_claims",
+                parameter="planted_share",
+                low=0.0,
+                high=0.5,
+                got=repr(planted_share),
+            ),
             parameter="planted_share",
+            expected="float in [0.0, 0.5]",
+            got=planted_share,
+            kind="range",
         )
     rng = np.random.default_rng(seed)
     n_planted = round(n * planted_share)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.exceptions import ParameterError
+from workbench.samples._messages import message
 from workbench.samples._validation import check_int
 
 __all__ = ["CELL_SIZE", "ev_demand"]
@@ -102,7 +103,8 @@ def _cluster_centres(rng: np.random.Generator, n_side: int, n: int) -> list[tupl
             if len(centres) == n:
                 return [(round(float(c[0]), 1), round(float(c[1]), 1)) for c in centres]
     raise ParameterError(
-        f"The 'n_clusters' parameter of ev_demand is too large for n_side={n_side}: "
-        f"{n} clusters 3 km apart do not fit. Use fewer clusters or a larger n_side.",
+        message("clusters_do_not_fit", got=n, n_side=n_side),
         parameter="n_clusters",
+        got=n,
+        kind="range",
     )

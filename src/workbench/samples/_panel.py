@@ -7,6 +7,7 @@ import pandas as pd
 
 from workbench.exceptions import ParameterError
 from workbench.samples._codes import REGIONS
+from workbench.samples._messages import message
 from workbench.samples._validation import check_int
 
 __all__ = ["ADOPTION_MONTHS", "policy_panel"]
@@ -70,14 +71,26 @@ def policy_panel(
     seed = check_int(seed, "seed", "policy_panel", minimum=0)
     if n_regions > len(REGIONS):
         raise ParameterError(
-            f"The 'n_regions' parameter of policy_panel must be an int in the range "
-            f"[4, {len(REGIONS)}]. Got {n_regions!r} instead.",
+            message(
+                "int_range",
+                owner="policy_panel",
+                parameter="n_regions",
+                low=4,
+                high=len(REGIONS),
+                got=repr(n_regions),
+            ),
             parameter="n_regions",
+            expected=f"int in [4, {len(REGIONS)}]",
+            got=n_regions,
+            kind="range",
         )
     if isinstance(effect, bool) or not isinstance(effect, (int, float)) or not np.isfinite(effect):
         raise ParameterError(
-            f"The 'effect' parameter of policy_panel must be a finite float. Got {effect!r}.",
+            message("finite_number", owner="policy_panel", parameter="effect", got=repr(effect)),
             parameter="effect",
+            expected="finite float",
+            got=effect,
+            kind="type",
         )
     rng = np.random.default_rng(seed)
     regions = REGIONS[:n_regions]

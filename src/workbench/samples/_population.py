@@ -7,6 +7,7 @@ import pandas as pd
 
 from workbench.exceptions import ParameterError
 from workbench.samples._codes import REGIONS
+from workbench.samples._messages import message
 from workbench.samples._validation import check_int
 
 __all__ = ["population"]
@@ -59,9 +60,11 @@ def population(seed: int = 0, first_year: int = 2020, last_year: int = 2024) -> 
     last_year = check_int(last_year, "last_year", "population", minimum=first_year)
     if last_year - first_year >= _MAX_YEARS:
         raise ParameterError(
-            f"The years of population may span at most {_MAX_YEARS} years. Got "
-            f"first_year={first_year} and last_year={last_year} instead.",
+            message("years_span", limit=_MAX_YEARS, first=first_year, last=last_year),
             parameter="last_year",
+            expected=f"last_year < first_year + {_MAX_YEARS}",
+            got=last_year,
+            kind="range",
         )
     rng = np.random.default_rng(seed)
     years = np.arange(first_year, last_year + 1)

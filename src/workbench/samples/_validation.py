@@ -1,10 +1,11 @@
-"""Argument checks shared by the sample generators, with sklearn-style messages."""
+"""Argument checks shared by the sample generators, with Korean messages and fields."""
 
 from __future__ import annotations
 
 import numbers
 
 from workbench.exceptions import ParameterError
+from workbench.samples._messages import message
 
 __all__ = ["check_int"]
 
@@ -36,8 +37,10 @@ def check_int(value: object, name: str, owner: str, *, minimum: int) -> int:
     is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not is_int or int(value) < minimum:  # type: ignore[call-overload]
         raise ParameterError(
-            f"The {name!r} parameter of {owner} must be an int >= {minimum}. "
-            f"Got {value!r} instead.",
+            message("int_at_least", owner=owner, parameter=name, minimum=minimum, got=repr(value)),
             parameter=name,
+            expected=f"int >= {minimum}",
+            got=value,
+            kind="range",
         )
     return int(value)  # type: ignore[call-overload]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.exceptions import ParameterError
+from workbench.training._messages import message
 
 __all__ = ["Verdict", "check", "evaluate"]
 
@@ -38,11 +39,17 @@ def _exercise(exercise_id: str) -> Any:
         return EXERCISES[exercise_id]
     except KeyError:
         close = difflib.get_close_matches(str(exercise_id), list(EXERCISES), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
         raise ParameterError(
-            f"No exercise '{exercise_id}'.{hint} Exercises are numbered 'LL.N' "
-            f"(lesson, exercise): {', '.join(EXERCISES)}.",
+            message(
+                "unknown_exercise",
+                got=repr(exercise_id),
+                close=message("close", close=repr(close[0])) if close else "",
+                have=", ".join(EXERCISES),
+            ),
             parameter="exercise_id",
+            got=exercise_id,
+            suggestions=close,
+            kind="unknown",
         ) from None
 
 
