@@ -89,3 +89,14 @@ def test_unreadable_files_and_unexpected_errors_are_korean():
         assert HANGUL.search(notice.title)
         assert all(HANGUL.search(line) for line in notice.lines + notice.advice)
         assert "secret" not in notice.text() and "boom" not in notice.text()
+
+
+def test_a_file_the_page_cannot_read_is_named_with_the_readers_reason_but_no_server_path():
+    exc = DataReadError(
+        "'/srv/workbench/uploads/3f9a/가구_2025.csv' 3번째 줄: 열이 5개여야 하는데 7개입니다. "
+        "구분자(쉼표, 탭)를 확인하세요. 예/아니요/모름 열은 그대로 둡니다."
+    )
+    text = describe_error(exc).text()
+    assert "'가구_2025.csv' 3번째 줄: 열이 5개여야 하는데 7개입니다" in text
+    assert "/srv" not in text and "uploads" not in text
+    assert "예/아니요/모름" in text  # a list written with slashes is not a path

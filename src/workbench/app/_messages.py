@@ -8,6 +8,7 @@ not shown either (a masked resident number still shows a birth date).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,6 +259,26 @@ def _parameter(exc: ParameterError, labels: dict[str, str]) -> Notice:
     )
 
 
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+#: A path as the server sees it: reduced to its file name before an official reads it.
+_SERVER_PATH = re.compile(
+    r"(?<![^\s'\"`(])(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\"`()]+)+[/\\]([^/\\\s'\"`()]+)"
+)
+
+
+def _reader_reason(exc: BaseException) -> str:
+    """Say the reader's own Korean reason, server paths reduced to file names.
+
+    The reason names the file, line or column and the fix; a reason that is not Korean
+    gives way to the general line.
+    """
+    text = str(exc)
+    if not _HANGUL.search(text):
+        return _ERROR_NAMES[type(exc).__name__]
+    return _SERVER_PATH.sub(r"\1", text)
+
+
 def describe_error(exc: BaseException, labels: dict[str, str] | None = None) -> Notice:
     """Turn an error of a page action into a Korean notice.
 
@@ -301,7 +322,7 @@ def describe_error(exc: BaseException, labels: dict[str, str] | None = None) -> 
         return Notice(
             level="error",
             title="자료 파일을 읽지 못했습니다.",
-            lines=[_ERROR_NAMES[type(exc).__name__]],
+            lines=[_reader_reason(exc)],
             advice=[
                 "CSV(UTF-8 또는 CP949)·Excel·Parquet 파일인지, 첫 줄이 열 이름인지 확인하세요."
             ],
