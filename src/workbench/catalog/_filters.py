@@ -53,8 +53,8 @@ class FilterError(ParameterError):
 
     def __init__(
         self,
-        key: str,
         *,
+        key: str,
         position: int | None,
         column: str | None = None,
         op: str | None = None,
@@ -94,17 +94,17 @@ def _one(column: str, spec: Any, position: int) -> Filter:
 def _checked(f: Filter, position: int) -> Filter:
     if f.op not in OPERATORS:
         raise FilterError(
-            "filter_operator", position=position, column=f.column, op=f.op, got=f.op,
+            key="filter_operator", position=position, column=f.column, op=f.op, got=f.op,
             expected=list(OPERATORS),
         )  # fmt: skip
     if f.op in ("in", "not in") and not isinstance(f.value, list | tuple | set | frozenset):
         raise FilterError(
-            "filter_needs_list", position=position, column=f.column, op=f.op, got=f.value,
+            key="filter_needs_list", position=position, column=f.column, op=f.op, got=f.value,
             expected="list",
         )  # fmt: skip
     if f.op == "between" and not (isinstance(f.value, list | tuple) and len(f.value) == 2):
         raise FilterError(
-            "filter_between", position=position, column=f.column, op=f.op, got=f.value,
+            key="filter_between", position=position, column=f.column, op=f.op, got=f.value,
             expected="(low, high)",
         )  # fmt: skip
     return f
@@ -129,7 +129,7 @@ def normalize_where(where: Mapping[str, Any] | Iterable[Any] | None) -> list[Fil
     if where is None:
         return []
     if isinstance(where, str | bytes):  # a pandas-style query string: say what to give
-        raise FilterError("filter_text", position=None, got=where, expected="mapping or list")
+        raise FilterError(key="filter_text", position=None, got=where, expected="mapping or list")
     if isinstance(where, Mapping):
         return [
             _one(str(column), spec, number)
@@ -143,7 +143,7 @@ def normalize_where(where: Mapping[str, Any] | Iterable[Any] | None) -> list[Fil
             filters.append(_checked(Filter(str(item[0]), str(item[1]).lower(), item[2]), number))
         else:
             raise FilterError(
-                "filter_shape", position=number, got=item, expected="(column, op, value)"
+                key="filter_shape", position=number, got=item, expected="(column, op, value)"
             )
     return filters
 
