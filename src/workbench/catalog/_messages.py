@@ -273,6 +273,76 @@ _MESSAGES = {
     "tried_declared": "{encoding} (catalog.yml에 적힌 것)",
     "tried_guess": "{encoding} (charset-normalizer의 추측)",
     "tried_no_guess": "charset-normalizer (추측하지 못함)",
+    # The access audit log
+    "audit_entry": "{time}에 쓴 자료 {dataset}의 {seq}번 항목",
+    "audit_label": "{seq}번 항목",
+    "audit_this_line": "이 줄",
+    "audit_genesis": "시작(0 64개)",
+    "audit_entries_missing": "{seqs}번 항목이 없습니다",
+    "audit_blank": "빈 줄입니다 (감사 기록에는 빈 줄이 없습니다: 손으로 고친 흔적입니다)",
+    "audit_cut": "줄이 끝나지 않았습니다: 파일이 항목 중간에서 잘렸습니다",
+    "audit_not_json": (
+        "JSON 항목이 아닙니다: {column}번째 글자부터 읽을 수 없습니다 (잘렸거나 손으로 고쳤습니다)"
+    ),
+    "audit_not_entry": "감사 항목이 아닙니다: JSON 객체여야 하는데 {kind:이/가} 들어 있습니다",
+    "audit_not_entry_seq": "감사 항목이 아닙니다: 'seq'는 1 이상이어야 하는데 {seq}입니다",
+    "audit_field": "{label:이/가} 바뀌었습니다: 필드 {field}에 {value:이/가} 들어 있습니다",
+    "audit_field_missing": "{label:이/가} 바뀌었습니다: 필드 {field:이/가} 없습니다",
+    "audit_no_newline": "{entry}에 줄 끝이 없습니다: 파일이 잘렸거나 손으로 고쳤습니다",
+    "audit_inserted": (
+        "{line}번째 줄에 항목이 끼워 넣어졌습니다: {seq}번 항목은 이미 {first_line}번째 줄에 "
+        "있습니다"
+    ),
+    "audit_inserted_twice": (
+        "{line}번째 줄에 항목이 끼워 넣어졌습니다: {seq}번 항목이 두 번 나옵니다 "
+        "({first}번째 줄과 {second}번째 줄)"
+    ),
+    "audit_inserted_again": (
+        "{line}번째 줄에 항목이 끼워 넣어졌습니다: {seq}번 항목이 {again}번째 줄에 다시 나오고, "
+        "그쪽이 앞 항목에 이어집니다"
+    ),
+    "audit_order": (
+        "항목의 순서가 바뀌었습니다: {seq}번 항목이 {line}번째 줄에, {wanted}번 항목"
+        "({wanted_line}번째 줄)보다 앞에 있습니다"
+    ),
+    "audit_missing": "{missing}: {after}",
+    "audit_follows": "{seq}번 항목이 {before}번 항목 바로 다음에 옵니다",
+    "audit_starts_at": "기록이 {seq}번 항목부터 시작합니다",
+    "audit_altered": "{entry:이/가} 바뀌었습니다: 해시가 내용과 맞지 않습니다",
+    "audit_relinked": (
+        "{entry:이/가} {before}에 이어지지 않습니다: 'prev'가 {before}의 해시가 아닙니다 "
+        "({before:이/가} 바뀐 뒤 해시를 다시 계산했거나, {seq}번 항목이 바뀌었습니다)"
+    ),
+    "audit_head_unreadable": "머리 기록 {name:을/를} 읽을 수 없습니다: {text}",
+    "audit_head_missing": (
+        "머리 기록 {name:이/가} 없어서 끝에서 잘려 나간 항목이 없는지 확인할 수 없습니다 "
+        "(기록은 {entry}에서 끝납니다)"
+    ),
+    "audit_ends_at": "{entry}에서 끝나는데",
+    "audit_no_entries": "항목이 하나도 없는데",
+    "audit_head_behind": (
+        "{missing}: 기록은 {ends_at}, 머리 기록 {name}에는 마지막으로 쓴 항목이 {head}번으로 "
+        "적혀 있습니다"
+    ),
+    "audit_rehashed": (
+        "{entry:이/가} 바뀐 뒤 해시가 다시 계산되었습니다: 해시가 머리 기록의 것과 다릅니다"
+    ),
+    "audit_head_ahead": (
+        "기록이 머리 기록 {name}의 마지막 항목({head}번)을 지나 이어집니다: {first}–{end}번 "
+        "항목은 workbench가 덧붙인 것이 아니거나, {head}번 항목이 바뀌었습니다"
+    ),
+    "audit_last_line": "마지막 줄을 읽을 수 없습니다: {problem}",
+    "audit_at_line": "감사 기록 {path}의 {line}번째 줄: {problem}",
+    "audit_in_log": "감사 기록 {path}: {problem}",
+    "audit_cannot_append": (
+        "감사 기록 {path}에 덧붙일 수 없습니다: {problem}. `workbench audit verify --log "
+        "{path}`로 확인하고, 두 파일(기록과 .head 머리 기록)을 증거로 보관한 뒤 다른 곳으로 "
+        "옮겨 새 기록을 시작하세요."
+    ),
+    "audit_cannot_write": (
+        "감사 기록 {path:을/를} 쓸 수 없습니다 ({error}). 공개가 아닌 자료를 불러올 때마다 "
+        "여기에 기록하니, 그 폴더에 쓸 수 있게 하세요."
+    ),
 }
 
 
