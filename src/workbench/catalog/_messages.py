@@ -273,6 +273,23 @@ _MESSAGES = {
     "tried_declared": "{encoding} (catalog.yml에 적힌 것)",
     "tried_guess": "{encoding} (charset-normalizer의 추측)",
     "tried_no_guess": "charset-normalizer (추측하지 못함)",
+    # Declared columns (validate=True)
+    "schema_head": "자료 '{name}'({source})의 내용이 {catalog}에 선언된 열과 맞지 않습니다:",
+    "schema_line": "  - 열 '{column}': {problem}",
+    "schema_rows": " (행 번호: {rows})",
+    "schema_type": "{count}개 값이 {type:이/가} 아닙니다",
+    "schema_min": "{count}개 값이 최솟값 {value}보다 작습니다",
+    "schema_max": "{count}개 값이 최댓값 {value}보다 큽니다",
+    "schema_allowed": "{count}개 값이 허용된 값({value}) 가운데 하나가 아닙니다",
+    "schema_pattern": "{count}개 값이 형식 {value}에 맞지 않습니다",
+    "schema_not_nullable": (
+        "{count}개 값이 비어 있습니다 (이 열은 nullable: false로 선언되었습니다)"
+    ),
+    "schema_field_uniqueness": "{count}개 값이 겹칩니다 (이 열은 unique: true로 선언되었습니다)",
+    "schema_other": "{count}개 값이 검사 {check:을/를} 통과하지 못했습니다",
+    "schema_column_in_dataframe": "카탈로그에 선언되었지만 자료에 없습니다",
+    "schema_column_in_schema": "자료에 있지만 선언되지 않았습니다 (schema_strict: true)",
+    "schema_fix": "자료나 선언을 고치세요. 검사 없이 불러오려면 validate=False를 주세요.",
     # The access audit log
     "audit_entry": "{time}에 쓴 자료 {dataset}의 {seq}번 항목",
     "audit_label": "{seq}번 항목",
