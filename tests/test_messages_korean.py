@@ -184,7 +184,9 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, ...]]:
     damaged = tmp / "damaged.csv"  # CP949 text with one byte that is neither CP949 nor UTF-8
     damaged.write_bytes(("지역,인구\n" + "종로구,139417\n" * 50).encode("cp949")[:200] + b"\xff")
     corrupt_log = _write(tmp / "audit.jsonl", "{broken\n")
+    not_dcat = _write(tmp / "empty.jsonld", "{}")
     return [
+        ("catalog", "import", not_dcat, "--to", str(tmp / "imported.yml")),
         ("read", old_doc),
         ("read", str(damaged)),
         ("audit", "verify", "--log", corrupt_log),
