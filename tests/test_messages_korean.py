@@ -187,6 +187,7 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, ...]]:
     not_dcat = _write(tmp / "empty.jsonld", "{}")
     return [
         ("catalog", "import", not_dcat, "--to", str(tmp / "imported.yml")),
+        ("catalog", "search", "  "),
         ("read", old_doc),
         ("read", str(damaged)),
         ("audit", "verify", "--log", corrupt_log),

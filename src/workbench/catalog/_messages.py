@@ -147,6 +147,7 @@ _MESSAGES = {
         "머리글 여러 줄({value}줄)은 CSV와 Excel 파일에만 쓸 수 있습니다. {path:은/는} "
         "머리글이 한 줄인 형식입니다."
     ),
+    "search_empty": "검색어가 비어 있습니다. '소득'이나 'income'처럼 찾을 낱말을 주세요.",
     # Row filters (where=) and aggregates
     "filter_where": "where의 {position}번째 조건",
     "filter_operator": (
