@@ -296,6 +296,7 @@ def test_a_query_with_a_syntax_error_in_catalog_yml_names_the_dataset(
     said, _, driver = str(error).partition("데이터베이스의 오류 메시지:")
     assert "ProgrammingError: syntax error" in driver
     assert "자료의 'table:'이나 'query:'" in said
+    assert said.startswith("자료 'elders'(catalog.yml의 query: 'SELEC \"이름\" FROM")
     assert_korean(said)
 
 

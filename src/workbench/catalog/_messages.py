@@ -183,7 +183,7 @@ _MESSAGES = {
     "sql_operator": "열 '{column}'의 조건에 쓸 수 없는 연산자 {op:이/가} 있습니다.",
     "sql_aggregate": "열 '{column}'의 집계 {function:은/는} 쓸 수 없습니다.",
     "sql_url_unparsable": "(SQLAlchemy가 읽을 수 없는 URL)",
-    "sql_its_query": "'query:'의 조회문",
+    "sql_its_query": "catalog.yml의 query: {query}",
     "sql_failed_loading": (
         "자료 '{name}'({what}): 연결 '{connection}' ({url})에서 불러오지 못했습니다. {hint} "
         "데이터베이스의 오류 메시지: {error}: {detail}"

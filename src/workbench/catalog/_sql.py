@@ -383,7 +383,11 @@ def _hint(exc: BaseException) -> str:
 
 
 def _failure_message(entry: DatasetEntry, source: str, doing: str, exc: BaseException) -> str:
-    what = f"표 '{entry.table}'" if entry.table else message("sql_its_query")
+    if entry.table:
+        what = f"표 '{entry.table}'"
+    else:
+        query = " ".join(str(entry.query).split())
+        what = message("sql_its_query", query=repr(query[:80] + ("…" if len(query) > 80 else "")))
     detail = redact(_driver_message(exc), url_secrets(source))
     return message(
         f"sql_failed_{doing}",
