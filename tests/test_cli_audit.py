@@ -5,6 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from korean_check import assert_korean
 from workbench import cli
 from workbench.catalog._audit import AuditLog
 from workbench.cli import app
@@ -69,8 +70,8 @@ def test_verify_fails_after_an_edit_naming_the_entry(project):
     result = invoke("audit", "verify")
     assert result.exit_code == 1
     assert "감사 기록 검증 실패" in result.output
-    assert "entry 3 (" in result.output
-    assert "was altered" in result.output
+    assert "의 3번 항목이 바뀌었습니다" in result.output
+    assert_korean(result.output, str(project.path))
 
 
 def test_verify_fails_after_a_deletion_naming_the_entry(project):
@@ -79,7 +80,7 @@ def test_verify_fails_after_a_deletion_naming_the_entry(project):
     project.path.write_text("".join(lines), encoding="utf-8")
     result = invoke("audit", "verify", "--log", str(project.path))
     assert result.exit_code == 1
-    assert "entry 4 is missing: entry 5 follows entry 3" in result.output
+    assert "4번 항목이 없습니다: 5번 항목이 3번 항목 바로 다음에 옵니다" in result.output
 
 
 def test_verify_fails_after_the_last_entry_is_deleted(project):
@@ -87,7 +88,7 @@ def test_verify_fails_after_the_last_entry_is_deleted(project):
     project.path.write_text("".join(lines[:-1]), encoding="utf-8")
     result = invoke("audit", "verify")
     assert result.exit_code == 1
-    assert "entry 5 is missing" in result.output
+    assert "5번 항목이 없습니다" in result.output
 
 
 def test_verify_without_a_log(tmp_path, monkeypatch):
@@ -101,7 +102,7 @@ def test_verify_a_log_deleted_whole_fails(project):
     project.path.unlink()  # the head record still says five entries were written
     result = invoke("audit", "verify")
     assert result.exit_code == 1
-    assert "entries 1–5 are missing" in result.output
+    assert "1–5번 항목이 없습니다: 기록은 항목이 하나도 없는데" in result.output
 
 
 def test_show_lists_entries_as_a_table(project):
@@ -138,7 +139,7 @@ def test_show_prints_logged_text_verbatim_not_as_markup(project):
     edit_line(project, 0, purpose="[red]숨김[/red]")
     result = invoke("audit", "show")
     assert "[red]숨김[/red]" in result.output
-    assert "entry 1" in invoke("audit", "verify").output
+    assert "의 1번 항목이 바뀌었습니다" in invoke("audit", "verify").output
 
 
 def test_show_names_an_unreadable_line(project):
@@ -146,7 +147,7 @@ def test_show_names_an_unreadable_line(project):
         file.write("{broken\n")
     result = invoke("audit", "show")
     assert result.exit_code == 1
-    assert "line 6" in result.output
+    assert "6번째 줄: JSON 항목이 아닙니다" in result.output
 
 
 def rewrite_whole(log: AuditLog, index: int, **changes) -> None:

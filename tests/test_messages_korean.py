@@ -150,7 +150,18 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, ...]]:
     _write(bad_run / "manifest.json", "{not json")
     full = tmp / "full"
     _write(full / "x.txt", "x")
+    old_doc = _write(tmp / "old.doc", "x")
+    damaged = tmp / "damaged.csv"  # CP949 text with one byte that is neither CP949 nor UTF-8
+    damaged.write_bytes(("지역,인구\n" + "종로구,139417\n" * 50).encode("cp949")[:200] + b"\xff")
+    corrupt_log = _write(tmp / "audit.jsonl", "{broken\n")
+    not_dcat = _write(tmp / "empty.jsonld", "{}")
     return [
+        ("catalog", "import", not_dcat, "--to", str(tmp / "imported.yml")),
+        ("catalog", "search", "  "),
+        ("read", old_doc),
+        ("read", str(damaged)),
+        ("audit", "verify", "--log", corrupt_log),
+        ("audit", "show", "--log", corrupt_log),
         ("show", "없는분석"),
         ("run", "없는분석"),
         ("run", "householdincome"),

@@ -6,6 +6,7 @@ parameters into the executed notebook and tracebacks into its outputs, so both p
 checked file by file.
 """
 
+import json
 import secrets
 from urllib.parse import quote
 
@@ -127,7 +128,9 @@ def test_a_failed_run_shows_the_error_but_not_the_password(
     run_dir = project / "run"
     executed = (run_dir / "notebook.ipynb").read_text("utf-8")
     assert said in executed  # the traceback is there...
-    assert "Failed while loading dataset 'people'" in executed
+    outputs = [o for cell in json.loads(executed)["cells"] for o in cell.get("outputs", [])]
+    said_in_korean = f"자료 'people'(표 '{TABLE}'): 연결 'agency_db'"
+    assert any(said_in_korean in output.get("evalue", "") for output in outputs)
     passwords = password_forms(url) | password_forms(postgres)
     assert files_holding(run_dir, passwords) == []  # ...without the password
     assert said in (run_dir / "manifest.json").read_text("utf-8")

@@ -22,9 +22,55 @@ from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["GROUP", "AnalysisPackage", "analysis_packages", "origin_of"]
+from workbench._korean import render
+
+__all__ = ["GROUP", "AnalysisPackage", "AnalysisPackageWarning", "analysis_packages", "origin_of"]
 
 GROUP = "workbench.analyses"
+
+#: What this module tells a person, in Korean (particles by final consonant).
+_MESSAGES = {
+    "not_folder": (
+        "진입점은 모듈이나 폴더, 또는 폴더를 돌려주는 함수를 가리켜야 하는데 {kind:을/를} "
+        "받았습니다"
+    ),
+    "no_folder": "노트북 폴더 {folder:이/가} 없습니다",
+    "load_failed": "진입점을 불러오지 못했습니다 ({error}: {detail})",
+    "skipped": (
+        "분석 패키지 '{name}' ({origin}, {target})를 건너뜁니다: {problem}. 그 패키지의 "
+        "pyproject.toml에서 [project.entry-points.\"workbench.analyses\"]의 '{name}' 항목이 "
+        "노트북이 든 모듈이나 폴더를 가리키는지 확인하고 패키지를 다시 설치하세요."
+    ),
+}
+
+
+class AnalysisPackageWarning(UserWarning):
+    """An analysis package skipped because its entry point is broken.
+
+    Attributes
+    ----------
+    name, target : str
+        The entry point's name and value (``module`` or ``module:callable``).
+    distribution, version : str
+        The package that declares it.
+    problem : str
+        ``"not_folder"``, ``"no_folder"`` or ``"load_failed"``.
+    """
+
+    def __init__(
+        self, text: str, *, name: str, target: str, distribution: str, version: str, problem: str
+    ) -> None:
+        super().__init__(text)
+        self.name, self.target, self.problem = name, target, problem
+        self.distribution, self.version = distribution, version
+
+
+class _EntryPointError(Exception):
+    """A broken entry point: ``problem`` (a key of ``_MESSAGES``) and the Korean text."""
+
+    def __init__(self, *, problem: str, **fields: object) -> None:
+        super().__init__(render(_MESSAGES[problem], **fields))
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -50,7 +96,7 @@ def _folder(target: object) -> Path:
         target = target()
     if isinstance(target, str | os.PathLike):
         return Path(target)
-    raise TypeError(f"a module, a folder or a callable returning one; got {type(target).__name__}")
+    raise _EntryPointError(problem="not_folder", kind=type(target).__name__)
 
 
 @functools.cache
@@ -63,13 +109,30 @@ def analysis_packages() -> tuple[AnalysisPackage, ...]:
         try:
             folder = _folder(entry.load())
             if not folder.is_dir():
-                raise FileNotFoundError(f"folder {folder} does not exist")
+                raise _EntryPointError(problem="no_folder", folder=folder)
         except Exception as exc:  # any failure of someone else's package: skip it
-            warnings.warn(
-                f"Skipping analysis package '{entry.name}' ({name} {version}, "
-                f"{entry.value}): {type(exc).__name__}: {exc}",
-                stacklevel=2,
+            if not isinstance(exc, _EntryPointError):
+                detail = str(exc)
+                exc = _EntryPointError(
+                    problem="load_failed", error=type(exc).__name__, detail=detail
+                )
+            origin = f"{name} {version}"
+            text = render(
+                _MESSAGES["skipped"],
+                name=entry.name,
+                origin=origin,
+                target=entry.value,
+                problem=exc,
             )
+            warning = AnalysisPackageWarning(
+                text,
+                name=entry.name,
+                target=entry.value,
+                distribution=name,
+                version=version,
+                problem=exc.problem,
+            )
+            warnings.warn(warning, stacklevel=2)
             continue
         found.append(AnalysisPackage(entry.name, folder, name, version))
     return tuple(found)

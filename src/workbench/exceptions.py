@@ -139,11 +139,28 @@ class DataReadError(WorkbenchError):
         The full message shown to the user.
     path : pathlib.Path or str, optional
         The file at fault, when the raise site knows it.
+    dataset, column : str, optional
+        The catalog dataset and the column at fault, when there is one.
+    line : int, optional
+        The line of the file at fault (1 = the first line).
+    kind : str, optional
+        What is wrong, for code and tests: ``"missing"``, ``"type"``, ``"table"``,
+        ``"column"``, ``"driver"``, ...
     """
 
-    def __init__(self, message: str, *, path: object = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: object = None,
+        dataset: str | None = None,
+        column: str | None = None,
+        line: int | None = None,
+        kind: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.path = path
+        self.dataset, self.column, self.line, self.kind = dataset, column, line, kind
 
 
 class UploadTooLargeError(DataReadError):
@@ -182,7 +199,34 @@ class AccessDeniedError(WorkbenchError, PermissionError):
 
 
 class AuditError(WorkbenchError):
-    """An audit log whose hash chain is broken (an entry altered, inserted or removed)."""
+    """An audit log whose hash chain is broken (an entry altered, inserted or removed).
+
+    Parameters
+    ----------
+    message : str
+        The full message shown to the user.
+    path : pathlib.Path or str, optional
+        The log file.
+    line : int, optional
+        The line of the first problem, when one line is at fault.
+    kind : str, optional
+        What is wrong: ``"altered"``, ``"missing"``, ``"inserted"``, ``"order"``,
+        ``"unreadable"``, ``"head"``, ``"write"``, ...
+    seq : int, optional
+        The entry number the problem is about.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: object = None,
+        line: int | None = None,
+        kind: str | None = None,
+        seq: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path, self.line, self.kind, self.seq = path, line, kind, seq
 
 
 class RunExistsError(WorkbenchError, FileExistsError):

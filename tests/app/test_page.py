@@ -75,7 +75,10 @@ def test_the_chosen_analysis_shows_its_origin_package_and_version(
     page = show_page(tmp_path)
     assert page is not None
     # The broken entry point is skipped: logged, not a crash, not on the page.
-    assert "Skipping analysis package 'broken'" in caplog.text
+    assert (
+        "분석 패키지 'broken' (welfare-gap-analysis 1.2.0, no_such_module_xyz)를 건너뜁니다"
+        in caplog.text
+    )
     own = f"출처: {html.escape(f'{DISTRIBUTION} {installed_version()}')}"
     assert own in page.summary.value
     page.choice.value = "welfare_gap"

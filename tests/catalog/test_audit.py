@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import pytest
 
+from korean_check import assert_korean
 from workbench import samples
 from workbench.catalog._audit import GENESIS, AuditLog, entry_hash, frame_sha256
 from workbench.exceptions import AuditError
@@ -40,10 +41,14 @@ def write(log: AuditLog, new_lines: list[str]) -> None:
     log.path.write_text("".join(new_lines), encoding="utf-8")
 
 
-def problem(log: AuditLog) -> str:
+def problem(log: AuditLog, kind: str, line: int | None, seq: int | None) -> str:
+    """The Korean message of verify(), whose fields must be ``kind``, ``line`` and ``seq``."""
     with pytest.raises(AuditError) as caught:
         log.verify()
-    return str(caught.value)
+    error = caught.value
+    assert (error.kind, error.line, error.seq, error.path) == (kind, line, seq, log.path)
+    assert_korean(str(error), str(log.path), log.head_path.name)
+    return str(error)
 
 
 def test_entries_chain_and_verify(log):
@@ -78,10 +83,10 @@ def test_an_edited_field_names_the_entry(log):
     entry["rows"] = 3  # pretend fewer rows were read
     text[2] = json.dumps(entry, ensure_ascii=False) + "\n"
     write(log, text)
-    message = problem(log)
-    assert f"entry 3 ({entry['time']}, dataset households) was altered" in message
-    assert "hash does not match its content" in message
-    assert "line 3" in message
+    message = problem(log, "altered", 3, 3)
+    assert f"{entry['time']}에 쓴 자료 households의 3번 항목이 바뀌었습니다" in message
+    assert "해시가 내용과 맞지 않습니다" in message
+    assert "의 3번째 줄:" in message
 
 
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(log):
@@ -91,36 +96,35 @@ def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(log):
     entry["hash"] = entry_hash(entry)
     text[2] = json.dumps(entry, ensure_ascii=False) + "\n"
     write(log, text)
-    message = problem(log)
-    assert "entry 4" in message
-    assert "does not follow entry 3" in message
-    assert "entry 3 was altered and re-hashed" in message
+    message = problem(log, "relinked", 4, 4)
+    assert "4번 항목이 3번 항목에 이어지지 않습니다" in message
+    assert "3번 항목이 바뀐 뒤 해시를 다시 계산했거나" in message
 
 
 def test_a_deleted_entry_is_named(log):
     text = lines(log)
     del text[1]
     write(log, text)
-    assert "entry 2 is missing: entry 3 follows entry 1" in problem(log)
+    assert "2번 항목이 없습니다: 3번 항목이 1번 항목 바로 다음에" in problem(log, "missing", 2, 2)
 
 
 def test_a_deleted_first_entry_is_named(log):
     write(log, lines(log)[1:])
-    assert "entry 1 is missing: the log starts at entry 2" in problem(log)
+    assert "1번 항목이 없습니다: 기록이 2번 항목부터 시작합니다" in problem(log, "missing", 1, 1)
 
 
 def test_a_deleted_last_entry_is_named(log):
     write(log, lines(log)[:-1])
-    message = problem(log)
-    assert "entry 5 is missing" in message
-    assert "the log ends at entry 4" in message
+    message = problem(log, "head_behind", None, 5)
+    assert "5번 항목이 없습니다" in message
+    assert "자료 households의 4번 항목에서 끝나는데" in message
 
 
 def test_two_deleted_entries_are_named(log):
     text = lines(log)
     del text[1:3]
     write(log, text)
-    assert "entries 2–3 are missing: entry 4 follows entry 1" in problem(log)
+    assert "2–3번 항목이 없습니다: 4번 항목이 1번 항목 바로" in problem(log, "missing", 2, 2)
 
 
 def test_a_forged_entry_with_a_wrong_hash_is_named_as_inserted(log):
@@ -129,9 +133,9 @@ def test_a_forged_entry_with_a_wrong_hash_is_named_as_inserted(log):
     forged["dataset"] = "tax_records"
     text.insert(2, json.dumps(forged, ensure_ascii=False) + "\n")
     write(log, text)
-    message = problem(log)
-    assert "an entry was inserted at line 3" in message
-    assert "entry 3 appears again at line 4" in message
+    message = problem(log, "inserted", 3, 3)
+    assert "3번째 줄에 항목이 끼워 넣어졌습니다" in message
+    assert "3번 항목이 4번째 줄에 다시 나오고" in message
 
 
 def test_a_well_forged_entry_is_named_as_inserted(log):
@@ -142,43 +146,46 @@ def test_a_well_forged_entry_is_named_as_inserted(log):
     forged["hash"] = entry_hash(forged)
     text.insert(2, json.dumps(forged, ensure_ascii=False) + "\n")
     write(log, text)
-    message = problem(log)
-    assert "an entry was inserted at line 3" in message
-    assert "entry 3 appears twice (lines 3 and 4)" in message
+    message = problem(log, "inserted", 4, 3)
+    assert "3번째 줄에 항목이 끼워 넣어졌습니다" in message
+    assert "3번 항목이 두 번 나옵니다 (3번째 줄과 4번째 줄)" in message
 
 
 def test_a_copied_entry_is_named_as_inserted(log):
     text = lines(log)
     text.append(text[1])
     write(log, text)
-    assert "an entry was inserted at line 6: entry 2 is already at line 2" in problem(log)
+    message = problem(log, "inserted", 6, 2)
+    assert "6번째 줄에 항목이 끼워 넣어졌습니다: 2번 항목은 이미 2번째 줄에" in message
 
 
 def test_swapped_entries_are_named(log):
     text = lines(log)
     text[1], text[2] = text[2], text[1]
     write(log, text)
-    assert "out of order: entry 3 is at line 2, before entry 2 (line 3)" in problem(log)
+    message = problem(log, "order", 2, 3)
+    assert "3번 항목이 2번째 줄에, 2번 항목(3번째 줄)보다 앞에 있습니다" in message
 
 
 def test_a_truncated_last_line_is_named(log):
     text = lines(log)
     text[-1] = text[-1][:40]
     write(log, text)
-    message = problem(log)
-    assert "line 5" in message
-    assert "incomplete" in message
+    message = problem(log, "cut", 5, None)
+    assert "파일이 항목 중간에서 잘렸습니다" in message
 
 
 def test_a_line_that_is_not_json_is_named(log):
     text = lines(log)
     text[1] = "삭제됨\n"
     write(log, text)
-    message = problem(log)
-    assert "line 2: not a JSON entry" in message
+    message = problem(log, "not_json", 2, None)
+    assert "의 2번째 줄: JSON 항목이 아닙니다: 1번째 글자부터" in message
     # Reading the entries for display names the same line.
-    with pytest.raises(AuditError, match="line 2"):
+    with pytest.raises(AuditError) as caught:
         log.entries()
+    assert (caught.value.line, caught.value.kind) == (2, "not_json")
+    assert_korean(str(caught.value), str(log.path))
 
 
 def test_the_first_problem_is_the_one_named(log):
@@ -188,9 +195,8 @@ def test_the_first_problem_is_the_one_named(log):
     entry["user"] = "someone_else"
     text[1] = json.dumps(entry, ensure_ascii=False) + "\n"
     write(log, text)
-    message = problem(log)
-    assert "entry 2" in message
-    assert "line 5" not in message
+    message = problem(log, "altered", 2, 2)
+    assert "5번째 줄" not in message
 
 
 def test_a_removed_field_is_named(log):
@@ -199,27 +205,32 @@ def test_a_removed_field_is_named(log):
     del entry["purpose"]
     text[3] = json.dumps(entry, ensure_ascii=False) + "\n"
     write(log, text)
-    assert "line 4: entry 4 was altered: its field 'purpose' is missing" in problem(log)
+    message = problem(log, "field", 4, 4)
+    assert "4번째 줄: 4번 항목이 바뀌었습니다: 필드 'purpose'가 없습니다" in message
 
 
 def test_a_deleted_head_record_is_reported(log):
     log.head_path.unlink()
-    message = problem(log)
-    assert "head record" in message
-    assert "missing" in message
+    message = problem(log, "head_missing", None, None)
+    assert f"머리 기록 {log.head_path.name}가 없어서" in message
 
 
 def test_appending_after_a_cut_refuses_instead_of_hiding_it(log):
     write(log, lines(log)[:-1])
-    with pytest.raises(AuditError, match=r"Cannot append.*entry 5 is missing"):
+    with pytest.raises(AuditError, match=r"에 덧붙일 수 없습니다: 5번 항목이 없습니다") as caught:
         record(log, 6)
+    assert (caught.value.kind, caught.value.seq) == ("head_behind", 5)
+    assert_korean(str(caught.value), str(log.path), log.head_path.name)
     assert log.path.read_text(encoding="utf-8").count("\n") == 4  # nothing appended
 
     text = lines(log)
     text[-1] = text[-1][:30]
     write(log, text)
-    with pytest.raises(AuditError, match=r"Cannot append.*incomplete"):
+    with pytest.raises(
+        AuditError, match=r"덧붙일 수 없습니다: 마지막 줄을 읽을 수 없습니다"
+    ) as caught:
         record(log, 6)
+    assert caught.value.kind == "cut"
 
 
 def test_a_stop_between_log_and_head_is_tolerated(log):
@@ -323,5 +334,9 @@ def test_frame_sha256_copes_with_mixed_and_nested_values():
 def test_an_unwritable_log_is_a_clear_error(tmp_path):
     (tmp_path / "state").write_text("not a folder", encoding="utf-8")
     log = AuditLog(tmp_path / "state" / "audit.jsonl")
-    with pytest.raises(AuditError, match=r"Cannot write the audit log .*state/audit\.jsonl"):
+    with pytest.raises(
+        AuditError, match=r"감사 기록 .*state/audit\.jsonl을 쓸 수 없습니다"
+    ) as caught:
         record(log, 1)
+    assert (caught.value.kind, caught.value.path) == ("write", log.path)
+    assert_korean(str(caught.value), str(log.path), "Not a directory")

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from korean_check import assert_korean
 from workbench import samples
 from workbench.catalog import _transcode
 from workbench.catalog._catalog import open_catalog
@@ -157,7 +158,9 @@ def test_a_value_of_the_wrong_type_names_the_column_and_writes_nothing(tmp_path)
         catalog.load("ages")
     message = str(error.value)
     assert "'ages'" in message and "ages.csv" in message
-    assert "나이" in message and "서른" in message
+    assert (error.value.dataset, error.value.column, error.value.line) == ("ages", "나이", 3)
+    assert "'서른'" in message
+    assert_korean(message, str(tmp_path / "ages.csv"))
     assert not [p for p in cache_files(tmp_path) if p.suffix == ".arrow"]
 
 
@@ -177,8 +180,9 @@ def test_a_value_past_the_first_rows_keeps_the_column_text_and_says_why(tmp_path
     with pytest.raises(DataReadError) as error:
         declared.load("late")
     message = str(error.value)
-    assert "line 30002, column '값'" in message and "'없음'" in message
-    assert "change the type under 'columns:' in catalog.yml" in message
+    assert (error.value.line, error.value.column, error.value.kind) == (30002, "값", "type")
+    assert "'없음'" in message and "형식을 바꾸세요" in message
+    assert_korean(message, str(tmp_path / "late.csv"))
 
 
 def test_a_two_row_csv_header_is_flattened(tmp_path):
@@ -288,8 +292,15 @@ def test_aggregate_equals_pandas(cp949_catalog, table, name):
 
 
 def test_a_sum_of_text_is_refused_with_the_column_named(cp949_catalog):
-    with pytest.raises(ParameterError, match="'sum' of column '시도' in dataset 'households'"):
+    with pytest.raises(ParameterError) as info:
         cp949_catalog.aggregate("households", ["주거형태"], {"시도": "sum"})
+    assert (info.value.parameter, info.value.got, info.value.kind) == (
+        "values",
+        "sum",
+        "aggregate_type",
+    )
+    assert "자료 'households'의 열 '시도'" in str(info.value)
+    assert_korean(str(info.value))
 
 
 def test_aggregate_with_a_filter(cp949_catalog, table):
@@ -359,8 +370,10 @@ def test_an_undecodable_file_names_the_offset_and_writes_no_cache(tmp_path, tabl
         with pytest.raises(DataReadError) as error:
             call()
         message = str(error.value)
-        assert "bad.csv" in message and f"byte offset {offset}" in message
+        assert "bad.csv" in message and f"{offset}번째 바이트" in message
+        assert error.value.kind == "encoding"
         assert "cp949" in message and "utf-8" in message
+        assert_korean(message, str(tmp_path / "bad.csv"))
         assert cache_files(tmp_path) == []
 
 
@@ -451,6 +464,8 @@ def test_a_missing_file_names_the_dataset_and_the_path(tmp_path):
         with pytest.raises(DataReadError) as error:
             catalog.load(name)
         assert f"'{name}'" in str(error.value) and str(tmp_path / path) in str(error.value)
+        assert (error.value.dataset, error.value.kind) == (name, "missing")
+        assert_korean(str(error.value), str(tmp_path / path))
         with pytest.raises(DataReadError):
             catalog.fingerprint(name)
     assert cache_files(tmp_path) == []

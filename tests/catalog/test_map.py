@@ -143,8 +143,9 @@ def test_search_is_deterministic(catalog):
 
 
 def test_empty_search_text_is_refused(catalog):
-    with pytest.raises(ParameterError, match="empty"):
+    with pytest.raises(ParameterError, match="검색어가 비어 있습니다") as info:
         search(catalog, "   ")
+    assert (info.value.parameter, info.value.kind) == ("text", "empty")
 
 
 # --- related ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from charset_normalizer import from_bytes
 
+from korean_check import assert_korean
 from workbench import samples
 from workbench.catalog import fingerprint, is_sample_uri, read_table
 from workbench.exceptions import DataReadError, ParameterError
@@ -161,7 +162,7 @@ def test_undecodable_file_names_the_file_and_byte_offset(tmp_path):
         read_table(path)
     message = str(info.value)
     assert str(path) in message
-    assert f"byte offset {offset}" in message
+    assert f"{offset}번째 바이트" in message and info.value.kind == "encoding"
     assert "utf-8" in message
     assert "cp949" in message
 
@@ -183,6 +184,8 @@ def test_unsupported_suffix_lists_the_supported_ones(tmp_path):
     assert str(path) in message
     assert "'.doc'" in message
     assert "CSV나 Excel" in message  # what to do, in Korean
+    assert info.value.kind == "format"
+    assert_korean(message, str(path))
     for suffix in [".csv", ".tsv", ".xlsx", ".xls", ".parquet", ".json"]:
         assert suffix in message
 
@@ -283,9 +286,13 @@ def test_korean_cp949_with_one_damaged_byte_is_reported_not_guessed(tmp_path):
     data[200] = 0xFF  # inside a Hangul character: neither UTF-8 nor CP949
     path = tmp_path / "damaged.csv"
     path.write_bytes(bytes(data))
-    with pytest.raises(DataReadError, match=r"damaged\.csv: byte offset 200") as info:
+    with pytest.raises(
+        DataReadError, match=r"damaged\.csv를 읽을 수 없습니다: 200번째 바이트"
+    ) as info:
         read_table(path)
+    assert (info.value.path, info.value.kind) == (path, "encoding")
     assert "cp949" in str(info.value)
+    assert_korean(str(info.value), str(path))
 
 
 def test_a_pipe_or_a_device_is_refused_without_reading_it(tmp_path):

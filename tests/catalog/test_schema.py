@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from korean_check import assert_korean
 from workbench.catalog._model import Column, DatasetEntry
 from workbench.catalog._schema import validate_frame
 from workbench.exceptions import SchemaError
@@ -32,31 +33,41 @@ def test_every_offending_column_with_count_and_rows():
     with pytest.raises(SchemaError) as info:
         validate_frame(declared, frame)
     message = str(info.value)
-    assert "column '나이': 1 value not int (rows 2)" in message
-    assert "column '나이': 1 value above the maximum 120 (rows 3)" in message
-    assert "column '나이': 1 value below the minimum 0 (rows 5)" in message
-    assert "column '월소득': 1 value below the minimum 0 (rows 2)" in message
-    assert "column '법정동코드': 2 values not matching" in message and "(rows 2, 7)" in message
-    assert "column '법정동코드': 1 value missing" in message
-    assert "column '성별': 1 value not one of the allowed values (남, 여) (rows 3)" in message
-    assert {f["column"] for f in info.value.failures} == {"나이", "월소득", "법정동코드", "성별"}
+    assert "열 '나이': 1개 값이 정수가 아닙니다 (행 번호: 2)" in message
+    assert "열 '나이': 1개 값이 최댓값 120보다 큽니다 (행 번호: 3)" in message
+    assert "열 '나이': 1개 값이 최솟값 0보다 작습니다 (행 번호: 5)" in message
+    assert "열 '월소득': 1개 값이 최솟값 0보다 작습니다 (행 번호: 2)" in message
+    assert "열 '법정동코드': 2개 값이 형식" in message and "(행 번호: 2, 7)" in message
+    assert "열 '법정동코드': 1개 값이 비어 있습니다" in message
+    assert "열 '성별': 1개 값이 허용된 값(남, 여) 가운데 하나가 아닙니다 (행 번호: 3)" in message
+    assert_korean(message, r"^\d{10}$", "nullable: false", "validate=False")
+    failures = {(f["column"], f["check"]): f["count"] for f in info.value.failures}
+    assert failures == {
+        ("나이", "type int"): 1,
+        ("나이", "max 120"): 1,
+        ("나이", "min 0"): 1,
+        ("월소득", "min 0"): 1,
+        ("법정동코드", r"pattern ^\d{10}$"): 2,
+        ("법정동코드", "not_nullable"): 1,
+        ("성별", "allowed 남, 여"): 1,
+    }
 
 
 def test_at_most_five_row_numbers_are_shown():
     frame = pd.DataFrame({"나이": [-1] * 8})
     with pytest.raises(
-        SchemaError, match=r"8 values below the minimum 0 \(rows 1, 2, 3, 4, 5, …\)"
+        SchemaError, match=r"8개 값이 최솟값 0보다 작습니다 \(행 번호: 1, 2, 3, 4, 5, …\)"
     ):
         validate_frame(entry(나이=Column(type="int", min=0)), frame)
 
 
 def test_missing_and_undeclared_columns():
     declared = entry(가구ID=Column(), 나이=Column(type="int"))
-    with pytest.raises(SchemaError, match="column '나이': declared in the catalog but missing"):
+    with pytest.raises(SchemaError, match="열 '나이': 카탈로그에 선언되었지만 자료에 없습니다"):
         validate_frame(declared, pd.DataFrame({"가구ID": ["H1"]}))
     validate_frame(declared, pd.DataFrame({"가구ID": ["H1"]}), partial=True)  # columns= load
     strict = declared.model_copy(update={"schema_strict": True})
-    with pytest.raises(SchemaError, match="column '기타': in the data but not declared"):
+    with pytest.raises(SchemaError, match="열 '기타': 자료에 있지만 선언되지 않았습니다"):
         validate_frame(strict, pd.DataFrame({"가구ID": ["H1"], "나이": [1], "기타": [0]}))
 
 

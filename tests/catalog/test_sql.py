@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from korean_check import assert_korean
 from workbench.catalog import open_catalog
 from workbench.catalog._credentials import connection_url, redact, url_secrets
 from workbench.catalog._model import Connection
@@ -143,10 +144,17 @@ def test_columns_are_selected_in_the_order_asked(tmp_path, monkeypatch, database
 def test_unknown_column_names_the_column_and_the_known_ones(tmp_path, monkeypatch, database):
     catalog = make_project(tmp_path, monkeypatch, database)
 
-    with pytest.raises(DataReadError, match="has no column '나이\"; DROP TABLE") as info:
+    with pytest.raises(DataReadError) as info:
         catalog.load("people", columns=['나이"; DROP TABLE "주민현황"; --'])
 
-    assert "'시도'" in str(info.value)
+    error = info.value
+    assert (error.kind, error.dataset, error.column) == (
+        "column",
+        "people",
+        '나이"; DROP TABLE "주민현황"; --',
+    )
+    assert "'시도'" in str(error)
+    assert_korean(str(error), error.column, "'이름', '시도', '나이', '월소득', '메모'")
     assert row_count(database) == len(ROWS)
 
 
@@ -252,8 +260,44 @@ def test_exists_answers_for_tables_queries_and_refused_credentials(tmp_path, mon
 def test_a_missing_table_is_an_error_naming_it(tmp_path, monkeypatch, database):
     catalog = make_project(tmp_path, monkeypatch, database)
 
-    with pytest.raises(DataReadError, match="table '없는표' not found through connection"):
+    with pytest.raises(DataReadError) as info:
         catalog.load("missing", validate=False)
+
+    assert (info.value.kind, info.value.dataset) == ("table", "missing")
+    assert "표 '없는표'를 찾을 수 없습니다" in str(info.value)
+    assert_korean(str(info.value))
+
+
+def test_a_filter_on_a_column_the_table_lacks_names_it(tmp_path, monkeypatch, database):
+    catalog = make_project(tmp_path, monkeypatch, database)
+
+    with pytest.raises(DataReadError) as info:
+        catalog.load("people", where={"나이": (">=", 65), "지역": "서울특별시"})
+
+    assert (info.value.kind, info.value.column) == ("column", "지역")
+    assert_korean(str(info.value), "'이름', '시도', '나이', '월소득', '메모'")
+
+
+def test_a_query_with_a_syntax_error_in_catalog_yml_names_the_dataset(
+    tmp_path, monkeypatch, database
+):
+    catalog = make_project(tmp_path, monkeypatch, database)
+    path = tmp_path / "catalog.yml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["datasets"]["elders"]["query"] = f'SELEC "이름" FROM "{TABLE}"'
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    catalog = open_catalog(project=tmp_path)
+
+    with pytest.raises(DataReadError) as info:
+        catalog.load("elders")
+
+    error = info.value
+    assert (error.kind, error.dataset) == ("driver", "elders")
+    said, _, driver = str(error).partition("데이터베이스의 오류 메시지:")
+    assert "ProgrammingError: syntax error" in driver
+    assert "자료의 'table:'이나 'query:'" in said
+    assert said.startswith("자료 'elders'(catalog.yml의 query: 'SELEC \"이름\" FROM")
+    assert_korean(said)
 
 
 def test_fingerprint_depends_on_content_not_on_storage_order(tmp_path, monkeypatch, database):
@@ -323,8 +367,11 @@ def test_connection_failures_never_show_the_password(tmp_path, monkeypatch, data
 
     error = info.value
     message = str(error)
-    assert message.startswith("Failed while loading dataset 'people' (table '주민현황')")
-    assert said in message
+    assert message.startswith("자료 'people'(표 '주민현황'): 연결 'agency_db' (")
+    assert (error.kind, error.dataset) == ("driver", "people")
+    korean, _, driver = message.partition("데이터베이스의 오류 메시지:")
+    assert said in driver
+    assert_korean(korean)
     assert "workbench:***@127.0.0.1" in message  # the URL, with the password hidden
     shown = "".join(traceback.format_exception(error))
     assert error.__cause__ is None and error.__context__ is None

@@ -3,8 +3,11 @@
 import json
 
 import pandas as pd
+import pytest
 
 import workbench as wb
+from korean_check import assert_korean
+from workbench.exceptions import ParameterError
 from workbench.runner.results import RUN_DIR_ENV
 
 
@@ -51,3 +54,45 @@ def test_a_table_derived_from_a_model_is_recorded_for_the_gate(tmp_path, monkeyp
     _, entry = published(tmp_path, monkeypatch, fit.coefficients.round(2), name="coef")
     assert entry["model"]["name"] == "추세" and entry["model"]["dof"] == 28.0
     assert len(entry["model"]["digest"]) == 16
+
+
+BAD_PUBLISH = {
+    "not a table": (
+        lambda t: wb.publish(t.to_dict(), "시도별"),
+        ("table", "dict", "type"),
+        "wb.publish('시도별')에는 pandas DataFrame을 주세요",
+    ),
+    "a name with a space": (
+        lambda t: wb.publish(t, "시도별 인구"),
+        ("name", "시도별 인구", "name"),
+        "이름 '시도별 인구'는 결과 파일 이름으로 쓸 수 없습니다",
+    ),
+    "an unknown format": (
+        lambda t: wb.publish(t, "시도별", fmt="xlsx"),
+        ("fmt", "xlsx", "value"),
+        "'xlsx'를 받았습니다",
+    ),
+    "counts naming a column not in the table": (
+        lambda t: wb.publish(t, "시도별", counts=["가구수", "인구"]),
+        ("counts", ["가구수"], "missing_columns"),
+        "열 '가구수'가 표에 없습니다. 표의 열: '시도', '인구'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_PUBLISH))
+def test_bad_publish_arguments_are_refused_in_korean_and_nothing_is_written(
+    tmp_path, monkeypatch, case
+):
+    call, fields, said = BAD_PUBLISH[case]
+    monkeypatch.setenv(RUN_DIR_ENV, str(tmp_path))
+    table = pd.DataFrame({"시도": ["서울특별시", "부산광역시"], "인구": [9_386_034, 3_293_362]})
+
+    with pytest.raises(ParameterError) as info:
+        call(table)
+
+    error = info.value
+    assert (error.parameter, error.got, error.kind) == fields
+    assert said in str(error)
+    assert_korean(str(error), "pandas DataFrame", "pd.DataFrame(...)")
+    assert list(tmp_path.iterdir()) == []

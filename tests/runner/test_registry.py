@@ -3,6 +3,7 @@ import copy
 import nbformat
 import pytest
 
+from korean_check import assert_korean
 from workbench.exceptions import AnalysisNotFoundError, NotebookContractError
 from workbench.runner import find_analysis, list_analyses
 from workbench.runner._registry import notebook_sha256
@@ -114,3 +115,27 @@ def test_parameters_cell_with_a_syntax_error_is_reported(fixture_notebook):
     path = _with_parameters(fixture_notebook("ok"), "rows = (3\n")
     with pytest.raises(NotebookContractError, match="매개변수 셀이 올바른 Python이 아닙니다"):
         find_analysis(path)
+
+
+def test_a_broken_notebook_in_a_standard_folder_is_skipped_with_a_korean_warning(
+    tmp_path, monkeypatch, fixture_notebook
+):
+    good = fixture_notebook("ok")
+    (tmp_path / "깨진분석.ipynb").write_text('{"cells": "not a list"', encoding="utf-8")
+    bad_meta = tmp_path / "bad_meta.ipynb"
+    nb = nbformat.read(good, as_version=4)
+    nb.metadata["workbench"]["level"] = "expert"
+    nb.metadata["workbench"]["name"] = "bad_meta"
+    nbformat.write(nb, bad_meta)
+    monkeypatch.setenv("WORKBENCH_NOTEBOOK_PATH", str(tmp_path))
+
+    with pytest.warns(UserWarning) as caught:
+        names = {a.name for a in list_analyses()}
+
+    assert "profile" in names and "bad_meta" not in names
+    said = {str(w.message) for w in caught if "표준 분석 목록에서" in str(w.message)}
+    assert len(said) == 2
+    for text in said:
+        assert_korean(text, str(tmp_path / "깨진분석.ipynb"), str(bad_meta))
+    assert any(f"{tmp_path / '깨진분석.ipynb'}를 뺐습니다" in text for text in said)
+    assert any("level" in text for text in said)

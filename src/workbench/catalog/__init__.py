@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the types of the names served lazily below
     from workbench.catalog._dcat import catalog_from_dcat as catalog_from_dcat
     from workbench.catalog._dcat import catalog_to_dcat as catalog_to_dcat
     from workbench.catalog._dcat import catalog_yaml as catalog_yaml
+    from workbench.catalog._filters import FilterError as FilterError
     from workbench.catalog._headers import column_names as column_names
     from workbench.catalog._map import FIELD_LABELS as FIELD_LABELS
     from workbench.catalog._map import SENSITIVITY_LABELS as SENSITIVITY_LABELS
@@ -57,6 +58,7 @@ _LAZY = {
     "DatasetEntry": "workbench.catalog._model",
     "FIELD_LABELS": "workbench.catalog._map",
     "FieldMatch": "workbench.catalog._map",
+    "FilterError": "workbench.catalog._filters",
     "SENSITIVITY_LABELS": "workbench.catalog._map",
     "column_names": "workbench.catalog._headers",
     "key_roles": "workbench.catalog._map",

@@ -23,11 +23,13 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench._io import atomic_path
+from workbench.catalog._messages import message
 from workbench.exceptions import AuditError
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ GENESIS = "0" * 64
 # What each field holds (a bool is refused where an int is expected).
 _FIELDS = {"seq": int, "time": str, "user": str, "dataset": str, "purpose": str}
 _FIELDS |= {"columns": list, "rows": int, "sha256": str, "prev": str, "hash": str}
-Item = tuple[int, dict[str, Any] | str]  # (line number, entry or what is wrong with it)
+Item = tuple[int, "dict[str, Any] | Problem"]  # (line number, entry or what is wrong with it)
 
 
 def frame_sha256(df: pd.DataFrame) -> str:
@@ -115,37 +117,64 @@ def entry_hash(entry: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a log: ``kind`` for code and tests, ``text`` (Korean) for people.
+
+    ``kind`` is one of ``blank``, ``cut``, ``not_json``, ``not_entry``, ``field``,
+    ``no_newline``, ``inserted``, ``order``, ``missing``, ``altered``, ``relinked``,
+    ``head_unreadable``, ``head_missing``, ``rehashed``, ``head_behind``; ``seq`` is the
+    entry it is about, when one is.
+    """
+
+    kind: str
+    text: str
+    seq: int | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _problem(kind: str, seq: int | None = None, /, key: str = "", **fields: Any) -> Problem:
+    return Problem(kind, message(f"audit_{key or kind}", **fields), seq)
+
+
 def _describe(entry: Mapping[str, Any]) -> str:
-    return f"entry {entry['seq']} ({entry['time']}, dataset {entry['dataset']})"
+    return message("audit_entry", seq=entry["seq"], time=entry["time"], dataset=entry["dataset"])
 
 
 def _missing(first: int, last: int) -> str:
-    return f"entry {first} is missing" if first == last else f"entries {first}–{last} are missing"
+    seqs = str(first) if first == last else f"{first}–{last}"
+    return message("audit_entries_missing", seqs=seqs)
 
 
-def _parse_line(raw: bytes, cut: bool) -> dict[str, Any] | str:
+def _parse_line(raw: bytes, cut: bool) -> dict[str, Any] | Problem:
     """Return the entry on one line, or what is wrong with the line."""
     if not raw.strip():
-        return "the line is empty (the log never has blank lines: it was edited by hand)"
+        return _problem("blank")
     try:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         if cut:
-            return "the line is incomplete: the file ends in the middle of an entry (cut short)"
-        return f"not a JSON entry (cut or edited by hand): {exc}"
+            return _problem("cut")
+        column = getattr(exc, "colno", None) or getattr(exc, "start", 0) + 1
+        return _problem("not_json", column=column)
     if not isinstance(value, dict):
-        return f"not an audit entry: expected a JSON object, got {type(value).__name__}"
+        return _problem("not_entry", kind=type(value).__name__)
     seq = value.get("seq")
-    label = f"entry {seq}" if type(seq) is int else "the line"
+    label = message("audit_label", seq=seq) if type(seq) is int else message("audit_this_line")
+    number = seq if type(seq) is int else None
     for field, kind in _FIELDS.items():
         if field not in value:
-            return f"{label} was altered: its field '{field}' is missing"
+            return _problem("field", number, key="field_missing", label=label, field=f"'{field}'")
         if not isinstance(value[field], kind) or isinstance(value[field], bool):
-            return f"{label} was altered: its field '{field}' holds {value[field]!r}"
+            return _problem(
+                "field", number, label=label, field=f"'{field}'", value=repr(value[field])
+            )
     if value["seq"] < 1:
-        return f"not an audit entry: 'seq' must be at least 1, got {value['seq']}"
+        return _problem("not_entry", value["seq"], key="not_entry_seq", seq=value["seq"])
     if cut:
-        return f"{_describe(value)} has no line ending: the file was cut short or edited"
+        return _problem("no_newline", value["seq"], entry=_describe(value))
     return value
 
 
@@ -177,13 +206,11 @@ def _duplicate(
     following: tuple[int, dict[str, Any]] | None,
     head: dict[str, Any] | None,
     first_line: int,
-) -> str:
+) -> Problem:
     """Describe an entry whose number the chain has already passed."""
     seq = item["seq"]
     if previous is None or previous[1]["seq"] != seq:
-        return (
-            f"an entry was inserted at line {number}: entry {seq} is already at line {first_line}"
-        )
+        return _problem("inserted", seq, line=number, seq=seq, first_line=first_line)
     # Two neighbours with one number: the chain goes on from the genuine one.
     other_line, other = previous
     successor_prev = following[1]["prev"] if following else (head or {}).get("hash")
@@ -193,28 +220,29 @@ def _duplicate(
         and entry_hash(item) == item["hash"]
     )
     inserted = other_line if genuine_is_later else number
-    return (
-        f"an entry was inserted at line {inserted}: entry {seq} appears twice "
-        f"(lines {other_line} and {number})"
-    )
+    return _problem(
+        "inserted", seq, key="inserted_twice", line=inserted, seq=seq, first=other_line,
+        second=number,
+    )  # fmt: skip
 
 
-def _gap(number: int, item: dict[str, Any], expected: int, lines: dict[int, list[int]]) -> str:
+def _gap(number: int, item: dict[str, Any], expected: int, lines: dict[int, list[int]]) -> Problem:
     """Describe an entry whose number skips ahead of the chain."""
     seq = item["seq"]
     for wanted in range(expected, seq):
         later = [n for n in lines.get(wanted, []) if n > number]
         if later:
-            return (
-                f"entries are out of order: entry {seq} is at line {number}, "
-                f"before entry {wanted} (line {later[0]})"
-            )
-    after = f"entry {seq} follows entry {expected - 1}" if expected > 1 else "the log starts"
-    after += f" at entry {seq}" * (expected == 1)
-    return f"{_missing(expected, seq - 1)}: {after}"
+            return _problem("order", seq, seq=seq, line=number, wanted=wanted, wanted_line=later[0])
+    if expected > 1:
+        after = message("audit_follows", seq=seq, before=expected - 1)
+    else:
+        after = message("audit_starts_at", seq=seq)
+    return _problem("missing", expected, missing=_missing(expected, seq - 1), after=after)
 
 
-def chain_problem(items: list[Item], head: dict[str, Any] | None) -> tuple[int | None, str | None]:
+def chain_problem(
+    items: list[Item], head: dict[str, Any] | None
+) -> tuple[int | None, Problem | None]:
     """Return (line number, problem) for the first break in the chain, or (None, None)."""
     lines: dict[int, list[int]] = {}
     for number, item in items:
@@ -223,7 +251,7 @@ def chain_problem(items: list[Item], head: dict[str, Any] | None) -> tuple[int |
     expected, prev_hash = 1, GENESIS
     previous: tuple[int, dict[str, Any]] | None = None
     for index, (number, item) in enumerate(items):
-        if isinstance(item, str):
+        if isinstance(item, Problem):
             return number, item
         seq = item["seq"]
         following = _next_entry(items, index)
@@ -239,49 +267,43 @@ def chain_problem(items: list[Item], head: dict[str, Any] | None) -> tuple[int |
                 and following[1]["prev"] == prev_hash
                 and entry_hash(following[1]) == following[1]["hash"]
             ):
-                return number, (
-                    f"an entry was inserted at line {number}: entry {seq} appears again at "
-                    f"line {following[0]}, and that one follows entry {seq - 1}"
+                return number, _problem(
+                    "inserted", seq, key="inserted_again", line=number, seq=seq, again=following[0]
                 )
             if actual != item["hash"]:
-                return number, f"{_describe(item)} was altered: its hash does not match its content"
-            before = f"entry {seq - 1}" if seq > 1 else "the start (64 zeros)"
-            return number, (
-                f"{_describe(item)} does not follow {before}: its 'prev' is not {before}'s hash "
-                f"({before} was altered and re-hashed, or entry {seq} was replaced)"
-            )
+                return number, _problem("altered", seq, entry=_describe(item))
+            before = message("audit_label", seq=seq - 1) if seq > 1 else message("audit_genesis")
+            return number, _problem("relinked", seq, entry=_describe(item), before=before, seq=seq)
         expected, prev_hash, previous = seq + 1, item["hash"], (number, item)
     return None, None
 
 
 def tail_problem(
     last: Mapping[str, Any] | None, head: Mapping[str, Any] | None, name: str
-) -> str | None:
+) -> Problem | None:
     """Compare the log's last entry with its head record; return what disagrees, if any."""
     if head is not None and "unreadable" in head:
-        return f"its head record {name} is unreadable: {head['unreadable']!r}"
+        return _problem("head_unreadable", name=name, text=repr(head["unreadable"]))
     if head is None:
         if last is None or last["seq"] == 1:
             return None  # new, or the first append stopped between the log and the head
-        return (
-            f"its head record {name} is missing, so entries cut from the end cannot be "
-            f"ruled out (the log ends at {_describe(last)})"
-        )
-    end, ends_at = (last["seq"], f"ends at {_describe(last)}") if last else (0, "has no entries")
+        return _problem("head_missing", name=name, entry=_describe(last))
+    if last:
+        end, ends_at = last["seq"], message("audit_ends_at", entry=_describe(last))
+    else:
+        end, ends_at = 0, message("audit_no_entries")
     if head["seq"] > end:
-        return (
-            f"{_missing(end + 1, head['seq'])}: the log {ends_at}, but its head record "
-            f"{name} says entry {head['seq']} was the last written"
+        missing = _missing(end + 1, head["seq"])
+        return _problem(
+            "head_behind", end + 1, missing=missing, ends_at=ends_at, name=name, head=head["seq"]
         )
     assert last is not None  # head["seq"] >= 1 here
     if head["seq"] == end and head["hash"] != last["hash"]:
-        return f"{_describe(last)} was altered and re-hashed: its hash differs from the head's"
+        return _problem("rehashed", end, entry=_describe(last))
     if head["seq"] == end or (head["seq"] == end - 1 and head["hash"] == last["prev"]):
         return None  # (a writer may stop between the log and the head; the next append fixes it)
-    return (
-        f"the log goes on past entry {head['seq']}, the last in its head record {name}: "
-        f"entries {head['seq'] + 1}–{end} were not appended by workbench, or entry "
-        f"{head['seq']} was altered"
+    return _problem(
+        "head_ahead", head["seq"], name=name, head=head["seq"], first=head["seq"] + 1, end=end
     )
 
 
@@ -373,9 +395,11 @@ class AuditLog:
         try:
             return self._append(fields)
         except OSError as exc:
+            error = exc.strerror or type(exc).__name__
             raise AuditError(
-                f"Cannot write the audit log {self.path}: {exc}. Every load of a non-public "
-                "dataset is recorded there: make the folder writable."
+                message("audit_cannot_write", path=self.path, error=error),
+                path=self.path,
+                kind="write",
             ) from exc
 
     def _append(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -385,15 +409,18 @@ class AuditLog:
             fcntl.flock(fd, fcntl.LOCK_EX)
             tail = _read_last_line(fd)
             last = _parse_line(*tail) if tail else None
-            if isinstance(last, str):
-                problem: str | None = f"its last line is unreadable: {last}"
+            if isinstance(last, Problem):
+                problem: Problem | None = _problem(
+                    last.kind, last.seq, key="last_line", problem=last.text
+                )
             else:
                 problem = tail_problem(last, self._read_head(), self.head_path.name)
-            if problem is not None or isinstance(last, str):  # (the second, for mypy)
+            if problem is not None or isinstance(last, Problem):  # (the second, for mypy)
                 raise AuditError(
-                    f"Cannot append to the audit log {self.path}: {problem}. Run `workbench "
-                    f"audit verify --log {self.path}`; keep both files as evidence, and move "
-                    f"them aside to start a new log."
+                    message("audit_cannot_append", path=self.path, problem=problem),
+                    path=self.path,
+                    kind=problem.kind if problem else None,
+                    seq=problem.seq if problem else None,
                 )
             entry: dict[str, Any] = {
                 "seq": last["seq"] + 1 if last else 1,
@@ -467,8 +494,14 @@ class AuditLog:
             return []
         entries = []
         for number, item in parse_lines(data):
-            if isinstance(item, str):
-                raise AuditError(f"{self.path}, line {number}: {item}")
+            if isinstance(item, Problem):
+                raise AuditError(
+                    message("audit_at_line", path=self.path, line=number, problem=item),
+                    path=self.path,
+                    line=number,
+                    kind=item.kind,
+                    seq=item.seq,
+                )
             entries.append(item)
         return entries
 
@@ -498,6 +531,12 @@ class AuditLog:
             )
             where = None
         if problem is not None:
-            prefix = f"{self.path}, line {where}" if where is not None else str(self.path)
-            raise AuditError(f"{prefix}: {problem}")
+            key = "audit_at_line" if where is not None else "audit_in_log"
+            raise AuditError(
+                message(key, path=self.path, line=where, problem=problem),
+                path=self.path,
+                line=where,
+                kind=problem.kind,
+                seq=problem.seq,
+            )
         return len(items)

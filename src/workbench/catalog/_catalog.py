@@ -18,7 +18,7 @@ from workbench import config
 from workbench._korean import josa
 from workbench.catalog import TEXT_COLUMNS_ATTR
 from workbench.catalog._filters import Filter, normalize_aggregations, normalize_where
-from workbench.catalog._messages import message
+from workbench.catalog._messages import message, no_column
 from workbench.catalog._model import (
     CatalogFile,
     Connection,
@@ -136,19 +136,7 @@ class Catalog(Mapping[str, DatasetEntry]):
             return  # undeclared columns: the engine reports unknown ones
         for name in names:
             if name not in entry.columns:
-                close = difflib.get_close_matches(name, list(entry.columns), n=1)
-                hint = message("dataset_close", close=close[0]) if close else ""
-                raise CatalogError(
-                    message(
-                        "no_column",
-                        name=entry.name,
-                        column=name,
-                        column_josa=josa(f"'{name}'", "이/가"),
-                        asked=f" ({what})",
-                        hint=hint,
-                        columns=", ".join(entry.columns),
-                    )
-                )
+                raise CatalogError(no_column(entry.name, name, entry.columns, f" ({what})"))
 
     def _prepare(
         self, name: str, purpose: str | None, columns: Sequence[str] | None, where: Any

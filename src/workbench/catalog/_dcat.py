@@ -245,16 +245,17 @@ def catalog_from_dcat(text: str, syntax: Literal["json-ld", "turtle"] = "json-ld
     try:
         graph.parse(data=text, format=SYNTAXES.get(syntax, syntax))
     except Exception as exc:  # rdflib's parsers raise their own types
+        detail = " ".join(str(exc).split())[:300]
         raise CatalogError(
-            f"Could not read the DCAT file as {syntax}: {exc}. DCAT 파일을 {syntax}로 "
-            "읽지 못했습니다. 형식(--syntax)을 확인하세요."
+            f"DCAT 파일을 {syntax} 형식으로 읽지 못했습니다. 파일 확장자(.jsonld와 .json은 "
+            f"JSON-LD, .ttl은 Turtle)가 내용과 맞는지 확인하세요. rdflib의 오류: {detail}"
         ) from None
 
     roots = list(graph.subjects(RDF.type, DCAT.Catalog))
     if len(roots) != 1:
         raise CatalogError(
-            f"Expected one dcat:Catalog in the DCAT file; found {len(roots)}. "
-            "DCAT 파일에 dcat:Catalog가 하나 있어야 합니다."
+            f"DCAT 파일에는 dcat:Catalog가 하나 있어야 하는데 {len(roots)}개가 있습니다. "
+            "`workbench catalog export`로 내보낸 파일을 주세요."
         )
     root = roots[0]
     data: dict[str, Any] = {"version": _value(graph, root, wb.catalogVersion) or 1}
@@ -328,8 +329,8 @@ def _dataset_fields(graph: Graph, node: Node) -> tuple[str, dict[str, Any]]:
     missing = [f for f in ("title", "owner", "source") if fields.get(f) is None]
     if missing:
         raise CatalogError(
-            f"Dataset '{name}' in the DCAT file lacks {', '.join(missing)}. "
-            f"DCAT 파일의 자료 '{name}'에 {', '.join(missing)} 항목이 없습니다."
+            f"DCAT 파일의 자료 '{name}'에 {', '.join(missing)} 항목이 없습니다. 자료마다 "
+            "catalog.yml에 필요한 항목을 넣어 다시 내보낸 뒤 가져오세요."
         )
     fields["title"], fields["owner"] = str(fields["title"]), str(fields["owner"])
     return str(name), fields

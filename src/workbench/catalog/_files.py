@@ -27,7 +27,6 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +35,12 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench._io import file_sha256
-from workbench._korean import josa
 from workbench.catalog import _sources
 from workbench.catalog import _transcode as tx
 from workbench.catalog._filters import Filter, quote_identifier, to_sql
 from workbench.catalog._ingest import ingest as ingest_file
 from workbench.catalog._ingest import is_plain
-from workbench.catalog._messages import message
+from workbench.catalog._messages import message, no_column
 from workbench.catalog._model import DatasetEntry
 from workbench.catalog._tidy import is_identifier_name
 from workbench.exceptions import CatalogError, DataReadError, ParameterError
@@ -213,29 +211,34 @@ def _with_source(
             # Through an Arrow stream, DuckDB's error arrives as an ArrowInvalid.
             match = _NOT_UTF8.search(str(exc))
             if entry.encoding or match is None or match.group(1) in not_utf8:
+                problem, fields = _explain(entry, str(exc))
                 raise DataReadError(
-                    f"Failed while loading dataset '{entry.name}' from {source}: "
-                    + _explain(entry, str(exc))
-                ) from exc
+                    message("load_failed", dataset=f"자료 '{entry.name}'", source=source,
+                            problem=problem),
+                    path=source,
+                    dataset=entry.name,
+                    **fields,
+                ) from exc  # fmt: skip
             not_utf8.add(match.group(1))
 
 
-def _explain(entry: DatasetEntry, message: str) -> str:
-    """Say which line, column and value DuckDB could not convert, and the fix."""
-    bad = _BAD_VALUE.search(message)
-    if bad is None:
-        return message.split("\n\n")[0]  # DuckDB's own settings dump would mislead
+def _explain(entry: DatasetEntry, error: str) -> tuple[str, dict[str, Any]]:
+    """Say which line, column and value DuckDB could not convert, and the fix.
+
+    Returns the Korean text and the fields of the error (``line``, ``column``, ``kind``).
+    """
+    bad = _BAD_VALUE.search(error)
+    if bad is None:  # DuckDB's own words; its settings dump after them would mislead
+        return message("duckdb_failed", error=error.split("\n\n")[0]), {"kind": "duckdb"}
     line, column, value, sql_type = bad.groups()
     declared = entry.columns.get(column)
     why = (
-        f"its declared type is '{declared.type}'. Correct the value, or change the type"
-        if declared
-        else "its type was guessed from the first rows. Declare the column's type"
+        message("type_declared", type=repr(declared.type)) if declared else message("type_guessed")
     )
-    return (
-        f"line {line}, column '{column}': cannot read {value!r} as {sql_type}; {why} "
-        "under 'columns:' in catalog.yml."
+    text = message(
+        "value_misfit", line=line, column=column, value=repr(value), type=sql_type, why=why
     )
+    return text, {"line": int(line), "column": column, "kind": "type"}
 
 
 @contextmanager
@@ -450,10 +453,17 @@ def _aggregate_sql(entry: DatasetEntry, column: str, sql_type: str, function: st
     if function in ("sum", "mean", "median", "std") and not numeric:
         if sql_type != "BOOLEAN":
             raise ParameterError(
-                f"Cannot compute '{function}' of column '{column}' in dataset '{entry.name}': "
-                f"it holds {sql_type}, not numbers. Use count, min, max or nunique, or "
-                "declare the column's type in catalog.yml.",
+                message(
+                    "aggregate_not_numeric",
+                    name=entry.name,
+                    column=column,
+                    sql_type=sql_type,
+                    function=repr(function),
+                ),
                 parameter="values",
+                expected="count, min, max, nunique",
+                got=function,
+                kind="aggregate_type",
             )
         quoted = f"CAST({quoted} AS INTEGER)"
     expression = _AGGREGATES[function].format(quoted)
@@ -476,25 +486,19 @@ def _encoding_attrs(encodings: list[str]) -> dict[str, str]:
 def _check_columns(entry: DatasetEntry, available: list[str], asked: list[str]) -> None:
     for name in asked:
         if name not in available:
-            close = get_close_matches(name, available, n=1)
-            hint = message("dataset_close", close=close[0]) if close else ""
-            raise CatalogError(
-                message(
-                    "no_column",
-                    name=entry.name,
-                    column=name,
-                    column_josa=josa(f"'{name}'", "이/가"),
-                    asked="",
-                    hint=hint,
-                    columns=", ".join(available),
-                )
-            )
+            raise CatalogError(no_column(entry.name, name, available))
 
 
 def _missing(entry: DatasetEntry, source: str) -> DataReadError:
-    what = "no file matches" if glob.has_magic(source) else "file not found:"
-    where = f" in {entry.catalog_file}" if entry.catalog_file else ""
+    key = "source_no_match" if glob.has_magic(source) else "source_not_found"
     return DataReadError(
-        f"Dataset '{entry.name}': {what} {source}. Check its 'source:'{where} (a relative "
-        "path is resolved against the catalog file's folder)."
+        message(
+            key,
+            name=entry.name,
+            source=source,
+            catalog=entry.catalog_file or "catalog.yml",
+        ),
+        path=source,
+        dataset=entry.name,
+        kind="missing",
     )

@@ -11,12 +11,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.catalog._messages import message
 from workbench.exceptions import ParameterError
 
 __all__ = [
     "AGGREGATES",
     "OPERATORS",
     "Filter",
+    "FilterError",
     "normalize_aggregations",
     "normalize_where",
     "quote_identifier",
@@ -38,7 +40,46 @@ class Filter:
     value: Any = None
 
 
-def _one(column: str, spec: Any) -> Filter:
+class FilterError(ParameterError):
+    """A ``where`` condition that cannot be read, at ``position`` (1 = the first).
+
+    Attributes
+    ----------
+    position : int or None
+        Which condition of ``where`` is at fault (1-based), None for ``where`` itself.
+    column, op : str or None
+        The condition's column and operator, when it has them.
+    """
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        position: int | None,
+        column: str | None = None,
+        op: str | None = None,
+        got: object = None,
+        expected: object = None,
+    ) -> None:
+        where = "where" if position is None else message("filter_where", position=position)
+        super().__init__(
+            message(
+                key,
+                where=where,
+                column=column,
+                op=repr(op),
+                value=repr(got),
+                known=", ".join(map(repr, OPERATORS)),
+            ),
+            "where",
+            expected=expected,
+            got=got,
+            kind=key,
+        )
+        self.position, self.column, self.op = position, column, op
+
+
+def _one(column: str, spec: Any, position: int) -> Filter:
     if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str):
         op, value = spec[0].lower(), spec[1]
     elif isinstance(spec, list | set | frozenset):
@@ -47,20 +88,25 @@ def _one(column: str, spec: Any) -> Filter:
         op, value = "is null", None
     else:
         op, value = "==", spec
-    return _checked(Filter(column, op, value))
+    return _checked(Filter(column, op, value), position)
 
 
-def _checked(f: Filter) -> Filter:
+def _checked(f: Filter, position: int) -> Filter:
     if f.op not in OPERATORS:
-        raise ParameterError(
-            f"Unknown operator {f.op!r} in the filter on '{f.column}'. "
-            f"Use one of: {', '.join(OPERATORS)}.",
-            parameter="where",
-        )
+        raise FilterError(
+            key="filter_operator", position=position, column=f.column, op=f.op, got=f.op,
+            expected=list(OPERATORS),
+        )  # fmt: skip
     if f.op in ("in", "not in") and not isinstance(f.value, list | tuple | set | frozenset):
-        raise ParameterError(f"'{f.op}' on '{f.column}' needs a list of values.", "where")
+        raise FilterError(
+            key="filter_needs_list", position=position, column=f.column, op=f.op, got=f.value,
+            expected="list",
+        )  # fmt: skip
     if f.op == "between" and not (isinstance(f.value, list | tuple) and len(f.value) == 2):
-        raise ParameterError(f"'between' on '{f.column}' needs (low, high).", "where")
+        raise FilterError(
+            key="filter_between", position=position, column=f.column, op=f.op, got=f.value,
+            expected="(low, high)",
+        )  # fmt: skip
     return f
 
 
@@ -70,6 +116,11 @@ def normalize_where(where: Mapping[str, Any] | Iterable[Any] | None) -> list[Fil
     ``where`` is a mapping ``{column: value}`` (equality), ``{column: [v1, v2]}`` (in),
     ``{column: ("op", value)}``, or a list of ``(column, op, value)`` triples.
 
+    Raises
+    ------
+    FilterError
+        Naming the condition at fault by its position in ``where`` (1 = the first).
+
     Examples
     --------
     >>> normalize_where({"시도": "서울특별시", "나이": (">=", 65)})
@@ -77,17 +128,22 @@ def normalize_where(where: Mapping[str, Any] | Iterable[Any] | None) -> list[Fil
     """
     if where is None:
         return []
+    if isinstance(where, str | bytes):  # a pandas-style query string: say what to give
+        raise FilterError(key="filter_text", position=None, got=where, expected="mapping or list")
     if isinstance(where, Mapping):
-        return [_one(str(column), spec) for column, spec in where.items()]
+        return [
+            _one(str(column), spec, number)
+            for number, (column, spec) in enumerate(where.items(), start=1)
+        ]
     filters = []
-    for item in where:
+    for number, item in enumerate(where, start=1):
         if isinstance(item, Filter):
-            filters.append(_checked(item))
+            filters.append(_checked(item, number))
         elif isinstance(item, tuple | list) and len(item) == 3:
-            filters.append(_checked(Filter(str(item[0]), str(item[1]).lower(), item[2])))
+            filters.append(_checked(Filter(str(item[0]), str(item[1]).lower(), item[2]), number))
         else:
-            raise ParameterError(
-                f"Each filter must be (column, op, value); got {item!r}.", parameter="where"
+            raise FilterError(
+                key="filter_shape", position=number, got=item, expected="(column, op, value)"
             )
     return filters
 
@@ -141,8 +197,15 @@ def normalize_aggregations(
         for function in functions:
             if function not in AGGREGATES:
                 raise ParameterError(
-                    f"Unknown aggregate '{function}' for '{column}'. "
-                    f"Use one of: {', '.join(AGGREGATES)}.",
+                    message(
+                        "aggregate_unknown",
+                        column=column,
+                        function=repr(function),
+                        known=", ".join(map(repr, AGGREGATES)),
+                    ),
                     parameter=parameter,
+                    expected=list(AGGREGATES),
+                    got=function,
+                    kind="aggregate",
                 )
     return aggs

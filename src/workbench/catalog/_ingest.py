@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench._io import atomic_path
+from workbench.catalog._messages import message
 from workbench.catalog._model import DatasetEntry
 from workbench.catalog._readers import read_table
 from workbench.catalog._report import ReadReport
@@ -61,11 +62,24 @@ def declared_types(
             bad_row, value = _first_misfit(series, column.type)
             line = report.first_line + bad_row
             raise DataReadError(
-                f"Failed while loading dataset '{entry.name}' from {source}: line {line}, "
-                f"column '{name}': cannot read {value!r} as {column.type}; its declared type "
-                f"is '{column.type}'. Correct the value, or change the type under 'columns:' "
-                f"in catalog.yml. {Path(source).name} {line}번째 줄 '{name}' 열의 값 {value!r}을 "
-                "고치거나 catalog.yml의 형식을 바꾸세요."
+                message(
+                    "load_failed",
+                    dataset=f"자료 '{entry.name}'",
+                    source=source,
+                    problem=message(
+                        "value_misfit",
+                        line=line,
+                        column=name,
+                        value=repr(value),
+                        type=repr(column.type),
+                        why=message("type_declared", type=repr(column.type)),
+                    ),
+                ),
+                path=source,
+                dataset=entry.name,
+                column=name,
+                line=line,
+                kind="type",
             ) from None
     return frame
 
@@ -84,10 +98,10 @@ def _cast(series: pd.Series, kind: str) -> pd.Series:
         if numbers.isna().any():
             return numbers.astype("float64")
         if (numbers % 1 != 0).any():
-            raise ValueError("not whole")
+            raise ValueError("정수가 아닌 값")  # caught by declared_types
         return numbers.astype("int64")
     if kind == "bool" and not pd.api.types.is_bool_dtype(series):
-        raise TypeError("not true/false")
+        raise TypeError("참/거짓이 아닌 값")  # caught by declared_types
     if kind == "float":
         return pd.to_numeric(series, errors="raise").astype("float64")
     return series

@@ -27,6 +27,7 @@ from workbench.catalog._map_drawing import (
     key_roles,
     role_order,
 )
+from workbench.catalog._messages import message
 from workbench.catalog._model import DatasetEntry
 from workbench.exceptions import ParameterError
 
@@ -168,7 +169,9 @@ def search(catalog: Catalog, text: str) -> list[SearchHit]:
     """
     terms = _normalise(text).split()
     if not terms:
-        raise ParameterError("The search text is empty; give a word such as 소득 or income.")
+        raise ParameterError(
+            message("search_empty"), "text", expected="a word", got=text, kind="empty"
+        )
     hits = []
     for entry in catalog.values():
         fields = [f for f in _fields(entry) if f.text]

@@ -168,9 +168,14 @@ def read_table(
     reader = _READERS.get(suffix)
     if reader is None:
         raise DataReadError(
-            f"Cannot read {path}: unsupported file type {suffix or '(no suffix)'!r}. "
-            f"Supported suffixes: {', '.join(_READERS)}. {path.name}: 읽을 수 없는 파일 "
-            "형식입니다. CSV나 Excel(.xlsx)로 저장해 다시 올리세요."
+            message(
+                "suffix_unknown",
+                path=path,
+                suffix=f"'{suffix}'" if suffix else message("no_suffix"),
+                known=", ".join(f"'{s}'" for s in _READERS),
+            ),
+            path=path,
+            kind="format",
         )
     is_excel = suffix in EXCEL_SUFFIXES
     if sheet is not None and not is_excel:
@@ -223,9 +228,15 @@ def _switches(infer: Inference) -> dict[str, Any]:
     unknown = [name for name in names if name not in INFERENCES]
     if unknown:
         raise ParameterError(
-            f"The 'infer' parameter of read_table names unknown inference(s) "
-            f"{', '.join(map(repr, unknown))}. Known: {', '.join(INFERENCES)}.",
+            message(
+                "infer_unknown",
+                unknown=", ".join(map(repr, unknown)),
+                known=", ".join(map(repr, INFERENCES)),
+            ),
             parameter="infer",
+            expected=list(INFERENCES),
+            got=unknown,
+            kind="unknown",
         )
     if isinstance(infer, Mapping):
         return defaults | dict(infer)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from workbench.catalog._messages import message
 from workbench.catalog._model import Column, DatasetEntry
 from workbench.exceptions import SchemaError
 
@@ -75,24 +76,22 @@ def _numbers(series: pd.Series) -> pd.Series:
 def _checks(spec: Column) -> list[pa.Check]:
     import pandera.pandas as pa
 
+    # Each check's ``error`` is a key (``type int``, ``min 0``...), kept in the failures;
+    # the message says it in Korean (_describe).
     checks = [pa.Check(_TYPE_CHECKS[spec.type], error=f"type {spec.type}")]
     # Bounds compare numbers only: a value that is not a number fails the type check
     # already, and must not make the whole bound check fail without row numbers.
     if spec.min is not None:
         low = spec.min
-        checks.append(pa.Check(lambda s: ~(_numbers(s) < low), error=f"below the minimum {low:g}"))
+        checks.append(pa.Check(lambda s: ~(_numbers(s) < low), error=f"min {low:g}"))
     if spec.max is not None:
         high = spec.max
-        checks.append(
-            pa.Check(lambda s: ~(_numbers(s) > high), error=f"above the maximum {high:g}")
-        )
+        checks.append(pa.Check(lambda s: ~(_numbers(s) > high), error=f"max {high:g}"))
     if spec.allowed is not None:
         allowed = ", ".join(map(str, spec.allowed))
-        checks.append(
-            pa.Check.isin(spec.allowed, error=f"not one of the allowed values ({allowed})")
-        )
+        checks.append(pa.Check.isin(spec.allowed, error=f"allowed {allowed}"))
     if spec.pattern is not None:
-        checks.append(pa.Check.str_matches(spec.pattern, error=f"not matching {spec.pattern}"))
+        checks.append(pa.Check.str_matches(spec.pattern, error=f"pattern {spec.pattern}"))
     return checks
 
 
@@ -127,25 +126,25 @@ def _rows(indexes: list[Any], frame: pd.DataFrame) -> str:
         if isinstance(location, int):  # a unique index label (a slice or mask otherwise)
             positions.append(location + 1)
     shown = ", ".join(str(p) for p in sorted(positions)[:_SHOWN_ROWS])
-    return f" (rows {shown}{', …' if len(positions) > _SHOWN_ROWS else ''})" if shown else ""
+    more = ", …" if len(positions) > _SHOWN_ROWS else ""
+    return message("schema_rows", rows=shown + more) if shown else ""
 
 
-def _describe(check: str) -> str:
-    if check.startswith("type "):
-        return f"not {check[5:]}"
-    if check.startswith(("below", "above", "not ")):
-        return check
-    if check == "not_nullable":
-        return "missing (the column is declared nullable: false)"
-    if check == "field_uniqueness":
-        return "duplicated (the column is declared unique)"
-    return f"breaking '{check}'"
+#: How a person reads each declared type.
+_TYPE_WORDS = {"int": "정수", "float": "숫자", "bool": "참/거짓", "str": "텍스트", "text": "텍스트"}
+_TYPE_WORDS |= {"date": "날짜", "datetime": "날짜와 시각"}
 
 
-_COLUMN_CHECKS = {
-    "column_in_dataframe": "declared in the catalog but missing from the data",
-    "column_in_schema": "in the data but not declared (schema_strict: true)",
-}
+def _describe(check: str, count: int) -> str:
+    """Say in Korean what ``count`` values break: ``check`` is a key of :func:`_checks`."""
+    kind, _, value = check.partition(" ")
+    if kind == "type":
+        return message("schema_type", count=count, type=_TYPE_WORDS.get(value, value))
+    if kind in ("min", "max", "allowed", "pattern"):
+        return message(f"schema_{kind}", count=count, value=value)
+    if check in ("not_nullable", "field_uniqueness"):
+        return message(f"schema_{check}", count=count)
+    return message("schema_other", count=count, check=f"'{check}'")
 
 
 def validate_frame(entry: DatasetEntry, frame: pd.DataFrame, *, partial: bool = False) -> None:
@@ -165,8 +164,12 @@ def validate_frame(entry: DatasetEntry, frame: pd.DataFrame, *, partial: bool = 
         cases = exc.failure_cases
         failures: list[dict[str, object]] = []
         lines = [
-            f"Dataset '{entry.name}' ({entry.resolve_source()}) does not match the columns "
-            f"declared for it in {entry.catalog_file or 'the catalog'}:"
+            message(
+                "schema_head",
+                name=entry.name,
+                source=entry.resolve_source(),
+                catalog=entry.catalog_file or "catalog.yml",
+            )
         ]
         for (column, check), group in cases.groupby(["column", "check"], sort=True, dropna=False):
             if column is None or (isinstance(column, float) and pd.isna(column)):
@@ -176,11 +179,10 @@ def validate_frame(entry: DatasetEntry, frame: pd.DataFrame, *, partial: bool = 
             failures.append(
                 {"column": column, "check": str(check), "count": count, "rows": indexes[:5]}
             )
-            if check in _COLUMN_CHECKS:
-                lines.append(f"  - column '{column}': {_COLUMN_CHECKS[str(check)]}")
-                continue
-            noun = "value" if count == 1 else "values"
-            rows = _rows(indexes, frame)
-            lines.append(f"  - column '{column}': {count} {noun} {_describe(str(check))}{rows}")
-        lines.append("Fix the data or the declaration, or load with validate=False.")
+            if check in ("column_in_dataframe", "column_in_schema"):
+                problem = message(f"schema_{check}")
+            else:
+                problem = _describe(str(check), count) + _rows(indexes, frame)
+            lines.append(message("schema_line", column=column, problem=problem))
+        lines.append(message("schema_fix"))
         raise SchemaError("\n".join(lines), failures) from None

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from workbench.catalog._credentials import redact, url_secrets
+from workbench.catalog._messages import message, no_column
 from workbench.exceptions import DataReadError, WorkbenchError
 
 if TYPE_CHECKING:
@@ -235,9 +236,14 @@ def _selectable(conn: Connection, entry: DatasetEntry) -> FromClause:
         return sa.Table(table, sa.MetaData(), schema=schema, autoload_with=conn)
     except sa.exc.NoSuchTableError:
         raise DataReadError(
-            f"Dataset '{entry.name}': table '{entry.table}' not found through connection "
-            f"'{entry.connection}'. Check 'table:' in the catalog (write 'schema.table' for "
-            "a table outside the default schema) and that the user may see it."
+            message(
+                "sql_table_not_found",
+                name=entry.name,
+                table=f"'{entry.table}'",
+                connection=entry.connection,
+            ),
+            dataset=entry.name,
+            kind="table",
         ) from None
 
 
@@ -245,9 +251,11 @@ def _column(entry: DatasetEntry, selectable: FromClause, name: str) -> ColumnEle
     try:
         return selectable.c[name]
     except KeyError:
-        known = ", ".join(f"'{c.name}'" for c in selectable.c)
         raise DataReadError(
-            f"Dataset '{entry.name}' has no column '{name}'. Its columns: {known}."
+            no_column(entry.name, name, (c.name for c in selectable.c)),
+            dataset=entry.name,
+            column=name,
+            kind="column",
         ) from None
 
 
@@ -289,7 +297,12 @@ def _conditions(
         elif f.op == "is not null":
             conditions.append(column.is_not(None))
         else:  # normalize_where admits only the operators above
-            raise DataReadError(f"Unsupported filter operator {f.op!r} on '{f.column}'.")
+            raise DataReadError(
+                message("sql_operator", column=f.column, op=repr(f.op)),
+                dataset=entry.name,
+                column=f.column,
+                kind="operator",
+            )
     return conditions
 
 
@@ -309,7 +322,9 @@ def _aggregate(column: ColumnElement[Any], function: str, dialect: str) -> Colum
         if dialect == "postgresql":
             return sa.cast(sa.func.percentile_cont(0.5).within_group(column), sa.Float)
         return sa.cast(sa.func.median(column), sa.Float)
-    raise DataReadError(f"Unknown aggregate '{function}' for '{column}'.")
+    raise DataReadError(
+        message("sql_aggregate", column=column, function=repr(function)), kind="aggregate"
+    )
 
 
 def _frame(result: sa.CursorResult[Any]) -> pd.DataFrame:
@@ -332,8 +347,8 @@ def _guarded(entry: DatasetEntry, source: str, doing: str, work: Callable[[], T]
     except WorkbenchError:  # ours: they name the dataset, never the URL
         raise
     except Exception as exc:  # drivers raise many unrelated types
-        message = _failure_message(entry, source, doing, exc)
-    raise DataReadError(message)
+        text = _failure_message(entry, source, doing, exc)
+    raise DataReadError(text, dataset=entry.name, kind="driver")
 
 
 def _safe_url(source: str) -> str:
@@ -341,7 +356,7 @@ def _safe_url(source: str) -> str:
     try:
         url = sa.engine.make_url(source)
     except Exception:  # an unparsable URL: say so rather than show it
-        return "(a URL SQLAlchemy cannot parse)"
+        return message("sql_url_unparsable")
     shown = url.set(query={}).render_as_string(hide_password=True)
     return shown + ("?…" if url.query else "")
 
@@ -357,24 +372,30 @@ def _driver_message(exc: BaseException) -> str:
 
 def _hint(exc: BaseException) -> str:
     if isinstance(exc, sa.exc.ArgumentError | sa.exc.NoSuchModuleError):
-        return f"The URL must look like {_URL_FORM}."
+        return message("sql_hint_url", form=_URL_FORM)
     if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
-        return (
-            "Check that the server is reachable and that the user, password and database "
-            "in the connection's URL are right."
-        )
+        return message("sql_hint_server")
     if isinstance(exc, sa.exc.ProgrammingError):
-        return "Check the dataset's 'table:' or 'query:' and the column names and values."
+        return message("sql_hint_query")
     if isinstance(exc, sa.exc.DataError):
-        return "Check that each filter value has the type of its column."
-    return "Check the connection's URL and the dataset's 'table:' or 'query:'."
+        return message("sql_hint_value")
+    return message("sql_hint_other")
 
 
 def _failure_message(entry: DatasetEntry, source: str, doing: str, exc: BaseException) -> str:
-    what = f"table '{entry.table}'" if entry.table else "its query"
+    if entry.table:
+        what = f"표 '{entry.table}'"
+    else:
+        query = " ".join(str(entry.query).split())
+        what = message("sql_its_query", query=repr(query[:80] + ("…" if len(query) > 80 else "")))
     detail = redact(_driver_message(exc), url_secrets(source))
-    return (
-        f"Failed while {doing} dataset '{entry.name}' ({what}) through connection "
-        f"'{entry.connection}' at {_safe_url(source)}: {type(exc).__name__}: {detail}. "
-        f"{_hint(exc)}"
+    return message(
+        f"sql_failed_{doing}",
+        name=entry.name,
+        what=what,
+        connection=entry.connection,
+        url=_safe_url(source),
+        error=type(exc).__name__,
+        detail=detail,
+        hint=_hint(exc),
     )

@@ -186,9 +186,9 @@ class _Read:
 
 def _late_undecodable(path: Path, encoding: str, head: bytes) -> DataReadError:
     return DataReadError(
-        f"Cannot decode {path} as {encoding} somewhere after the first {len(head):,} bytes. "
-        f"{path.name}: 파일 중간에 {encoding}가 아닌 바이트가 있습니다. 파일을 다시 내려받거나 "
-        "encoding=...을 지정하세요."
+        message("undecodable_late", path=path, encoding=encoding, size=f"{len(head):,}"),
+        path=path,
+        kind="encoding",
     )
 
 
@@ -265,20 +265,18 @@ def _undecodable(path: Path, head: bytes, bad: int) -> str:
 
     if mostly_hangul(head):
         raise DataReadError(
-            f"Cannot decode {path}: byte offset {bad} ({head[bad : bad + 2]!r}) is not valid "
-            "CP949, though the file reads as Korean CP949 text elsewhere. Tried: utf-8, cp949. "
-            f"{path.name}: 파일이 그 위치에서 손상된 것 같습니다. 원본을 다시 내려받거나 "
-            "encoding=...을 지정하세요."
+            message("undecodable_damaged", path=path, offset=bad, byte=head[bad : bad + 2]),
+            path=path,
+            kind="encoding",
         )
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = exc.start
     raise DataReadError(
-        f"Cannot decode {path}: byte offset {bad} ({head[bad : bad + 1]!r}) is not valid "
-        "UTF-8, and the file is not CP949/EUC-KR either. Tried: utf-8, cp949, "
-        f"charset-normalizer. {path.name}: 표 형식의 텍스트 파일이 아닙니다. UTF-8 CSV로 "
-        "다시 저장하거나 encoding=...을 지정하세요."
+        message("undecodable_not_text", path=path, offset=bad, byte=head[bad : bad + 1]),
+        path=path,
+        kind="encoding",
     )
 
 

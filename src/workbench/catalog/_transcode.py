@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from workbench._io import atomic_path
+from workbench.catalog._messages import message
 from workbench.catalog._sniff import (
     flatten_header,
     guess_encoding,
@@ -60,8 +61,10 @@ _SELF_CHECK = "가구ID,법정동코드,똠방각하,뷁,ㄱ,①,￦,漢字,A1\n
 class UndecodableError(DataReadError):
     """A byte sequence the encoding cannot decode, at ``offset`` from the file's start."""
 
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
+    def __init__(
+        self, text: str, offset: int, *, path: object = None, line: int | None = None
+    ) -> None:
+        super().__init__(text, path=path, line=line, kind="encoding")
         self.offset = offset
 
 
@@ -90,9 +93,11 @@ def canonical_encoding(name: str) -> str:
         canonical = codecs.lookup(name).name
     except LookupError:
         raise ParameterError(
-            f"Unknown text encoding {name!r} in catalog.yml. Use a known encoding such as "
-            "'utf-8' or 'cp949', or leave 'encoding:' out to detect it.",
+            message("encoding_unknown_catalog", encoding=repr(name)),
             parameter="encoding",
+            expected="a codec name such as 'utf-8' or 'cp949'",
+            got=name,
+            kind="encoding",
         ) from None
     return "cp949" if canonical == "euc_kr" else canonical
 
@@ -111,7 +116,7 @@ def detect_encoding(path: Path) -> str:
     encoding, bad = guess_encoding(head, whole=whole)
     if encoding is not None:
         return encoding if encoding in UTF8_LABELS else canonical_encoding(encoding)
-    also = None if mostly_hangul(head) else "charset-normalizer (no guess)"
+    also = None if mostly_hangul(head) else message("tried_no_guess")
     raise _undecodable(path, "cp949", bad, also=also)
 
 
@@ -119,7 +124,7 @@ def _undecodable(
     path: Path, encoding: str, offset: int, *, declared: bool = False, also: str | None = None
 ) -> UndecodableError:
     """Name the file, the first bad byte (offset and line) and the encodings tried."""
-    tried = [f"{encoding} (declared in catalog.yml)"] if declared else ["utf-8", "cp949"]
+    tried = [message("tried_declared", encoding=encoding)] if declared else ["utf-8", "cp949"]
     if also is not None and not declared:
         tried.append(also)
     line, done = 1, 0
@@ -129,12 +134,18 @@ def _undecodable(
             line, done = line + block.count(b"\n"), done + len(block)
         bad = stream.read(2)
     return UndecodableError(
-        f"Cannot decode {path}: byte offset {offset} (line {line}, {bad!r}) is not valid "
-        f"{encoding}. Tried: {', '.join(tried)}. Set 'encoding:' for this "
-        "dataset in catalog.yml if you know it (e.g. 'cp949'), or re-save the file as UTF-8. "
-        f"{path.name}: {line}번째 줄에 {encoding} 문자로 읽을 수 없는 바이트가 있습니다. 표 형식의 "
-        "텍스트 파일(UTF-8 또는 CP949 CSV)인지 확인하고, 아니면 UTF-8 CSV로 다시 저장하세요.",
+        message(
+            "undecodable",
+            path=path,
+            line=line,
+            offset=offset,
+            byte=repr(bad),
+            encoding=encoding,
+            tried=", ".join(tried),
+        ),
         offset,
+        path=path,
+        line=line,
     )
 
 
@@ -229,7 +240,7 @@ def utf8_text(
     except BaseException as exc:
         Path(name).unlink(missing_ok=True)
         if isinstance(exc, UndecodableError):
-            guess = None if encoding == "cp949" else f"{encoding} (charset-normalizer's guess)"
+            guess = None if encoding == "cp949" else message("tried_guess", encoding=encoding)
             raise _undecodable(
                 source, encoding, exc.offset, declared=declared, also=guess
             ) from None
@@ -281,7 +292,12 @@ def _transcode_into(
 ) -> tuple[str, str]:
     encoding = canonical_encoding(encoding)
     if engine == "iconv" and not _iconv_works(encoding):
-        raise ParameterError(f"iconv cannot convert {encoding} here; use engine='python'.")
+        raise ParameterError(
+            message("iconv_cannot", encoding=encoding),
+            parameter="engine",
+            expected="python",
+            got=engine,
+        )
     engine = engine or ("iconv" if _iconv_works(encoding) else "python")
     size = source.stat().st_size
     # Elsewhere 0x0A may sit inside a character: one chunk.
@@ -291,7 +307,8 @@ def _transcode_into(
     try:
         _convert_in_order(source, out, encoding, chunks, engine, workers, digest)
     except _BadBytesError as exc:
-        raise UndecodableError(f"Cannot decode byte offset {exc.offset}", exc.offset) from None
+        text = message("undecodable_offset", path=source, offset=exc.offset, encoding=encoding)
+        raise UndecodableError(text, exc.offset, path=source) from None
     except BrokenProcessPool:  # e.g. a script without ``if __name__ == "__main__":``
         out.seek(0)
         out.truncate()

@@ -100,6 +100,23 @@ _MESSAGES = {
         "실행 폴더를 다시 만들거나 백업에서 되살리세요."
     ),
     "manifest_invalid": "{path:은/는} workbench 실행 기록이 아닙니다: {error}.",
+    # wb.publish
+    "publish_not_frame": (
+        "wb.publish('{name}')에는 pandas DataFrame을 주세요. 받은 것: {kind}. 결과를 "
+        "pd.DataFrame(...)으로 만들어 주세요."
+    ),
+    "publish_name": (
+        "wb.publish의 이름 {name:은/는} 결과 파일 이름으로 쓸 수 없습니다. 글자, 숫자, '_', "
+        "'-', '.'만 쓰세요 (예: '시도별_인구')."
+    ),
+    "publish_fmt": "wb.publish의 fmt는 'csv'나 'parquet'이어야 하는데 {fmt:을/를} 받았습니다.",
+    "publish_counts": (
+        "wb.publish('{name}')의 counts에 적은 열 {missing:이/가} 표에 없습니다. 표의 열: "
+        "{columns}. counts에는 빈도(사람 수, 가구 수)를 담은 열 이름을 적으세요."
+    ),
+    # Standard analyses
+    "notebook_skipped": "표준 분석 목록에서 {path:을/를} 뺐습니다: {error}",
+    "not_nbformat4": "nbformat 4 노트북이 아닙니다",
 }
 
 #: Words for the types of parameter defaults, as a person reads them.

@@ -271,7 +271,7 @@ def _load(path: Path, *, require_meta: bool) -> Analysis:
         # the kernel can start, and papermill validates the notebook when it runs it.
         nb = nbformat.v4.reads(path.read_text(encoding="utf-8"))
         if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
-            raise ValueError("not an nbformat 4 notebook")
+            raise ValueError(message("not_nbformat4"))  # re-said just below
     except FileNotFoundError:
         raise AnalysisNotFoundError(message("notebook_not_found", path=path), str(path)) from None
     except Exception as exc:  # nbformat raises several unrelated types
@@ -326,7 +326,7 @@ def list_analyses() -> list[Analysis]:
             try:
                 analysis = _load_cached(path, path.stat().st_mtime_ns)
             except NotebookContractError as exc:
-                warnings.warn(f"Skipping {path}: {exc}", stacklevel=2)
+                warnings.warn(message("notebook_skipped", path=path, error=exc), stacklevel=2)
                 continue
             found.setdefault(analysis.name, analysis)
     return [found[name] for name in sorted(found)]

@@ -420,7 +420,7 @@ class RunDir:
         from workbench.runner._manifest import utc_now
 
         if status not in TERMINAL:
-            raise ValueError(f"not a terminal state: {status}")
+            raise AssertionError(f"not a terminal state: {status}")  # a caller's bug
         if status == "succeeded":
             self.release()
         else:

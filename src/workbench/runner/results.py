@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.exceptions import ParameterError
 from workbench.runner._kernel import RUN_DIR_ENV
+from workbench.runner._messages import message
 from workbench.runner._rundir import INTERNAL, PUBLISHED, RESULTS
 
 if TYPE_CHECKING:
@@ -95,22 +96,46 @@ def publish(
     import pandas as pd
 
     if not isinstance(table, pd.DataFrame):
+        kind = type(table).__name__
         raise ParameterError(
-            f"publish() expects a pandas DataFrame for '{name}'; got {type(table).__name__}."
+            message("publish_not_frame", name=name, kind=kind),
+            "table",
+            expected="pandas.DataFrame",
+            got=kind,
+            kind="type",
         )
     if not isinstance(name, str) or not _NAME.match(name):
         raise ParameterError(
-            f"The 'name' parameter of publish must be a file name of letters, digits, "
-            f"'_', '-' or '.'; got {name!r}."
+            message("publish_name", name=repr(name)),
+            "name",
+            expected="letters, digits, '_', '-', '.'",
+            got=name,
+            kind="name",
         )
     if fmt not in ("csv", "parquet"):
         raise ParameterError(
-            f"The 'fmt' parameter of publish must be 'csv' or 'parquet'; got {fmt!r}."
+            message("publish_fmt", fmt=repr(fmt)),
+            "fmt",
+            expected=["csv", "parquet"],
+            got=fmt,
+            suggestions=["csv", "parquet"],
+            kind="value",
         )
     count_columns = [counts] if isinstance(counts, str) else list(counts or [])
     missing = [c for c in count_columns if c not in table.columns]
     if missing:
-        raise ParameterError(f"publish('{name}'): counts names columns not in the table: {missing}")
+        raise ParameterError(
+            message(
+                "publish_counts",
+                name=name,
+                missing=", ".join(f"'{c}'" for c in missing),
+                columns=", ".join(f"'{c}'" for c in table.columns),
+            ),
+            "counts",
+            expected=[str(c) for c in table.columns],
+            got=missing,
+            kind="missing_columns",
+        )
     keep_index = any(n is not None for n in table.index.names)
     if show and not internal:
         _show(table, title or name, index=keep_index)
