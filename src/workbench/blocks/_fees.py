@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._messages import parameter_error
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
@@ -228,7 +228,9 @@ class PeerComparison:
             ``costs`` with ``비교집단``, ``또래중앙값`` (원/㎡) and ``로버스트z``.
         """
         if not hasattr(self, "reference_"):
-            raise ParameterError("This PeerComparison is not fitted yet; call fit first.")
+            raise parameter_error(
+                "not_fitted", None, estimator=type(self).__name__, kind="not_fitted"
+            )
         bands = self._bands(costs)
         out = costs.copy()
         out["비교집단"] = ""

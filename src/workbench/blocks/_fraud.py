@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._messages import parameter_error, quoted
 
 __all__ = [
     "CERTIFICATION_SCHEMA",
@@ -239,10 +239,16 @@ def flag_overlaps(
     for rule in rules:
         for table in (rule.left, rule.right):
             if table not in tables:
-                raise ParameterError(
-                    f"flag_overlaps: rule {rule.name!r} needs the table {table!r}; "
-                    f"got tables {sorted(tables)}.",
-                    parameter="tables",
+                raise parameter_error(
+                    "rule_table",
+                    "tables",
+                    function="flag_overlaps",
+                    expected=table,
+                    got=sorted(tables),
+                    kind="missing_table",
+                    rule=rule.name,
+                    table=table,
+                    tables=quoted(sorted(tables)),
                 )
         hits = overlap_intervals(
             tables[rule.left],

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from statsmodels.stats.proportion import proportions_ztest
 
 from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._messages import message, parameter_error
 
 __all__ = [
     "COMPLETE",
@@ -58,9 +58,7 @@ WEB_EVENTS_SCHEMA = pa.DataFrameSchema(
 
 def _check_events(function: str, events: Any, columns: tuple[str, ...]) -> pd.DataFrame:
     """Return ``events`` with ``시각`` as datetimes, or raise if it is not a usable table."""
-    check_table(
-        function, "events", events, columns, hint="Validate it with WEB_EVENTS_SCHEMA first."
-    )
+    check_table(function, "events", events, columns, hint=message("hint_web_schema"))
     out = events.copy()
     if "시각" in out.columns:
         out["시각"] = pd.to_datetime(out["시각"])
@@ -178,10 +176,14 @@ def funnel(sessions: pd.DataFrame, steps: list[str]) -> pd.DataFrame:
     """
     frame = _check_events("funnel", sessions, ("세션ID", "페이지", "이벤트"))
     if not isinstance(steps, list | tuple) or not steps:
-        raise ParameterError(
-            f"The 'steps' parameter of funnel must be a non-empty list of page names. "
-            f"Got {steps!r} instead.",
-            parameter="steps",
+        raise parameter_error(
+            "not_empty_list",
+            "steps",
+            function="funnel",
+            name="steps",
+            what=message("page_names"),
+            got=steps,
+            kind="empty",
         )
     views = frame[frame["이벤트"] == VIEW]
     reached = [set(views.loc[views["페이지"] == step, "세션ID"]) for step in steps]
@@ -383,10 +385,14 @@ def completion_test(sessions: pd.DataFrame, change_date: str, start_page: str) -
     try:
         change = pd.Timestamp(change_date)
     except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            "The 'change_date' parameter of completion_test must be a date such as "
-            f"'2024-06-01'. Got {change_date!r} instead.",
-            parameter="change_date",
+        raise parameter_error(
+            "date_parameter",
+            "change_date",
+            function="completion_test",
+            name="change_date",
+            expected="YYYY-MM-DD",
+            got=change_date,
+            kind="date",
         ) from exc
     started_at = frame.groupby("세션ID")["시각"].min()
     starts = set(frame.loc[(frame["이벤트"] == VIEW) & (frame["페이지"] == start_page), "세션ID"])
@@ -397,11 +403,16 @@ def completion_test(sessions: pd.DataFrame, change_date: str, start_page: str) -
     n = np.array([int((~after).sum()), int(after.sum())])
     k = np.array([int((completed & ~after).sum()), int((completed & after).sum())])
     if (n == 0).any():
-        raise ParameterError(
-            f"completion_test needs form starts on page {start_page!r} both before and after "
-            f"{change_date}; got {n[0]} before and {n[1]} after. Check start_page and "
-            "change_date.",
-            parameter="change_date",
+        raise parameter_error(
+            "no_before_after",
+            "change_date",
+            function="completion_test",
+            got={"before": int(n[0]), "after": int(n[1])},
+            kind="one_side",
+            change_date=change_date,
+            start_page=start_page,
+            before=int(n[0]),
+            after=int(n[1]),
         )
     rates = k / n
     z, p = proportions_ztest(k[::-1], n[::-1]) if 0 < k.sum() < n.sum() else (0.0, 1.0)
