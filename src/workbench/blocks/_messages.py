@@ -41,8 +41,8 @@ _MESSAGES = {
     "at_most": "{high} 이하",
     "below": "{high} 미만",
     "not_table": (
-        "{function}의 {name!r:은/는} 표(pandas DataFrame)여야 하는데 {got:이/가} 들어왔습니다. "
-        "wb.read(...)로 읽은 표를 주세요."
+        "{function}의 {name!r:은/는} 표(DataFrame)여야 하는데 {got} 값이 들어왔습니다. 자료 "
+        "파일은 wb.read(...)로 읽어 표로 만든 뒤에 주세요."
     ),
     "missing_columns": (
         "{function}의 표 {name!r}에 열 {missing:이/가} 없습니다. 있는 열: {columns}. "
@@ -72,7 +72,7 @@ _MESSAGES = {
         "{function}의 매개변수 {name!r:은/는} 'YYYY-MM-DD' 꼴의 날짜여야 합니다 (예: "
         "'2024-06-01'). 받은 값: {got!r}. " + _FIX_VALUE
     ),
-    "hint_xy": "열 이름은 x=, y=, weight=로 알려 주세요. ",
+    "hint_xy": "열 이름이 다르면 select_sites에 x=, y=, weight= 인자로 알려 주세요. ",
     "hint_web_schema": "먼저 WEB_EVENTS_SCHEMA로 검사하세요. ",
     "hint_detector": "열 이름을 검출기에 알려 줄 수도 있습니다 (예: facility_column='사업장ID'). ",
     "notebook_name": " 표준 분석 {analysis}에서는 매개변수 {names}입니다 (workbench run "
@@ -161,10 +161,10 @@ _MESSAGES = {
     "length_mismatch": (
         "{function}: {what}. 표의 행마다 하나씩 있도록 같은 행들에서 만든 값을 주세요."
     ),
-    "labels_texts": "labels는 {labels}개, texts는 {texts}개인데 표의 행은 {rows}개입니다",
+    "labels_texts": "'labels'는 {labels}개, 'texts'는 {texts}개인데 표의 행은 {rows}개입니다",
     "documents_labels": "문서는 {documents}개인데 레이블은 {labels}개입니다",
-    "texts_documents": "texts는 {texts}개, documents는 {documents}개로 개수가 다릅니다",
-    "tokens_rows": "tokens는 {tokens}개인데 표의 행은 {rows}개입니다",
+    "texts_documents": "'texts'는 {texts}개, 'documents'는 {documents}개로 개수가 다릅니다",
+    "tokens_rows": "'tokens'는 {tokens}개인데 표의 행은 {rows}개입니다",
     "few_departments": (
         "ComplaintRouter: 처리부서가 두 개 이상이고 부서마다 민원이 cv={cv}건 이상 있어야 "
         "합니다. 부서별 건수: {counts}. 드문 부서를 하나로 합치거나 cv를 줄이세요."
