@@ -85,3 +85,46 @@ def test_a_bad_notebook_parameter_gets_the_blocks_korean_message_from_workbench_
     assert_korean(said, "select_sites", "ev_charging_sites")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "failed"
+
+
+def test_an_input_schema_says_every_problem_of_an_agency_table_in_korean():
+    import pandas as pd
+
+    from workbench.blocks import FEES_SCHEMA
+    from workbench.exceptions import SchemaError
+
+    # As an agency exports it: the amount column named otherwise, a count with a
+    # thousands separator left as text, a month written the Korean way, an empty cell.
+    fees = pd.DataFrame(
+        {
+            "단지코드": ["A10001", "A10002", "A10003"],
+            "세대수": ["1200", "1,350", "980"],
+            "전용면적합계": [84000.0, 95000.5, -1.0],
+            "난방방식": ["개별", None, "지역"],
+            "준공연도": [1998, 2005, 2011],
+            "부과월": ["2024-01", "2024년 1월", "2024-01"],
+            "항목": ["경비비"] * 3,
+            "부과금액": [1_500_000.0, 1_800_000.0, 1_200_000.0],
+        }
+    )
+    with pytest.raises(SchemaError) as info:
+        FEES_SCHEMA.validate(fees)
+    said = {(f["column"], f["check"].split("(")[0]): f["rows"] for f in info.value.failures}
+    assert said == {
+        ("부과액", "column_in_dataframe"): [],
+        ("세대수", "coerce_dtype"): [2],
+        ("전용면적합계", "greater_than"): [3],
+        ("난방방식", "not_nullable"): [2],
+        ("부과월", "str_matches"): [2],
+    }
+    text = str(info.value)
+    assert "열 '세대수': 값 1개를 정수로 읽을 수 없습니다 (2번째 행: '1,350')" in text
+    assert "열 '부과월': 'YYYY-MM' 꼴이 아닌 값이 1개 있습니다 (2번째 행: '2024년 1월')" in text
+    assert "매개변수 columns에" in text
+    assert_korean(text, "FEES_SCHEMA")
+    valid = fees.assign(
+        세대수=[1200, 1350, 980], 전용면적합계=1.0, 난방방식="개별", 부과월="2024-01"
+    )
+    assert (
+        FEES_SCHEMA.validate(valid.rename(columns={"부과금액": "부과액"}))["세대수"].sum() == 3530
+    )

@@ -25,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 
 from workbench.blocks._checks import check_choice, check_number, check_table
 from workbench.blocks._messages import message, parameter_error
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "FEATURES",
@@ -81,7 +82,7 @@ def panel_schema() -> Any:
     import pandera.pandas as pa
 
     text: dict[str, Any] = {"dtype": str, "coerce": True}
-    return pa.DataFrameSchema(
+    return InputSchema(
         {
             "점포ID": pa.Column(**text),
             "업종": pa.Column(**text),
@@ -93,6 +94,7 @@ def panel_schema() -> Any:
             "유동인구": pa.Column(float, pa.Check.gt(0), coerce=True),
         },
         strict=False,
+        name="점포별 월 카드매출 자료(panel_schema)",
     )
 
 

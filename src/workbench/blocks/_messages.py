@@ -192,6 +192,28 @@ _MESSAGES = {
         "recall_threshold: y_true에 위기가구(참)가 하나도 없습니다. 재현율 기준을 정하려면 "
         "위기가구가 한 가구 이상 있어야 합니다: 위기 여부 열의 값을 확인하세요."
     ),
+    # Input schemas (_schema.py)
+    "schema_intro": "입력 표가 {name}의 형식에 맞지 않습니다:",
+    "schema_input": "이 분석",
+    "schema_line": "  - 열 {column!r}: {problem}",
+    "schema_row": "{row}번째 행: {value!r}",
+    "schema_fix": (
+        "자료를 고치거나, 열 이름이 다르면 매개변수 columns에 {{'자료의 열': '이 분석의 열'}}을 "
+        "주세요."
+    ),
+    "schema_missing": "꼭 있어야 하는 열인데 자료에 없습니다",
+    "schema_extra": "이 분석이 모르는 열입니다",
+    "schema_type": "값 {count}개를 {type:으로/로} 읽을 수 없습니다",
+    "schema_empty": "빈 값이 {count}개 있습니다 (채워야 하는 열입니다)",
+    "schema_gt": "{low}보다 커야 하는데 아닌 값이 {count}개 있습니다",
+    "schema_ge": "{low} 이상이어야 하는데 아닌 값이 {count}개 있습니다",
+    "schema_lt": "{low}보다 작아야 하는데 아닌 값이 {count}개 있습니다",
+    "schema_le": "{low} 이하여야 하는데 아닌 값이 {count}개 있습니다",
+    "schema_range": "{low} 이상 {high} 이하여야 하는데 아닌 값이 {count}개 있습니다",
+    "schema_isin": "정해진 값({value}) 밖의 값이 {count}개 있습니다",
+    "schema_pattern": "{pattern} 꼴이 아닌 값이 {count}개 있습니다",
+    "schema_unique": "겹치면 안 되는데 겹친 값이 {count}개 있습니다",
+    "schema_other": "검사 {check}에 맞지 않는 값이 {count}개 있습니다",
     # _emission_rows.py, _ev_grid.py
     "month_text": (
         "{column} 열의 {row}번째 값 {value!r:을/를} 연월로 읽을 수 없습니다. 202401, 2024.01, "

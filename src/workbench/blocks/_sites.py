@@ -22,6 +22,7 @@ from scipy.spatial import cKDTree
 
 from workbench.blocks._checks import check_choice, check_number, check_table
 from workbench.blocks._messages import message, parameter_error, quoted
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "DEMAND_GRID_SCHEMA",
@@ -41,7 +42,7 @@ METHODS = ("auto", "exact", "greedy")
 
 #: The input of the ``ev_charging_sites`` standard analysis: one row per grid cell, with
 #: cell-centre coordinates in metres, demand counts, and whether the cell is a candidate.
-DEMAND_GRID_SCHEMA = pa.DataFrameSchema(
+DEMAND_GRID_SCHEMA = InputSchema(
     {
         "격자ID": pa.Column(str, unique=True, coerce=True),
         "x": pa.Column(float, coerce=True),
@@ -51,6 +52,7 @@ DEMAND_GRID_SCHEMA = pa.DataFrameSchema(
         "후보지": pa.Column(bool, coerce=True),
     },
     strict=False,
+    name="수요 격자 자료(DEMAND_GRID_SCHEMA)",
 )
 DECIMALS = 4  # shares are rounded so that CSV output is byte-stable
 

@@ -19,6 +19,7 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from workbench.blocks._checks import check_number, check_table
 from workbench.blocks._messages import message, parameter_error
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "COMPLETE",
@@ -39,7 +40,7 @@ VIEW, ENTRY, COMPLETE = "조회", "입력", "제출"  # the event kinds
 DECIMALS = 4  # shares are rounded so that CSV output is byte-stable
 
 #: The input of the ``service_usage`` standard analysis: one row per event.
-WEB_EVENTS_SCHEMA = pa.DataFrameSchema(
+WEB_EVENTS_SCHEMA = InputSchema(
     {
         "방문자ID": pa.Column(str, coerce=True),
         "시각": pa.Column("datetime64[ns]", coerce=True),
@@ -50,6 +51,7 @@ WEB_EVENTS_SCHEMA = pa.DataFrameSchema(
         "로딩ms": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
     },
     strict=False,
+    name="이벤트 기록(WEB_EVENTS_SCHEMA)",
 )
 
 

@@ -19,6 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from workbench.blocks._checks import check_choice, check_number, check_table
 from workbench.blocks._messages import parameter_error, quoted
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "CRISIS_INDICATORS",
@@ -51,7 +52,7 @@ HOUSEHOLD_TYPES = ("독거노인", "한부모", "장애인", "일반")
 _MONTHS = [c for c in CRISIS_INDICATORS if c.endswith("개월")]
 
 #: Input contract of the analysis: one row per household.
-WELFARE_SCHEMA = pa.DataFrameSchema(
+WELFARE_SCHEMA = InputSchema(
     {
         "가구ID": pa.Column(str, unique=True),
         "법정동코드": pa.Column(str, pa.Check.str_matches(r"^\d{10}$"), coerce=True),
@@ -60,6 +61,7 @@ WELFARE_SCHEMA = pa.DataFrameSchema(
         **{c: pa.Column(bool, coerce=True) for c in CRISIS_INDICATORS if c not in _MONTHS},
     },
     strict=False,
+    name="가구별 위기정보 자료(WELFARE_SCHEMA)",
 )
 
 _OPERATORS = {
