@@ -280,6 +280,7 @@ INTERNAL = {
     "OSError": "iconv pipe signal, caught by the transcoder",
 }
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def _literal_text(node: object) -> str | None:
@@ -312,6 +313,8 @@ def english_raise_sites() -> set[str]:
                 text = _literal_text(node.exc.args[0]) if node.exc.args else None
                 if kind in INTERNAL or not text or not re.search("[A-Za-z]{3}", text):
                     continue
+                if kind.endswith("_error") and _KEY.fullmatch(text):
+                    continue  # parameter_error("no_window", ...): a key into a Korean catalogue
                 if not _HANGUL.search(text):
                     where = file.relative_to(SRC).as_posix()
                     found.add(f"{where}: {' '.join(text.split())[:60]}")

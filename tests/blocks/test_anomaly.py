@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from key_results_check import Key, assert_key_results, count, percent
+from korean_check import assert_korean
 from workbench.blocks._anomaly import EmissionAnomalyDetector, robust_z
 from workbench.exceptions import ParameterError
 from workbench.samples._emissions import ANOMALY_KINDS, emission_anomaly_truth, emissions
@@ -133,10 +134,14 @@ def test_short_series_and_small_industries_get_no_scores_but_no_error():
         ({"random_state": -1}, "random_state"),
     ],
 )
-def test_bad_parameters_raise_sklearn_style_messages(kwargs, name):
+def test_bad_parameters_raise_korean_messages_naming_them(kwargs, name):
     df = emissions(n_facilities=5, months=24, seed=0)
-    with pytest.raises(ParameterError, match=rf"The '{name}' parameter of EmissionAnomalyDetector"):
+    with pytest.raises(ParameterError) as info:
         EmissionAnomalyDetector(**kwargs).fit(df)
+    assert info.value.parameter == name and info.value.got is kwargs[name]
+    assert info.value.kind in ("range", "type")
+    assert f"EmissionAnomalyDetector의 매개변수 '{name}'" in str(info.value)
+    assert_korean(str(info.value), "EmissionAnomalyDetector")
 
 
 def test_constructor_only_stores_parameters():
@@ -146,12 +151,19 @@ def test_constructor_only_stores_parameters():
 
 def test_missing_column_and_duplicates_are_named():
     df = emissions(n_facilities=5, months=24, seed=0)
-    with pytest.raises(ParameterError, match="생산량"):
+    with pytest.raises(ParameterError) as info:
         EmissionAnomalyDetector().fit(df.drop(columns="생산량"))
-    with pytest.raises(ParameterError, match="twice"):
+    assert info.value.kind == "missing_columns" and info.value.expected == ["생산량"]
+    assert "열 '생산량'이 없습니다" in str(info.value) and "facility_column=" in str(info.value)
+    assert_korean(str(info.value), "EmissionAnomalyDetector")
+    with pytest.raises(ParameterError) as info:
         EmissionAnomalyDetector().fit(pd.concat([df, df.head(1)]))
-    with pytest.raises(ParameterError, match="DataFrame"):
+    assert (info.value.parameter, info.value.kind, info.value.got) == ("df", "duplicate", 2)
+    assert "(시설ID, 연월) 쌍이 두 번 이상 나오는 행이 2개" in str(info.value)
+    assert_korean(str(info.value), "EmissionAnomalyDetector")
+    with pytest.raises(ParameterError) as info:
         EmissionAnomalyDetector().fit(df.to_numpy())
+    assert (info.value.parameter, info.value.kind, info.value.got) == ("df", "type", "ndarray")
 
 
 # --- the standard notebook ---------------------------------------------------------------

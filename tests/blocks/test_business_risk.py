@@ -9,6 +9,7 @@ import pytest
 from sklearn.base import clone
 
 from key_results_check import Key, assert_key_results, count, decimals, percent
+from korean_check import assert_korean
 from workbench.blocks._business_risk import (
     FEATURES,
     ClosureRiskModel,
@@ -108,22 +109,38 @@ def test_closure_features_recovers_a_sales_trend():
 
 
 def test_closure_features_rejects_missing_columns_and_bad_parameters():
-    with pytest.raises(ParameterError, match="유동인구"):
+    with pytest.raises(ParameterError) as info:
         closure_features(_tiny_panel().drop(columns="유동인구"))
-    with pytest.raises(ParameterError, match="'window' parameter"):
+    assert (info.value.parameter, info.value.expected) == ("panel", ["유동인구"])
+    assert_korean(str(info.value), "closure_features")
+    with pytest.raises(ParameterError) as info:
         closure_features(_tiny_panel(), window=2)
-    with pytest.raises(ParameterError, match="window"):
+    assert (info.value.parameter, info.value.got, info.value.kind) == ("window", 2, "range")
+    assert "'window'는 3 이상의 정수여야" in str(info.value)
+    with pytest.raises(ParameterError) as info:
         closure_features(_tiny_panel(), window=13)
+    assert (info.value.parameter, info.value.got, info.value.kind) == ("window", 13, "no_rows")
+    assert "13개월 연속" in str(info.value)
+    assert_korean(str(info.value), "closure_features")
+    with pytest.raises(ParameterError) as info:
+        closure_features(_tiny_panel().assign(기준월="2024년"))
+    assert (info.value.kind, info.value.got) == ("month", "2024년")
+    assert "열 '기준월'의 1번째 값 '2024년'을 연월로 읽을 수 없습니다" in str(info.value)
 
 
 def test_time_split_never_lets_training_labels_reach_the_test_period(rows):
     train, test = time_split(rows, "2023-07", horizon=6)
     assert train["기준월"].max() <= "2023-01" < "2023-07" <= test["기준월"].min()
     assert train["폐업예정"].notna().all() and test["폐업예정"].notna().all()
-    with pytest.raises(ParameterError, match="test_from"):
+    with pytest.raises(ParameterError) as info:
         time_split(rows, "7월")
-    with pytest.raises(ParameterError, match="test_from"):
+    assert (info.value.parameter, info.value.got, info.value.kind) == ("test_from", "7월", "month")
+    assert_korean(str(info.value), "time_split")
+    with pytest.raises(ParameterError) as info:
         time_split(rows, "2030-01")
+    assert (info.value.parameter, info.value.kind) == ("test_from", "one_outcome")
+    assert "평가 기간에 결과가 확인된 행이 0개" in str(info.value)
+    assert_korean(str(info.value), "time_split", "test_from='2030-01'")
 
 
 # --- model, importance and evaluation ------------------------------------------------
@@ -134,8 +151,11 @@ def test_model_follows_scikit_learn_conventions():
     assert model.get_params() == {"method": "boosting", "random_state": 3}
     assert not hasattr(model, "estimator_")
     assert clone(model).get_params() == model.get_params()
-    with pytest.raises(ParameterError, match="'method' parameter"):
+    with pytest.raises(ParameterError) as info:
         ClosureRiskModel(method="forest").fit(pd.DataFrame({"x": [0.0, 1.0]}), [0, 1])
+    assert (info.value.parameter, info.value.got) == ("method", "forest")
+    assert info.value.expected == ["logistic", "boosting"]
+    assert_korean(str(info.value), "ClosureRiskModel")
 
 
 def test_planted_drivers_rank_top_and_model_beats_the_base_rate(rows):
@@ -209,10 +229,14 @@ def test_risk_tiers_follow_the_relative_risk_bounds():
     table = risk_tiers(scored, ["업종"]).set_index("업종")
     assert table["상대위험도"].to_dict() == {"가": 1.5, "나": 1.0, "다": 0.5}
     assert table["위험등급"].to_dict() == {"가": "높음", "나": "보통", "다": "낮음"}
-    with pytest.raises(ParameterError, match="risk_tiers needs"):
+    with pytest.raises(ParameterError) as info:
         risk_tiers(scored, ["행정동"])
-    with pytest.raises(ParameterError, match="'min_count' parameter"):
+    assert (info.value.parameter, info.value.expected) == ("scored", ["행정동"])
+    with pytest.raises(ParameterError) as info:
         risk_tiers(scored, ["업종"], min_count=0)
+    assert (info.value.parameter, info.value.got) == ("min_count", 0)
+    # The standard notebook passes its min_stores as min_count: the message names both.
+    assert "-p min_stores=" in str(info.value)
 
 
 # --- the standard notebook -----------------------------------------------------------

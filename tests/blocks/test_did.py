@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from key_results_check import Key, assert_key_results, count, decimals
+from korean_check import assert_korean
 from workbench.blocks._did import did, event_study, event_study_chart
 from workbench.exceptions import ParameterError
 from workbench.samples._panel import policy_panel
@@ -89,11 +90,35 @@ def test_bad_columns(panel, change, parameter):
     with pytest.raises(ParameterError) as info:
         did(panel, **{**COLUMNS, **change})
     assert info.value.parameter == parameter
+    assert_korean(str(info.value), "did")
+
+
+def test_a_missing_column_names_the_notebook_parameter(panel):
+    with pytest.raises(ParameterError) as info:
+        did(panel, **{**COLUMNS, "unit": "읍면동코드"})
+    assert (info.value.parameter, info.value.got, info.value.kind) == (
+        "unit",
+        "읍면동코드",
+        "missing_columns",
+    )
+    assert "열 '읍면동코드'가 표에 없습니다" in str(info.value)
+    assert "-p unit_column=" in str(info.value)  # what policy_effect's user writes
 
 
 def test_no_adopters_is_refused(panel):
-    with pytest.raises(ParameterError, match="No unit adopts"):
+    with pytest.raises(ParameterError) as info:
         did(panel.assign(도입연월=None), **COLUMNS)
+    assert (info.value.parameter, info.value.kind) == ("adoption", "no_adoption")
+    assert_korean(str(info.value), "did")
+
+
+def test_a_month_that_cannot_be_read_is_named(panel):
+    bad = panel.assign(연월=panel["연월"].where(panel.index != 3, "2024년 3월"))
+    with pytest.raises(ParameterError) as info:
+        did(bad, **COLUMNS)
+    assert (info.value.parameter, info.value.got) == ("time", "2024년 3월")
+    assert "열 '연월'의 4번째 값 '2024년 3월'을 연월로 읽을 수 없습니다" in str(info.value)
+    assert_korean(str(info.value), "did")
 
 
 @pytest.mark.parametrize("window", [(-1, 3), (0, 3), (-3, -1), [-3, 3]])

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from key_results_check import Key, assert_key_results, count
+from korean_check import assert_korean
 from workbench.blocks._fees import (
     PeerComparison,
     audit_ranking,
@@ -103,10 +104,14 @@ def test_peer_comparison_falls_back_to_wider_groups():
 
 def test_peer_comparison_transform_before_fit_and_bad_min_peers():
     costs = _costs([1.0, 2.0, 3.0])
-    with pytest.raises(ParameterError, match="not fitted"):
+    with pytest.raises(ParameterError) as info:
         PeerComparison().transform(costs)
-    with pytest.raises(ParameterError, match="'min_peers' parameter"):
+    assert info.value.kind == "not_fitted"
+    assert "PeerComparison은 아직 학습되지 않았습니다" in str(info.value)
+    assert_korean(str(info.value), "PeerComparison", "PeerComparison.fit")
+    with pytest.raises(ParameterError) as info:
         PeerComparison(min_peers=1).fit(costs)
+    assert (info.value.parameter, info.value.got) == ("min_peers", 1)
 
 
 # --- billing_gaps and bid_flags --------------------------------------------------------------
@@ -124,8 +129,10 @@ def test_billing_gaps_counts_months_without_billing_as_zero():
 def test_bid_flags_repeat_min_is_checked():
     bids = pd.DataFrame({"단지코드": ["A1"], "참가업체수": [1], "낙찰업체": ["X"]})
     assert bid_flags(bids, repeat_min=2).loc[0, "단독입찰 비율"] == 1.0
-    with pytest.raises(ParameterError, match="'repeat_min' parameter of bid_flags"):
+    with pytest.raises(ParameterError) as info:
         bid_flags(bids, repeat_min=1)
+    assert (info.value.parameter, info.value.got) == ("repeat_min", 1)
+    assert "bid_flags의 매개변수 'repeat_min'은 2 이상의 정수여야" in str(info.value)
 
 
 # --- audit_ranking ---------------------------------------------------------------------------
@@ -137,8 +144,11 @@ def test_bid_flags_repeat_min_is_checked():
 )
 def test_audit_ranking_rejects_bad_thresholds(name, value):
     sample = apartments(n=20, seed=0, n_irregular=0)
-    with pytest.raises(ParameterError, match=f"'{name}' parameter of audit_ranking"):
+    with pytest.raises(ParameterError) as info:
         _ranking(sample, **{name: value})
+    assert (info.value.parameter, info.value.got) == (name, value)
+    assert f"audit_ranking의 매개변수 '{name}'" in str(info.value)
+    assert_korean(str(info.value), "audit_ranking")
 
 
 def test_audit_ranking_gives_reasons_for_every_flagged_complex():

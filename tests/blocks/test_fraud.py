@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from key_results_check import Key, assert_key_results, count, percent
+from korean_check import assert_korean
 from workbench.blocks._fraud import (
     CERTIFICATION_SCHEMA,
     CLAIM_SCHEMA,
@@ -44,12 +45,23 @@ def test_overlap_counts_inclusive_days_and_open_ends():
 
 def test_overlap_refuses_bad_arguments():
     table = pd.DataFrame({"수급자ID": ["A"], "s": ["2024-01-01"], "e": ["2024-01-02"]})
-    with pytest.raises(ParameterError, match="lacks the column"):
+    with pytest.raises(ParameterError) as info:
         overlap_intervals(table, table, left_period=("s", "x"), right_period=("s", "e"))
-    with pytest.raises(ParameterError, match="'min_days' parameter"):
+    assert (info.value.parameter, info.value.kind, info.value.expected) == (
+        "left",
+        "missing_columns",
+        ["x"],
+    )
+    assert_korean(str(info.value), "overlap_intervals")
+    with pytest.raises(ParameterError) as info:
         overlap_intervals(table, table, left_period=("s", "e"), right_period=("s", "e"), min_days=0)
-    with pytest.raises(ParameterError, match="needs the table 'employment'"):
+    assert (info.value.parameter, info.value.got) == ("min_days", 0)
+    with pytest.raises(ParameterError) as info:
         flag_overlaps({"claims": table})
+    assert (info.value.parameter, info.value.expected) == ("tables", "employment")
+    assert info.value.got == ["claims"]
+    assert "표 'employment'가 필요한데 받은 표는 'claims'입니다" in str(info.value)
+    assert_korean(str(info.value), "flag_overlaps")
 
 
 def test_sample_is_seeded_and_valid():

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from korean_check import assert_korean
 from workbench.blocks._regression import coefficient_table, regression
 from workbench.exceptions import ParameterError
 
@@ -91,11 +92,25 @@ def test_bad_parameters(data, kwargs, parameter):
     with pytest.raises(ParameterError) as info:
         regression(data, formula, **kwargs)
     assert info.value.parameter == parameter
+    assert_korean(str(info.value), "regression", formula)
+
+
+def test_a_formula_naming_a_missing_column_says_which():
+    frame = pd.DataFrame({"소득": [1.0, 2.0, 3.0], "나이": [30, 40, 50]})
+    with pytest.raises(ParameterError) as info:
+        regression(frame, "소득 ~ 나이 + 학력")
+    assert (info.value.parameter, info.value.kind, info.value.got) == (
+        "formula",
+        "missing_columns",
+        "소득 ~ 나이 + 학력",
+    )
+    assert "'학력'이 표의 열에 없습니다. 있는 열: 소득, 나이" in str(info.value)
 
 
 def test_data_must_be_a_frame():
-    with pytest.raises(ParameterError, match="DataFrame"):
+    with pytest.raises(ParameterError) as info:
         regression([1, 2], "y ~ x")  # type: ignore[arg-type]
+    assert (info.value.parameter, info.value.got) == ("data", "list")
 
 
 def test_a_tiny_coefficient_keeps_its_significant_digits():

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from key_results_check import Key, assert_key_results, count, decimals
+from korean_check import assert_korean
 from workbench.blocks._sites import (
     EXACT_MAX_PAIRS,
     coverage_curve,
@@ -109,67 +110,63 @@ def test_curve_is_monotone_in_sites_and_radius():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "kind", "message"),
     [
-        (
-            {"k": 0},
-            "The 'k' parameter of select_sites must be an int in the range [1, inf). "
-            "Got 0 instead.",
-        ),
-        (
-            {"k": 2.0},
-            "The 'k' parameter of select_sites must be an int in the range [1, inf). "
-            "Got 2.0 instead.",
-        ),
-        (
-            {"k": True},
-            "The 'k' parameter of select_sites must be an int in the range [1, inf). "
-            "Got True instead.",
-        ),
-        (
-            {"radius": 0},
-            "The 'radius' parameter of select_sites must be a float in the range "
-            "(0.0, inf). Got 0 instead.",
-        ),
-        (
-            {"radius": float("nan")},
-            "The 'radius' parameter of select_sites must be a float in the range "
-            "(0.0, inf). Got nan instead.",
-        ),
-        (
-            {"radius": "1km"},
-            "The 'radius' parameter of select_sites must be a float in the range "
-            "(0.0, inf). Got '1km' instead.",
-        ),
+        ({"k": 0}, "range", "select_sites의 매개변수 'k'는 1 이상의 정수여야 합니다. 받은 값: 0."),
+        ({"k": 2.0}, "type", "'k'는 1 이상의 정수여야 합니다. 받은 값: 2.0."),
+        ({"k": True}, "type", "'k'는 1 이상의 정수여야 합니다. 받은 값: True."),
+        ({"radius": 0}, "range", "'radius'는 0.0 초과의 숫자여야 합니다. 받은 값: 0."),
+        ({"radius": float("nan")}, "range", "'radius'는 0.0 초과의 숫자여야 합니다. 받은 값: nan."),
+        ({"radius": math.inf}, "range", "'radius'는 0.0 초과의 숫자여야 합니다. 받은 값: inf."),
+        ({"radius": "1km"}, "type", "'radius'는 0.0 초과의 숫자여야 합니다. 받은 값: '1km'."),
         (
             {"method": "fast"},
-            "The 'method' parameter of select_sites must be a str among "
-            "{'auto', 'exact', 'greedy'}. Got 'fast' instead.",
+            "choice",
+            "'method'는 'auto', 'exact', 'greedy' 중 하나여야 합니다. 받은 값: 'fast'.",
         ),
     ],
 )
-def test_bad_parameters_give_sklearn_style_messages(kwargs, message):
+def test_bad_parameters_give_korean_messages_with_the_range(kwargs, kind, message):
     demand, candidates = random_instance(0)
     params = {"k": 2, "radius": 1000.0, "method": "auto", **kwargs}
     with pytest.raises(ParameterError) as info:
         select_sites(demand, candidates, **params)
-    assert str(info.value) == message
+    assert message in str(info.value)
     assert info.value.parameter == next(iter(kwargs))
+    assert info.value.kind == kind
     assert isinstance(info.value, WorkbenchError)
+    assert_korean(str(info.value), "select_sites")
+
+
+def test_k_names_the_parameter_of_the_standard_notebook():
+    demand, candidates = random_instance(0)
+    with pytest.raises(ParameterError) as info:
+        select_sites(demand, candidates, k=0, radius=1000)
+    # ev_charging_sites passes its n_sites as k: the message says what its user writes.
+    assert "workbench run ev_charging_sites -p n_sites=" in str(info.value)
 
 
 def test_bad_tables_are_refused_with_the_fix():
     demand, candidates = random_instance(0)
-    with pytest.raises(ParameterError, match="at most the number of candidates"):
+    with pytest.raises(ParameterError) as info:
         select_sites(demand, candidates, k=13, radius=1000)
-    with pytest.raises(ParameterError, match=r"lacks the column\(s\) \['weight'\].*weight="):
+    assert (info.value.parameter, info.value.expected, info.value.got) == ("k", 12, 13)
+    assert "후보지 수(12) 이하여야" in str(info.value)
+    with pytest.raises(ParameterError) as info:
         select_sites(demand.drop(columns="weight"), candidates, k=1, radius=1000)
-    with pytest.raises(ParameterError, match="must be a pandas DataFrame"):
+    assert (info.value.parameter, info.value.expected) == ("demand", ["weight"])
+    assert "열 'weight'가 없습니다" in str(info.value) and "weight=" in str(info.value)
+    with pytest.raises(ParameterError) as info:
         select_sites(demand.to_numpy(), candidates, k=1, radius=1000)
-    with pytest.raises(ParameterError, match="negative"):
+    assert (info.value.parameter, info.value.kind, info.value.got) == ("demand", "type", "ndarray")
+    with pytest.raises(ParameterError) as info:
         select_sites(demand.assign(weight=-1.0), candidates, k=1, radius=1000)
-    with pytest.raises(ParameterError, match="finite"):
+    assert (info.value.kind, info.value.got) == ("negative", len(demand))
+    assert_korean(str(info.value), "select_sites")
+    with pytest.raises(ParameterError) as info:
         select_sites(demand.assign(x=np.nan), candidates, k=1, radius=1000)
+    assert (info.value.kind, info.value.got) == ("not_finite", len(demand))
+    assert_korean(str(info.value), "select_sites")
 
 
 # --- the sample generator ----------------------------------------------------------------

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
+from korean_check import assert_korean
 from workbench import blocks, samples
 from workbench.exceptions import ParameterError
 from workbench.samples._complaints import (
@@ -151,13 +152,19 @@ def test_mecab_missing_is_a_korean_error_naming_the_packages(monkeypatch):
     assert caught.value.parameter == "tokenizer"
     assert "설치되어 있지 않습니다" in str(caught.value)
     assert "pip install python-mecab-ko python-mecab-ko-dic" in str(caught.value)
-    with pytest.raises(ParameterError, match="'tokenizer' parameter"):
+    with pytest.raises(ParameterError) as caught:
         blocks.KoreanTokenizer(tokenizer="okt").tokenize(["도로"])
+    assert (caught.value.parameter, caught.value.got) == ("tokenizer", "okt")
+    assert caught.value.expected == ["kiwi", "mecab"]
+    assert_korean(str(caught.value), "KoreanTokenizer")
 
 
 def test_tokenizer_rejects_unknown_part_of_speech():
-    with pytest.raises(ParameterError, match="'pos' parameter of KoreanTokenizer"):
+    with pytest.raises(ParameterError) as caught:
         blocks.KoreanTokenizer(pos=["nouns"]).tokenize(["도로"])
+    assert (caught.value.parameter, caught.value.got) == ("pos", ["nouns"])
+    assert "noun" in caught.value.expected
+    assert_korean(str(caught.value), "KoreanTokenizer", "['nouns']")
 
 
 # --- planted signals ----------------------------------------------------------------------
@@ -236,15 +243,27 @@ def test_routing_macro_f1_above_0_85_on_time_split(frame, documents):
 
 
 def test_split_by_date_refuses_a_date_outside_the_data(frame):
-    with pytest.raises(ParameterError, match="one side of 2030-01-01"):
+    with pytest.raises(ParameterError) as caught:
         blocks.split_by_date(frame, "2030-01-01")
-    with pytest.raises(ParameterError, match="'test_from' parameter"):
+    assert (caught.value.parameter, caught.value.kind) == ("test_from", "range")
+    assert "test_from=2030-01-01의 한쪽에 있습니다" in str(caught.value)
+    assert_korean(str(caught.value), "split_by_date")
+    with pytest.raises(ParameterError) as caught:
         blocks.split_by_date(frame, "지난달")
+    assert (caught.value.parameter, caught.value.got, caught.value.kind) == (
+        "test_from",
+        "지난달",
+        "date",
+    )
+    assert_korean(str(caught.value), "split_by_date")
 
 
 def test_router_needs_enough_complaints_per_department():
-    with pytest.raises(ParameterError, match="at least two departments"):
+    with pytest.raises(ParameterError) as caught:
         blocks.ComplaintRouter().fit(["도로", "소음", "소음", "소음"], ["도로과"] + ["환경과"] * 3)
+    assert (caught.value.parameter, caught.value.got) == ("y", {"도로과": 1, "환경과": 3})
+    assert "부서별 건수: 도로과 1건, 환경과 3건" in str(caught.value)
+    assert_korean(str(caught.value), "ComplaintRouter", "ComplaintRouter.fit")
 
 
 @pytest.mark.parametrize(
@@ -252,8 +271,27 @@ def test_router_needs_enough_complaints_per_department():
 )
 def test_rising_terms_rejects_bad_options(option, value):
     table = pd.DataFrame({"접수일": ["2024-01-01"]})
-    with pytest.raises(ParameterError, match=f"'{option}' parameter of rising_terms"):
+    with pytest.raises(ParameterError) as caught:
         blocks.rising_terms(table, [["도로"]], **{option: value})
+    assert (caught.value.parameter, caught.value.got) == (option, value)
+    assert f"rising_terms의 매개변수 '{option}'" in str(caught.value)
+
+
+def test_trends_name_a_date_they_cannot_read_and_a_token_list_of_another_length():
+    table = pd.DataFrame({"접수일": ["2024-01-01", "1월 2일"]})
+    with pytest.raises(ParameterError) as caught:
+        blocks.keyword_counts(table, [["도로"], ["소음"]])
+    assert (caught.value.parameter, caught.value.got, caught.value.kind) == (
+        "date",
+        "1월 2일",
+        "date",
+    )
+    assert "열 '접수일'의 2번째 값 '1월 2일'을 날짜로 읽을 수 없습니다" in str(caught.value)
+    assert_korean(str(caught.value), "keyword_counts")
+    with pytest.raises(ParameterError) as caught:
+        blocks.keyword_counts(table, [["도로"]])
+    assert (caught.value.parameter, caught.value.expected, caught.value.got) == ("tokens", 2, 1)
+    assert_korean(str(caught.value), "keyword_counts")
 
 
 def test_keyword_counts_are_complaints_per_month(frame, tokens):

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from key_results_check import Key, assert_key_results, count, percent
+from korean_check import assert_korean
 from workbench.blocks._web import (
     WEB_EVENTS_SCHEMA,
     completion_test,
@@ -77,8 +78,10 @@ def test_sessionize_splits_at_gaps_longer_than_thirty_minutes():
 @pytest.mark.parametrize("bad", [0, -5, float("nan"), "30", True])
 def test_sessionize_rejects_bad_gap(bad):
     log = pd.DataFrame({"방문자ID": ["a"], "시각": ["2024-05-01"]})
-    with pytest.raises(ParameterError, match="'gap_minutes' parameter of sessionize"):
+    with pytest.raises(ParameterError) as info:
         sessionize(log, gap_minutes=bad)
+    assert info.value.parameter == "gap_minutes" and info.value.kind in ("range", "type")
+    assert "sessionize의 매개변수 'gap_minutes'는 0.0 초과의 숫자여야" in str(info.value)
 
 
 def test_missing_column_is_named():
@@ -87,8 +90,10 @@ def test_missing_column_is_named():
 
 
 def test_slow_pages_rejects_bad_quantile(events):
-    with pytest.raises(ParameterError, match="'quantile' parameter"):
+    with pytest.raises(ParameterError) as info:
         slow_pages(events, quantile=1.0)
+    assert (info.value.parameter, info.value.got, info.value.kind) == ("quantile", 1.0, "range")
+    assert_korean(str(info.value), "slow_pages")
 
 
 # --- planted signals in the sample -------------------------------------------------------
@@ -140,8 +145,26 @@ def test_completion_improves_after_the_change(sessions):
 
 
 def test_completion_test_needs_both_periods(sessions):
-    with pytest.raises(ParameterError, match="both before and after"):
+    with pytest.raises(ParameterError) as info:
         completion_test(sessions, "2030-01-01", FORM_STEPS[0])
+    assert info.value.parameter == "change_date" and info.value.got["after"] == 0
+    assert "개편일 2030-01-01 전과 후에 모두" in str(info.value)
+    assert_korean(str(info.value), "completion_test")
+    with pytest.raises(ParameterError) as info:
+        completion_test(sessions, "6월 1일", FORM_STEPS[0])
+    assert (info.value.parameter, info.value.got, info.value.kind) == (
+        "change_date",
+        "6월 1일",
+        "date",
+    )
+
+
+def test_funnel_needs_steps_and_names_the_notebook_parameter(sessions):
+    with pytest.raises(ParameterError) as info:
+        funnel(sessions, [])
+    assert (info.value.parameter, info.value.got, info.value.kind) == ("steps", [], "empty")
+    assert "-p form_steps=" in str(info.value)  # what service_usage's user writes
+    assert_korean(str(info.value), "funnel", "[]")
 
 
 def test_no_table_carries_visitor_ids(events, sessions):

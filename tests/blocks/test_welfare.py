@@ -8,6 +8,7 @@ import pytest
 from sklearn.model_selection import train_test_split
 
 from key_results_check import Key, assert_key_results, count, percent
+from korean_check import assert_korean
 from workbench.blocks._welfare import (
     DEFAULT_RULES,
     WELFARE_SCHEMA,
@@ -68,10 +69,14 @@ def test_rules_are_data_and_check_their_columns():
     df = pd.DataFrame({"a": [1, 5, 9], "b": [True, True, False]})
     rule = CrisisRule("r", "", all_of=(("a", ">", 2),), any_of=(("b", "==", True),))
     assert flag_rules(df, [rule])["r"].tolist() == [False, True, False]
-    with pytest.raises(ParameterError, match=r"lacks the column\(s\) \['c'\]"):
+    with pytest.raises(ParameterError) as info:
         flag_rules(df, [CrisisRule("x", "", all_of=(("c", ">=", 1),))])
-    with pytest.raises(ParameterError, match="operator '~'"):
+    assert (info.value.kind, info.value.expected) == ("missing_columns", ["c"])
+    with pytest.raises(ParameterError) as info:
         flag_rules(df, [CrisisRule("x", "", all_of=(("a", "~", 1),))])
+    assert (info.value.parameter, info.value.got, info.value.kind) == ("rules", "~", "choice")
+    assert "규칙 'x'의 연산자로는 '>=', '>', '==', '<=' 중 하나를" in str(info.value)
+    assert_korean(str(info.value))
 
 
 # --- threshold and model -----------------------------------------------------------------
@@ -88,8 +93,13 @@ def test_recall_threshold_reaches_target_and_takes_free_catches():
     for target in (0.5, 0.8, 0.95):
         t = recall_threshold(y, scores, target, confidence=0.9)
         assert (scores[y] >= t).mean() >= target
-    with pytest.raises(ParameterError, match="'target_recall' parameter"):
+    with pytest.raises(ParameterError) as info:
         recall_threshold(y, scores, 1.5)
+    assert (info.value.parameter, info.value.got) == ("target_recall", 1.5)
+    with pytest.raises(ParameterError) as info:
+        recall_threshold(np.zeros(3, dtype=bool), scores[:3], 0.9)
+    assert (info.value.parameter, info.value.kind) == ("y_true", "no_positive")
+    assert_korean(str(info.value), "recall_threshold")
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -127,9 +137,11 @@ def test_logistic_model_is_close_to_target_on_held_out_data(sample):
     [({"model": "forest"}, "model"), ({"target_recall": 0}, "target_recall"), ({"cv": 1}, "cv")],
 )
 def test_model_rejects_bad_parameters(sample, params, name):
-    with pytest.raises(ParameterError, match=f"'{name}' parameter of CrisisRiskModel") as info:
+    with pytest.raises(ParameterError) as info:
         CrisisRiskModel(**params).fit(sample, sample["위기가구"])
-    assert info.value.parameter == name
+    assert (info.value.parameter, info.value.got) == (name, params[name])
+    assert f"CrisisRiskModel의 매개변수 '{name}'" in str(info.value)
+    assert_korean(str(info.value), "CrisisRiskModel")
 
 
 # --- release-safe tables -----------------------------------------------------------------

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.blocks._checks import check_number
-from workbench.exceptions import ParameterError
+from workbench.blocks._checks import check_number, check_table
+from workbench.blocks._messages import message, parameter_error
 
 __all__ = ["EmissionAnomalyDetector", "robust_z"]
 
@@ -218,30 +218,27 @@ class EmissionAnomalyDetector:
         check_number(name, "random_state", self.random_state, int, 0, None)
 
     def _check_frame(self, df: Any) -> pd.DataFrame:
-        name = type(self).__name__
-        if not isinstance(df, pd.DataFrame):
-            raise ParameterError(
-                f"The 'df' parameter of {name}.fit must be a pandas DataFrame. "
-                f"Got {type(df).__name__} instead.",
-                parameter="df",
-            )
+        function = f"{type(self).__name__}.fit"
         numeric = {*self.series_columns, *self.input_columns}
         numeric |= {self.output_column, self.emission_column}
         required = [self.facility_column, self.industry_column, self.month_column]
-        missing = [c for c in [*required, *sorted(numeric)] if c not in df.columns]
-        if missing:
-            raise ParameterError(
-                f"{name}.fit needs the columns {missing}, which the table does not have. "
-                f"It has: {list(map(str, df.columns))}. Rename the columns or pass their "
-                "names to the detector (e.g. facility_column='사업장ID').",
-                parameter="df",
-            )
+        check_table(
+            function, "df", df, [*required, *sorted(numeric)], hint=message("hint_detector")
+        )
         keys = [self.facility_column, self.month_column]
-        if df.duplicated(subset=keys).any():
-            raise ParameterError(
-                f"{name}.fit needs one row per facility and month; some "
-                f"({keys[0]}, {keys[1]}) pairs occur twice. Sum or remove duplicates first.",
-                parameter="df",
+        twice = df.duplicated(subset=keys, keep=False)
+        if twice.any():
+            first = df.loc[twice, keys].iloc[0]
+            raise parameter_error(
+                "duplicate_rows",
+                "df",
+                function=function,
+                kind="duplicate",
+                got=int(twice.sum()),
+                facility=keys[0],
+                month=keys[1],
+                count=int(twice.sum()),
+                example=f"{first.iloc[0]}, {first.iloc[1]}",
             )
         data = df.reset_index(drop=True)
         for column in numeric:

@@ -23,8 +23,9 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from workbench.blocks._checks import check_number
-from workbench.exceptions import ParameterError
+from workbench.blocks._checks import check_choice, check_number, check_table
+from workbench.blocks._messages import message, parameter_error
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "FEATURES",
@@ -81,7 +82,7 @@ def panel_schema() -> Any:
     import pandera.pandas as pa
 
     text: dict[str, Any] = {"dtype": str, "coerce": True}
-    return pa.DataFrameSchema(
+    return InputSchema(
         {
             "점포ID": pa.Column(**text),
             "업종": pa.Column(**text),
@@ -93,6 +94,7 @@ def panel_schema() -> Any:
             "유동인구": pa.Column(float, pa.Check.gt(0), coerce=True),
         },
         strict=False,
+        name="점포별 월 카드매출 자료(panel_schema)",
     )
 
 
@@ -142,17 +144,19 @@ def closure_features(
     horizon = check_number("closure_features", "horizon", horizon, int, 1)
     window = check_number("closure_features", "window", window, int, 3)
     every = check_number("closure_features", "every", every, int, 1)
-    missing = [column for column in _PANEL_COLUMNS if column not in panel.columns]
-    if missing:
-        raise ParameterError(
-            f"closure_features needs the panel columns {list(_PANEL_COLUMNS)}; missing: {missing}.",
-            parameter="panel",
-        )
+    check_table("closure_features", "panel", panel, _PANEL_COLUMNS)
     month = _months(panel["기준월"])
     if np.isnan(month).any():
-        raise ParameterError(
-            "The 기준월 column must hold months as 'YYYY-MM'; some values could not be read.",
-            parameter="panel",
+        row = int(np.isnan(month).argmax())
+        raise parameter_error(
+            "month_value",
+            "panel",
+            function="closure_features",
+            kind="month",
+            got=panel["기준월"].iloc[row],
+            column="기준월",
+            row=row + 1,
+            value=panel["기준월"].iloc[row],
         )
     frame = panel.assign(_m=month.astype(int))
     sales = frame.pivot_table(index="점포ID", columns="_m", values="카드매출", aggfunc="sum")
@@ -171,9 +175,13 @@ def closure_features(
     ]
     blocks = [block for block in blocks if len(block)]
     if not blocks:
-        raise ParameterError(
-            f"No store has card sales in {window} consecutive months; lower 'window'.",
-            parameter="window",
+        raise parameter_error(
+            "no_window",
+            "window",
+            function="closure_features",
+            got=window,
+            kind="no_rows",
+            window=window,
         )
     return pd.concat(blocks[::-1], ignore_index=True)
 
@@ -261,21 +269,30 @@ def time_split(
     horizon = check_number("time_split", "horizon", horizon, int, 1)
     start = _months(pd.Series([test_from]))[0]
     if np.isnan(start):
-        raise ParameterError(
-            f"The 'test_from' parameter of time_split must be a month 'YYYY-MM'. "
-            f"Got {test_from!r} instead.",
-            parameter="test_from",
+        raise parameter_error(
+            "month_parameter",
+            "test_from",
+            function="time_split",
+            name="test_from",
+            expected="YYYY-MM",
+            got=test_from,
+            kind="month",
         )
     labelled = rows[rows[LABEL].notna()]
     month = _months(labelled["기준월"])
     train = labelled[month <= start - horizon]
     test = labelled[month >= start]
-    for part, name in ((train, "training"), (test, "test")):
+    for part, name in ((train, message("part_train")), (test, message("part_test"))):
         if part[LABEL].nunique() < 2:
-            raise ParameterError(
-                f"The {name} period of time_split (test_from={test_from!r}) has "
-                f"{len(part)} labelled rows and not both outcomes; move 'test_from'.",
-                parameter="test_from",
+            raise parameter_error(
+                "split_one_outcome",
+                "test_from",
+                function="time_split",
+                got=test_from,
+                kind="one_outcome",
+                test_from=test_from,
+                part=name,
+                rows=len(part),
             )
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
@@ -318,12 +335,7 @@ class ClosureRiskModel(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: Any) -> ClosureRiskModel:  # noqa: N803
         """Fit the model on features ``X`` and 0/1 labels ``y``; return ``self``."""
-        if self.method not in _METHODS:
-            raise ParameterError(
-                f"The 'method' parameter of ClosureRiskModel must be a str among "
-                f"{set(_METHODS)}. Got {self.method!r} instead.",
-                parameter="method",
-            )
+        check_choice("ClosureRiskModel", "method", self.method, _METHODS)
         self.estimator_: Pipeline
         if self.method == "logistic":
             self.estimator_ = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
@@ -513,12 +525,17 @@ def risk_tiers(
     them from the total, so 카페 (the first of the two smallest groups) joins them.
     """
     min_count = check_number("risk_tiers", "min_count", min_count, int, 1)
-    if not by or any(column not in scored.columns for column in [*by, risk]):
-        raise ParameterError(
-            f"risk_tiers needs the columns {[*by, risk]} in 'scored'; "
-            f"it has {list(scored.columns)}.",
-            parameter="by",
+    if not by:
+        raise parameter_error(
+            "not_empty_list",
+            "by",
+            function="risk_tiers",
+            name="by",
+            what="열 이름",
+            got=by,
+            kind="empty",
         )
+    check_table("risk_tiers", "scored", scored, [*by, risk])
     frame = scored[[*by, risk]].copy()
     frame[by[-1]] = _pool_small(frame, by, min_count)
     table = frame.groupby(by).agg(**{"점포 수": (risk, "size"), "평균 위험도": (risk, "mean")})

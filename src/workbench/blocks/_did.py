@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from workbench.blocks._checks import check_table
+from workbench.blocks._messages import parameter_error
 from workbench.blocks._regression import Regression, regression
-from workbench.exceptions import ParameterError
 from workbench.plotting import legend, use_korean_font
 
 if TYPE_CHECKING:
@@ -40,34 +41,44 @@ class DiD:
     regression: Regression
 
 
-def _month_number(values: pd.Series, name: str, role: str) -> pd.Series:
+def _month_number(values: pd.Series, name: str, role: str, function: str) -> pd.Series:
     """Months since year 0 (``year * 12 + month``) of "YYYY-MM" text or dates."""
-    try:
-        dates = pd.to_datetime(values.astype("string").str.slice(0, 7), format="%Y-%m")
-    except (ValueError, TypeError) as exc:
-        raise ParameterError(
-            f"The {role!r} column {name!r} must hold months as 'YYYY-MM' (or dates); {exc}.",
-            parameter=role,
-        ) from exc
+    text = values.astype("string").str.slice(0, 7)
+    dates = pd.to_datetime(text, format="%Y-%m", errors="coerce")
+    bad = (dates.isna() & text.notna()).to_numpy()
+    if bad.any():
+        row = int(bad.argmax())
+        raise parameter_error(
+            "month_value",
+            role,
+            function=function,
+            kind="month",
+            got=values.iloc[row],
+            column=name,
+            row=row + 1,
+            value=values.iloc[row],
+        )
     return dates.dt.year * 12 + dates.dt.month
 
 
 def _prepare(
-    panel: Any, outcome: str, unit: str, time: str, adoption: str
+    function: str, panel: Any, outcome: str, unit: str, time: str, adoption: str
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Build the model frame (y, unit, time, rel) and each row's adoption month number."""
-    if not isinstance(panel, pd.DataFrame):
-        raise ParameterError(
-            f"The 'panel' parameter must be a pandas DataFrame. Got {type(panel).__name__}.",
-            parameter="panel",
-        )
+    check_table(function, "panel", panel)
     roles = {"outcome": outcome, "unit": unit, "time": time, "adoption": adoption}
     for role, column in roles.items():
         if column not in panel.columns:
-            raise ParameterError(
-                f"The {role!r} column {column!r} is not in the panel. Its columns are: "
-                f"{', '.join(map(str, panel.columns))}.",
-                parameter=role,
+            raise parameter_error(
+                "role_column_missing",
+                role,
+                function=function,
+                expected=list(map(str, panel.columns)),
+                got=column,
+                kind="missing_columns",
+                role=role,
+                column=column,
+                columns=", ".join(map(str, panel.columns)),
             )
     frame = pd.DataFrame(
         {
@@ -76,16 +87,23 @@ def _prepare(
             "time": panel[time].astype(str).str.slice(0, 7),
         }
     )
-    month = _month_number(panel[time], time, "time")
+    month = _month_number(panel[time], time, "time", function)
     adopted = panel[adoption].where(panel[adoption].notna() & (panel[adoption].astype(str) != ""))
     start = pd.Series(np.nan, index=panel.index)
     has = adopted.notna()
     if has.any():
-        start[has] = _month_number(adopted[has], adoption, "adoption")
+        start[has] = _month_number(adopted[has], adoption, "adoption", function)
     frame["rel"] = month - start  # months since adoption; NaN for never-adopting units
-    if frame["unit"].nunique() < 2 or frame["time"].nunique() < 2:
-        raise ParameterError(
-            "The panel needs at least two units and two months.", parameter="panel"
+    units, months = frame["unit"].nunique(), frame["time"].nunique()
+    if units < 2 or months < 2:
+        raise parameter_error(
+            "panel_small",
+            "panel",
+            function=function,
+            got={"units": units, "months": months},
+            kind="too_small",
+            units=units,
+            months=months,
         )
     return frame, start
 
@@ -146,13 +164,16 @@ def did(
     >>> bool(row["95% 하한"] < 2.0 < row["95% 상한"])
     True
     """
-    frame, start = _prepare(panel, outcome, unit, time, adoption)
+    frame, start = _prepare("did", panel, outcome, unit, time, adoption)
     frame["treated"] = (frame["rel"] >= 0).astype(float)
     if frame["treated"].sum() == 0:
-        raise ParameterError(
-            f"No unit adopts the policy within the panel: column {adoption!r} is empty or "
-            "later than every month.",
-            parameter="adoption",
+        raise parameter_error(
+            "no_adoption",
+            "adoption",
+            function="did",
+            got=adoption,
+            kind="no_adoption",
+            adoption=adoption,
         )
     fit = regression(
         frame,
@@ -212,12 +233,15 @@ def event_study(
     """
     low, high = window if isinstance(window, tuple) and len(window) == 2 else (None, None)
     if not (isinstance(low, int) and isinstance(high, int) and low <= -2 and high >= 0):
-        raise ParameterError(
-            "The 'window' parameter of event_study must be a tuple (low, high) of ints with "
-            f"low <= -2 and high >= 0. Got {window!r} instead.",
-            parameter="window",
+        raise parameter_error(
+            "event_window",
+            "window",
+            function="event_study",
+            got=window,
+            kind="range",
+            expected="(low <= -2, high >= 0)",
         )
-    frame, _ = _prepare(panel, outcome, unit, time, adoption)
+    frame, _ = _prepare("event_study", panel, outcome, unit, time, adoption)
     binned = frame["rel"].clip(low, high)
     terms = []
     for k in range(low, high + 1):

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.blocks._messages import parameter_error
 from workbench.exceptions import ParameterError
 
 __all__ = ["facility_months", "year_month"]
@@ -65,10 +66,14 @@ def year_month(values: Any) -> pd.Series:
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         match = _YEAR_MONTH.match(text)
         if match is None:
-            raise ParameterError(
-                f"{series.name or '월'} 열의 {position + 1}번째 값 {text!r}을 연월로 읽을 수 "
-                "없습니다. 202401, 2024.01, 2024-01, 2024년 1월 중 하나로 적어 주세요.",
-                parameter=str(series.name or "month"),
+            raise parameter_error(
+                "month_text",
+                str(series.name or "month"),
+                got=text,
+                kind="month",
+                column=series.name or "월",
+                row=position + 1,
+                value=text,
             )
         out.append(f"{match[1]}-{int(match[2]):02d}")
     return pd.Series(out, index=series.index, name=series.name, dtype="str")

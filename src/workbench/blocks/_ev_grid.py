@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.blocks._messages import parameter_error
 from workbench.exceptions import ParameterError
 
 __all__ = ["demand_grid"]
@@ -139,8 +140,8 @@ def demand_grid(
     """
     for name, value in (("cell", cell), ("reach", reach), ("evs_per_person", evs_per_person)):
         if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-            raise ParameterError(
-                f"demand_grid: {name}는 0보다 큰 수여야 합니다; 받은 값: {value!r}.", name
+            raise parameter_error(
+                "positive", name, function="demand_grid", name=name, got=value, kind="range"
             )
     if (latitude not in chargers or longitude not in chargers) and coordinates in chargers:
         pairs = chargers[coordinates].astype(str).str.split(",", n=1, expand=True)

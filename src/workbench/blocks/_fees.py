@@ -16,7 +16,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._messages import parameter_error
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
@@ -38,7 +39,7 @@ DECIMALS = 4
 
 _MONTH = pa.Check.str_matches(r"^\d{4}-\d{2}$")
 #: Input contracts (pandera), checked in the notebook before anything is computed.
-FEES_SCHEMA = pa.DataFrameSchema(
+FEES_SCHEMA = InputSchema(
     {
         "단지코드": pa.Column(str),
         "세대수": pa.Column(int, pa.Check.gt(0), coerce=True),
@@ -48,23 +49,26 @@ FEES_SCHEMA = pa.DataFrameSchema(
         "부과월": pa.Column(str, _MONTH),
         "항목": pa.Column(str),
         "부과액": pa.Column(float, pa.Check.ge(0), coerce=True),
-    }
+    },
+    name="관리비 부과 자료(FEES_SCHEMA)",
 )
-INVOICES_SCHEMA = pa.DataFrameSchema(
+INVOICES_SCHEMA = InputSchema(
     {
         "단지코드": pa.Column(str),
         "부과월": pa.Column(str, _MONTH),
         "항목": pa.Column(str),
         "지급액": pa.Column(float, pa.Check.ge(0), coerce=True),
-    }
+    },
+    name="용역업체 지급 자료(INVOICES_SCHEMA)",
 )
-BIDS_SCHEMA = pa.DataFrameSchema(
+BIDS_SCHEMA = InputSchema(
     {
         "단지코드": pa.Column(str),
         "항목": pa.Column(str),
         "참가업체수": pa.Column(int, pa.Check.ge(0), coerce=True),
         "낙찰업체": pa.Column(str),
-    }
+    },
+    name="입찰 자료(BIDS_SCHEMA)",
 )
 
 
@@ -228,7 +232,9 @@ class PeerComparison:
             ``costs`` with ``비교집단``, ``또래중앙값`` (원/㎡) and ``로버스트z``.
         """
         if not hasattr(self, "reference_"):
-            raise ParameterError("This PeerComparison is not fitted yet; call fit first.")
+            raise parameter_error(
+                "not_fitted", None, estimator=type(self).__name__, kind="not_fitted"
+            )
         bands = self._bands(costs)
         out = costs.copy()
         out["비교집단"] = ""

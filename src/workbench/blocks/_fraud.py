@@ -16,7 +16,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._messages import parameter_error, quoted
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "CERTIFICATION_SCHEMA",
@@ -52,17 +53,25 @@ def _dates(*, nullable: bool = False) -> pa.Column:
 
 
 #: Input contracts: one row per claim, certification, border trip and job.
-CLAIM_SCHEMA = pa.DataFrameSchema(
-    {KEY: pa.Column(str), "수급시작일": _dates(), "수급종료일": _dates()}, strict=False
+CLAIM_SCHEMA = InputSchema(
+    {KEY: pa.Column(str), "수급시작일": _dates(), "수급종료일": _dates()},
+    strict=False,
+    name="수급 자료(CLAIM_SCHEMA)",
 )
-CERTIFICATION_SCHEMA = pa.DataFrameSchema(
-    {KEY: pa.Column(str), "인정기간시작": _dates(), "실업인정일": _dates()}, strict=False
+CERTIFICATION_SCHEMA = InputSchema(
+    {KEY: pa.Column(str), "인정기간시작": _dates(), "실업인정일": _dates()},
+    strict=False,
+    name="실업인정 자료(CERTIFICATION_SCHEMA)",
 )
-TRAVEL_SCHEMA = pa.DataFrameSchema(
-    {KEY: pa.Column(str), "출국일": _dates(), "입국일": _dates(nullable=True)}, strict=False
+TRAVEL_SCHEMA = InputSchema(
+    {KEY: pa.Column(str), "출국일": _dates(), "입국일": _dates(nullable=True)},
+    strict=False,
+    name="출입국 자료(TRAVEL_SCHEMA)",
 )
-EMPLOYMENT_SCHEMA = pa.DataFrameSchema(
-    {KEY: pa.Column(str), "취업일": _dates(), "이직일": _dates(nullable=True)}, strict=False
+EMPLOYMENT_SCHEMA = InputSchema(
+    {KEY: pa.Column(str), "취업일": _dates(), "이직일": _dates(nullable=True)},
+    strict=False,
+    name="고용보험 취업 자료(EMPLOYMENT_SCHEMA)",
 )
 
 
@@ -239,10 +248,16 @@ def flag_overlaps(
     for rule in rules:
         for table in (rule.left, rule.right):
             if table not in tables:
-                raise ParameterError(
-                    f"flag_overlaps: rule {rule.name!r} needs the table {table!r}; "
-                    f"got tables {sorted(tables)}.",
-                    parameter="tables",
+                raise parameter_error(
+                    "rule_table",
+                    "tables",
+                    function="flag_overlaps",
+                    expected=table,
+                    got=sorted(tables),
+                    kind="missing_table",
+                    rule=rule.name,
+                    table=table,
+                    tables=quoted(sorted(tables)),
                 )
         hits = overlap_intervals(
             tables[rule.left],

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from workbench._format import LABELS_ATTR, SIGNIFICANT, round_significant
+from workbench.blocks._checks import check_choice
+from workbench.blocks._messages import message, parameter_error
 from workbench.exceptions import ParameterError
 
 if TYPE_CHECKING:
@@ -63,10 +65,15 @@ class Regression:
     result: Any = None
 
 
-def _fail(name: str, expected: str, value: Any) -> ParameterError:
-    return ParameterError(
-        f"The {name!r} parameter of regression must be {expected}. Got {value!r} instead.",
-        parameter=name,
+def _value_error(name: str, expected: str, value: Any, kind: str = "type") -> ParameterError:
+    return parameter_error(
+        "number",
+        name,
+        function="regression",
+        name=name,
+        expected=expected,
+        got=value,
+        kind=kind,
     )
 
 
@@ -252,23 +259,28 @@ def _diagnostics(result: Any, kind: str, covariance: str, *, diagnose: bool) -> 
 
 def _check(data: Any, formula: Any, kind: Any, covariance: Any, cluster: Any, alpha: Any) -> None:
     if not isinstance(data, pd.DataFrame):
-        raise _fail("data", "a pandas DataFrame", type(data).__name__)
+        raise _value_error("data", message("table"), type(data).__name__)
     if not isinstance(formula, str) or "~" not in formula:
-        raise _fail("formula", "a str formula such as 'y ~ x1 + C(group)'", formula)
-    if kind not in KINDS:
-        raise _fail("kind", f"a str among {set(KINDS)}", kind)
-    if covariance not in COVARIANCES:
-        raise _fail("covariance", f"a str among {set(COVARIANCES)}", covariance)
+        raise _value_error("formula", message("formula_expected"), formula)
+    check_choice("regression", "kind", kind, KINDS)
+    check_choice("regression", "covariance", covariance, COVARIANCES)
     if (covariance == "cluster") != (cluster is not None):
-        raise ParameterError(
-            "regression: give cluster=<column> together with covariance='cluster', and "
-            f"only then. Got covariance={covariance!r}, cluster={cluster!r}.",
-            parameter="cluster",
+        raise parameter_error(
+            "cluster_pair",
+            "cluster",
+            function="regression",
+            got=cluster,
+            kind="cluster_pair",
+            covariance=covariance,
+            cluster=cluster,
         )
     if cluster is not None and cluster not in data.columns:
-        raise _fail("cluster", f"a column of data ({', '.join(map(str, data.columns))})", cluster)
+        columns = ", ".join(map(str, data.columns))
+        raise _value_error(
+            "cluster", message("column_of_data", columns=columns), cluster, "missing_columns"
+        )
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise _fail("alpha", "a float in the range (0.0, 1.0)", alpha)
+        raise _value_error("alpha", message("open_unit"), alpha, "range")
 
 
 def regression(
@@ -343,10 +355,17 @@ def regression(
     try:
         model = build(formula, data)
     except patsy.PatsyError as exc:
-        raise ParameterError(
-            f"regression could not read the formula {formula!r}: {exc}. The table's "
-            f"columns are: {', '.join(map(str, data.columns))}.",
-            parameter="formula",
+        unknown = re.search(r"name '([^']+)' is not defined", str(exc))
+        raise parameter_error(
+            "formula_unknown_name" if unknown else "formula_unreadable",
+            "formula",
+            function="regression",
+            got=formula,
+            kind="missing_columns" if unknown else "formula",
+            expected=list(map(str, data.columns)),
+            formula=formula,
+            name=unknown[1] if unknown else None,
+            columns=", ".join(map(str, data.columns)),
         ) from exc
     fit_kwargs: dict[str, Any] = {"cov_type": covariance}
     if covariance == "cluster":

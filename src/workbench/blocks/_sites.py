@@ -10,8 +10,6 @@ greedy heuristic, whose covered demand is at least ``1 - (1 - 1/k)**k > 1 - 1/e`
 
 from __future__ import annotations
 
-import math
-import numbers
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +20,9 @@ import pandera.pandas as pa
 from scipy import sparse
 from scipy.spatial import cKDTree
 
-from workbench.blocks._checks import check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._checks import check_choice, check_number, check_table
+from workbench.blocks._messages import message, parameter_error, quoted
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "DEMAND_GRID_SCHEMA",
@@ -43,7 +42,7 @@ METHODS = ("auto", "exact", "greedy")
 
 #: The input of the ``ev_charging_sites`` standard analysis: one row per grid cell, with
 #: cell-centre coordinates in metres, demand counts, and whether the cell is a candidate.
-DEMAND_GRID_SCHEMA = pa.DataFrameSchema(
+DEMAND_GRID_SCHEMA = InputSchema(
     {
         "격자ID": pa.Column(str, unique=True, coerce=True),
         "x": pa.Column(float, coerce=True),
@@ -53,82 +52,37 @@ DEMAND_GRID_SCHEMA = pa.DataFrameSchema(
         "후보지": pa.Column(bool, coerce=True),
     },
     strict=False,
+    name="수요 격자 자료(DEMAND_GRID_SCHEMA)",
 )
 DECIMALS = 4  # shares are rounded so that CSV output is byte-stable
 
 
-# --- parameter constraints as data -------------------------------------------------------
+# --- argument checks ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Interval:
-    """A number of one kind in a range; ``closed`` says which ends belong to it."""
-
-    kind: type
-    low: float
-    high: float | None
-    closed: str = "both"  # "both", "left", "right" or "neither"
-
-    def accepts(self, value: Any) -> bool:
-        is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-        is_real = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if not (is_int if self.kind is int else is_real) or math.isnan(value):
-            return False
-        low_ok = value >= self.low if self.closed in ("both", "left") else value > self.low
-        if self.high is None:
-            return bool(low_ok and math.isfinite(value))
-        high_ok = value <= self.high if self.closed in ("both", "right") else value < self.high
-        return bool(low_ok and high_ok)
-
-    def __str__(self) -> str:
-        name = "an int" if self.kind is int else "a float"
-        left = "[" if self.closed in ("both", "left") else "("
-        right = "]" if self.closed in ("both", "right") and self.high is not None else ")"
-        high = "inf" if self.high is None else self.kind(self.high)
-        return f"{name} in the range {left}{self.kind(self.low)}, {high}{right}"
-
-
-@dataclass(frozen=True)
-class _Options:
-    """One of a fixed set of strings."""
-
-    values: tuple[str, ...]
-
-    def accepts(self, value: Any) -> bool:
-        return isinstance(value, str) and value in self.values
-
-    def __str__(self) -> str:
-        return "a str among {" + ", ".join(repr(v) for v in sorted(self.values)) + "}"
-
-
-_CONSTRAINTS: dict[str, _Interval | _Options] = {
-    "k": _Interval(int, 1, None),
-    "radius": _Interval(float, 0, None, closed="neither"),
-    "method": _Options(METHODS),
-}
-
-
-def _validate(function: str, **params: Any) -> None:
-    """Raise a scikit-learn style ParameterError for the first value out of its constraint."""
-    for name, value in params.items():
-        constraint = _CONSTRAINTS[name]
-        if not constraint.accepts(value):
-            raise ParameterError(
-                f"The {name!r} parameter of {function} must be {constraint}. "
-                f"Got {value!r} instead.",
-                parameter=name,
-            )
+def _validate(function: str, *, k: Any, radius: Any, method: Any) -> None:
+    """Raise a ParameterError for the first of ``k``, ``radius``, ``method`` out of range."""
+    check_number(function, "k", k, int, 1)
+    check_number(function, "radius", radius, float, 0, low_open=True)
+    check_choice(function, "method", method, METHODS)
 
 
 def _points(function: str, name: str, frame: Any, columns: list[str]) -> np.ndarray:
     """Return the named columns of ``frame`` as a finite float array, or raise."""
-    check_table(function, name, frame, columns, hint="Pass the column names as x=, y= and weight=.")
-    values = frame[columns].to_numpy(dtype=float)
-    if len(values) == 0 or not np.isfinite(values).all():
-        raise ParameterError(
-            f"The {name!r} table of {function} must have at least one row and finite numbers "
-            f"in {columns}; fill or drop missing coordinates and weights first.",
-            parameter=name,
+    check_table(function, name, frame, columns, hint=message("hint_xy"))
+    values = frame[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    bad = int((~np.isfinite(values)).sum())
+    if len(values) == 0 or bad:
+        raise parameter_error(
+            "not_finite",
+            name,
+            function=function,
+            got=bad,
+            kind="not_finite",
+            name=name,
+            columns=quoted(columns),
+            rows=len(values),
+            bad=bad,
         )
     return values
 
@@ -207,10 +161,13 @@ def _exact(cover: sparse.csr_array, weight: np.ndarray, k: int) -> list[int]:
         solver = pulp.PULP_CBC_CMD(msg=False)
     status = problem.solve(solver)
     if pulp.LpStatus[status] != "Optimal":
-        raise ParameterError(
-            f"CBC did not prove the site selection optimal (status {pulp.LpStatus[status]}). "
-            "Use method='greedy' for this instance.",
-            parameter="method",
+        raise parameter_error(
+            "cbc_not_optimal",
+            "method",
+            function="select_sites",
+            got=pulp.LpStatus[status],
+            kind="not_optimal",
+            status=pulp.LpStatus[status],
         )
     return [j for j in range(n_sites) if (x[j].value() or 0.0) > 0.5]
 
@@ -278,16 +235,25 @@ def select_sites(
     demand_values = _points("select_sites", "demand", demand, [x, y, weight])
     site_xy = _points("select_sites", "candidates", candidates, [x, y])
     if (demand_values[:, 2] < 0).any():
-        raise ParameterError(
-            f"The {weight!r} column of demand must not be negative; "
-            f"got {int((demand_values[:, 2] < 0).sum())} negative values.",
-            parameter="demand",
+        negative = int((demand_values[:, 2] < 0).sum())
+        raise parameter_error(
+            "negative_weight",
+            "demand",
+            function="select_sites",
+            got=negative,
+            kind="negative",
+            weight=weight,
+            count=negative,
         )
     if k > len(site_xy):
-        raise ParameterError(
-            f"The 'k' parameter of select_sites must be at most the number of candidates "
-            f"({len(site_xy)}). Got {k!r} instead.",
-            parameter="k",
+        raise parameter_error(
+            "too_many_sites",
+            "k",
+            function="select_sites",
+            expected=len(site_xy),
+            got=k,
+            kind="range",
+            candidates=len(site_xy),
         )
     weights = demand_values[:, 2]
     cover = _coverage_matrix(demand_values[:, :2], site_xy, float(radius))

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from workbench.blocks._checks import check_choice, check_number
+from workbench.blocks._messages import message, parameter_error, quoted
 from workbench.exceptions import ParameterError
 
 __all__ = [
@@ -290,10 +292,15 @@ class KoreanTokenizer:
         groups = [self.pos] if isinstance(self.pos, str) else list(self.pos)
         unknown = [g for g in groups if g not in POS_GROUPS]
         if unknown or not groups:
-            raise ParameterError(
-                f"The 'pos' parameter of KoreanTokenizer must be a list of "
-                f"{', '.join(map(repr, POS_GROUPS))}. Got {self.pos!r} instead.",
-                parameter="pos",
+            raise parameter_error(
+                "not_empty_list",
+                "pos",
+                function="KoreanTokenizer",
+                name="pos",
+                what=message("pos_list", groups=quoted(POS_GROUPS)),
+                expected=list(POS_GROUPS),
+                got=self.pos,
+                kind="choice",
             )
         return frozenset(tag for g in groups for tag in POS_GROUPS[g])
 
@@ -311,19 +318,8 @@ class KoreanTokenizer:
             One list of words per text.
         """
         tags = self._tags()
-        if not isinstance(self.min_length, int) or self.min_length < 1:
-            raise ParameterError(
-                f"The 'min_length' parameter of KoreanTokenizer must be an int >= 1. "
-                f"Got {self.min_length!r} instead.",
-                parameter="min_length",
-            )
-        if self.tokenizer not in TOKENIZERS:
-            raise ParameterError(
-                f"The 'tokenizer' parameter of KoreanTokenizer must be one of "
-                f"{', '.join(map(repr, TOKENIZERS))}. Got {self.tokenizer!r} instead. "
-                f"형태소 분석기는 {', '.join(TOKENIZERS)} 중 하나여야 합니다.",
-                parameter="tokenizer",
-            )
+        check_number("KoreanTokenizer", "min_length", self.min_length, int, 1)
+        check_choice("KoreanTokenizer", "tokenizer", self.tokenizer, list(TOKENIZERS))
         places = tuple(sorted(set(region_words()) | {str(w) for w in self.places}))
         words = tuple(sorted(set(ADMIN_TERMS) | {str(w) for w in self.user_words}))
         stop = ADMIN_STOPWORDS if self.stopwords is None else frozenset(self.stopwords)

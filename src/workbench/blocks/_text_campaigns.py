@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._messages import length_error
 
 __all__ = ["campaign_table", "near_duplicates", "one_per_campaign"]
 
@@ -141,10 +141,15 @@ def campaign_table(
     check_table("campaign_table", "frame", frame, [date] + ([region] if region else []))
     numbers = np.asarray(labels)
     if len(numbers) != len(frame) or len(texts) != len(frame):
-        raise ParameterError(
-            f"campaign_table: 'labels' ({len(numbers)}) and 'texts' ({len(texts)}) must "
-            f"have one entry per row of the table ({len(frame)}).",
-            parameter="labels",
+        raise length_error(
+            "campaign_table",
+            "labels",
+            "labels_texts",
+            expected=len(frame),
+            got=len(numbers),
+            labels=len(numbers),
+            texts=len(texts),
+            rows=len(frame),
         )
     columns = ["집단민원", "민원 수", "첫 접수일", "마지막 접수일"]
     columns += ["지역 수", "주요 지역"] if region else []

@@ -15,8 +15,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from workbench.blocks._checks import check_number, check_table
+from workbench.blocks._messages import length_error, parameter_error
 from workbench.blocks._text_topics import tfidf
-from workbench.exceptions import ParameterError
 
 __all__ = ["ComplaintRouter", "RoutingReport", "least_sure", "routing_report", "split_by_date"]
 
@@ -97,17 +97,26 @@ class ComplaintRouter(ClassifierMixin, BaseEstimator):
         check_number("ComplaintRouter", "seed", self.seed, int, 0)
         labels = np.asarray([str(v) for v in y], dtype=object)
         if len(labels) != len(documents):
-            raise ParameterError(
-                f"ComplaintRouter.fit: {len(documents)} documents but {len(labels)} labels.",
-                parameter="y",
+            raise length_error(
+                "ComplaintRouter.fit",
+                "y",
+                "documents_labels",
+                expected=len(documents),
+                got=len(labels),
+                documents=len(documents),
+                labels=len(labels),
             )
         values, counts = np.unique(labels, return_counts=True)
         if len(values) < 2 or counts.min() < cv:
-            raise ParameterError(
-                f"ComplaintRouter needs at least two departments with {cv} complaints "
-                f"each (cv={cv}); got {dict(zip(values.tolist(), counts.tolist(), strict=True))}. "
-                "Merge rare departments into one or lower cv.",
-                parameter="y",
+            found = dict(zip(values.tolist(), counts.tolist(), strict=True))
+            raise parameter_error(
+                "few_departments",
+                "y",
+                function="ComplaintRouter.fit",
+                got=found,
+                kind="too_few",
+                cv=cv,
+                counts=", ".join(f"{name} {count}건" for name, count in found.items()),
             )
         self.vectorizer_ = tfidf(self.max_features, self.min_df, ngrams=2)
         matrix = self.vectorizer_.fit_transform([str(d) for d in documents])
@@ -147,18 +156,28 @@ def split_by_date(
     except ValueError:
         valid = False
     if not valid:
-        raise ParameterError(
-            f"The 'test_from' parameter of split_by_date must be a date (YYYY-MM-DD). "
-            f"Got {test_from!r} instead.",
-            parameter="test_from",
+        raise parameter_error(
+            "date_parameter",
+            "test_from",
+            function="split_by_date",
+            name="test_from",
+            expected="YYYY-MM-DD",
+            got=test_from,
+            kind="date",
         )
     dates = pd.to_datetime(frame[date])
     test = (dates >= cut).to_numpy()
     if test.all() or not test.any():
-        raise ParameterError(
-            f"split_by_date: every complaint falls on one side of {test_from} "
-            f"({dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}). Choose a date inside.",
-            parameter="test_from",
+        raise parameter_error(
+            "one_side",
+            "test_from",
+            function="split_by_date",
+            expected=(f"{dates.min():%Y-%m-%d}", f"{dates.max():%Y-%m-%d}"),
+            got=test_from,
+            kind="range",
+            test_from=test_from,
+            first=f"{dates.min():%Y-%m-%d}",
+            last=f"{dates.max():%Y-%m-%d}",
         )
     return ~test, test
 

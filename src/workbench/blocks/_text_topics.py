@@ -14,8 +14,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from workbench.blocks._checks import check_number
+from workbench.blocks._messages import length_error, parameter_error
 from workbench.blocks._text_campaigns import first_sentence
-from workbench.exceptions import ParameterError
 
 __all__ = ["ComplaintTopics"]
 
@@ -115,10 +115,15 @@ class ComplaintTopics(TransformerMixin, BaseEstimator):
         self._check_params()
         docs = [str(d) for d in documents]
         if sum(1 for d in docs if d.strip()) < self.n_topics:
-            raise ParameterError(
-                f"ComplaintTopics needs at least n_topics={self.n_topics} non-empty "
-                f"documents; got {sum(1 for d in docs if d.strip())}.",
-                parameter="documents",
+            found = sum(1 for d in docs if d.strip())
+            raise parameter_error(
+                "few_documents",
+                "documents",
+                function="ComplaintTopics.fit",
+                expected=self.n_topics,
+                got=found,
+                kind="too_few",
+                n_topics=self.n_topics,
             )
         self.vectorizer_ = tfidf(self.max_features, self.min_df)
         matrix = self.vectorizer_.fit_transform(docs)
@@ -184,10 +189,14 @@ class ComplaintTopics(TransformerMixin, BaseEstimator):
 
         n = check_number("ComplaintTopics.examples", "n", n, int, 1)
         if len(texts) != len(documents):
-            raise ParameterError(
-                "ComplaintTopics.examples: 'texts' and 'documents' must be the same "
-                f"complaints; got {len(texts)} and {len(documents)}.",
-                parameter="texts",
+            raise length_error(
+                "ComplaintTopics.examples",
+                "texts",
+                "texts_documents",
+                expected=len(documents),
+                got=len(texts),
+                texts=len(texts),
+                documents=len(documents),
             )
         weights = self.transform(documents)
         main = weights.argmax(axis=1)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._messages import length_error, parameter_error
 
 __all__ = ["keyword_counts", "rising_terms"]
 
@@ -23,11 +23,17 @@ def _periods(frame: pd.DataFrame, date: str, function: str) -> pd.Series:
     check_table(function, "frame", frame, [date])
     parsed = pd.to_datetime(frame[date], errors="coerce")
     if parsed.isna().any():
-        bad = frame.loc[parsed.isna(), date].iloc[0]
-        raise ParameterError(
-            f"The {date!r} column of {function} must hold dates (YYYY-MM-DD). "
-            f"Got {bad!r} in row {int(parsed.isna().to_numpy().argmax())}.",
-            parameter="date",
+        row = int(parsed.isna().to_numpy().argmax())
+        bad = frame[date].iloc[row]
+        raise parameter_error(
+            "date_value",
+            "date",
+            function=function,
+            got=bad,
+            kind="date",
+            column=date,
+            row=row + 1,
+            value=bad,
         )
     return parsed.dt.strftime("%Y-%m")
 
@@ -41,10 +47,14 @@ def _long(
 ) -> pd.DataFrame:
     """One row per (complaint, distinct term): 문서, 기간, 지역, 단어."""
     if len(tokens) != len(frame):
-        raise ParameterError(
-            f"{function}: 'tokens' has {len(tokens)} entries for {len(frame)} rows; "
-            "tokenise the same rows as the table.",
-            parameter="tokens",
+        raise length_error(
+            function,
+            "tokens",
+            "tokens_rows",
+            expected=len(frame),
+            got=len(tokens),
+            tokens=len(tokens),
+            rows=len(frame),
         )
     period = _periods(frame, date, function).to_numpy()
     place = frame[region].astype(str).to_numpy() if region else np.full(len(frame), _ALL)

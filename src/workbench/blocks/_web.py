@@ -18,7 +18,8 @@ import pandera.pandas as pa
 from statsmodels.stats.proportion import proportions_ztest
 
 from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._messages import message, parameter_error
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "COMPLETE",
@@ -39,7 +40,7 @@ VIEW, ENTRY, COMPLETE = "조회", "입력", "제출"  # the event kinds
 DECIMALS = 4  # shares are rounded so that CSV output is byte-stable
 
 #: The input of the ``service_usage`` standard analysis: one row per event.
-WEB_EVENTS_SCHEMA = pa.DataFrameSchema(
+WEB_EVENTS_SCHEMA = InputSchema(
     {
         "방문자ID": pa.Column(str, coerce=True),
         "시각": pa.Column("datetime64[ns]", coerce=True),
@@ -50,6 +51,7 @@ WEB_EVENTS_SCHEMA = pa.DataFrameSchema(
         "로딩ms": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
     },
     strict=False,
+    name="이벤트 기록(WEB_EVENTS_SCHEMA)",
 )
 
 
@@ -58,9 +60,7 @@ WEB_EVENTS_SCHEMA = pa.DataFrameSchema(
 
 def _check_events(function: str, events: Any, columns: tuple[str, ...]) -> pd.DataFrame:
     """Return ``events`` with ``시각`` as datetimes, or raise if it is not a usable table."""
-    check_table(
-        function, "events", events, columns, hint="Validate it with WEB_EVENTS_SCHEMA first."
-    )
+    check_table(function, "events", events, columns, hint=message("hint_web_schema"))
     out = events.copy()
     if "시각" in out.columns:
         out["시각"] = pd.to_datetime(out["시각"])
@@ -178,10 +178,14 @@ def funnel(sessions: pd.DataFrame, steps: list[str]) -> pd.DataFrame:
     """
     frame = _check_events("funnel", sessions, ("세션ID", "페이지", "이벤트"))
     if not isinstance(steps, list | tuple) or not steps:
-        raise ParameterError(
-            f"The 'steps' parameter of funnel must be a non-empty list of page names. "
-            f"Got {steps!r} instead.",
-            parameter="steps",
+        raise parameter_error(
+            "not_empty_list",
+            "steps",
+            function="funnel",
+            name="steps",
+            what=message("page_names"),
+            got=steps,
+            kind="empty",
         )
     views = frame[frame["이벤트"] == VIEW]
     reached = [set(views.loc[views["페이지"] == step, "세션ID"]) for step in steps]
@@ -383,10 +387,14 @@ def completion_test(sessions: pd.DataFrame, change_date: str, start_page: str) -
     try:
         change = pd.Timestamp(change_date)
     except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            "The 'change_date' parameter of completion_test must be a date such as "
-            f"'2024-06-01'. Got {change_date!r} instead.",
-            parameter="change_date",
+        raise parameter_error(
+            "date_parameter",
+            "change_date",
+            function="completion_test",
+            name="change_date",
+            expected="YYYY-MM-DD",
+            got=change_date,
+            kind="date",
         ) from exc
     started_at = frame.groupby("세션ID")["시각"].min()
     starts = set(frame.loc[(frame["이벤트"] == VIEW) & (frame["페이지"] == start_page), "세션ID"])
@@ -397,11 +405,16 @@ def completion_test(sessions: pd.DataFrame, change_date: str, start_page: str) -
     n = np.array([int((~after).sum()), int(after.sum())])
     k = np.array([int((completed & ~after).sum()), int((completed & after).sum())])
     if (n == 0).any():
-        raise ParameterError(
-            f"completion_test needs form starts on page {start_page!r} both before and after "
-            f"{change_date}; got {n[0]} before and {n[1]} after. Check start_page and "
-            "change_date.",
-            parameter="change_date",
+        raise parameter_error(
+            "no_before_after",
+            "change_date",
+            function="completion_test",
+            got={"before": int(n[0]), "after": int(n[1])},
+            kind="one_side",
+            change_date=change_date,
+            start_page=start_page,
+            before=int(n[0]),
+            after=int(n[1]),
         )
     rates = k / n
     z, p = proportions_ztest(k[::-1], n[::-1]) if 0 < k.sum() < n.sum() else (0.0, 1.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +17,9 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from workbench.blocks._checks import check_number, check_table
-from workbench.exceptions import ParameterError
+from workbench.blocks._checks import check_choice, check_number, check_table
+from workbench.blocks._messages import parameter_error, quoted
+from workbench.blocks._schema import InputSchema
 
 __all__ = [
     "CRISIS_INDICATORS",
@@ -52,7 +52,7 @@ HOUSEHOLD_TYPES = ("독거노인", "한부모", "장애인", "일반")
 _MONTHS = [c for c in CRISIS_INDICATORS if c.endswith("개월")]
 
 #: Input contract of the analysis: one row per household.
-WELFARE_SCHEMA = pa.DataFrameSchema(
+WELFARE_SCHEMA = InputSchema(
     {
         "가구ID": pa.Column(str, unique=True),
         "법정동코드": pa.Column(str, pa.Check.str_matches(r"^\d{10}$"), coerce=True),
@@ -61,6 +61,7 @@ WELFARE_SCHEMA = pa.DataFrameSchema(
         **{c: pa.Column(bool, coerce=True) for c in CRISIS_INDICATORS if c not in _MONTHS},
     },
     strict=False,
+    name="가구별 위기정보 자료(WELFARE_SCHEMA)",
 )
 
 _OPERATORS = {
@@ -174,9 +175,15 @@ def _condition(rule: CrisisRule, series: pd.Series, op: str, value: Any) -> pd.S
     try:
         compare = _OPERATORS[op]
     except KeyError:
-        raise ParameterError(
-            f"Rule {rule.name!r} uses the operator {op!r}; use one of {list(_OPERATORS)}.",
-            parameter="rules",
+        raise parameter_error(
+            "rule_operator",
+            "rules",
+            expected=list(_OPERATORS),
+            got=op,
+            kind="choice",
+            rule=rule.name,
+            op=op,
+            operators=quoted(_OPERATORS),
         ) from None
     return compare(series, value).fillna(False).astype(bool)
 
@@ -224,9 +231,8 @@ def recall_threshold(
     positive = np.sort(np.asarray(scores, dtype=float)[y])[::-1]
     n = len(positive)
     if n == 0:
-        raise ParameterError(
-            "recall_threshold needs at least one crisis household (y_true is all False).",
-            parameter="y_true",
+        raise parameter_error(
+            "no_crisis", "y_true", function="recall_threshold", kind="no_positive"
         )
     caught = np.arange(1, n + 1)
     if confidence is None:
@@ -311,20 +317,9 @@ class CrisisRiskModel(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _check_params(self) -> None:
-        if self.model not in ("logistic", "boosting"):
-            raise ParameterError(
-                "The 'model' parameter of CrisisRiskModel must be a str among "
-                f"{{'logistic', 'boosting'}}. Got {self.model!r} instead.",
-                parameter="model",
-            )
+        check_choice("CrisisRiskModel", "model", self.model, ("logistic", "boosting"))
         check_number("CrisisRiskModel", "target_recall", self.target_recall, float, 1e-9, 1.0)
-        cv_ok = isinstance(self.cv, numbers.Integral) and not isinstance(self.cv, bool)
-        if not cv_ok or self.cv < 2:
-            raise ParameterError(
-                "The 'cv' parameter of CrisisRiskModel must be an int in the range "
-                f"[2, inf). Got {self.cv!r} instead.",
-                parameter="cv",
-            )
+        check_number("CrisisRiskModel", "cv", self.cv, int, 2)
 
     def _features(self, df: pd.DataFrame) -> pd.DataFrame:
         check_table("CrisisRiskModel", "df", df, [*CRISIS_INDICATORS, "가구유형"])
