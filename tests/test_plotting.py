@@ -11,6 +11,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+from korean_check import assert_korean
+
 matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -134,6 +136,7 @@ def test_no_korean_font_raises_with_the_fix(monkeypatch, tmp_path):
         with pytest.raises(WorkbenchError, match="koreanize-matplotlib") as excinfo:
             plotting.use_korean_font()
         assert "fonts-nanum" in str(excinfo.value)
+        assert_korean(str(excinfo.value))
     finally:
         plotting._register_korean_font.cache_clear()
 

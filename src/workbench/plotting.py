@@ -208,9 +208,9 @@ def _font_files() -> list[Path]:
         if any(path.name == _REGULAR_FONT_FILE for path in candidates):
             return candidates
     raise WorkbenchError(
-        "No Korean font found: matplotlib would draw Korean text as empty boxes. "
-        f"Install the Python package `{FONT_DISTRIBUTION}` (pip install {FONT_DISTRIBUTION}), "
-        "which ships NanumGothic, or the Debian package `fonts-nanum`."
+        "한글 글꼴(NanumGothic)을 찾지 못했습니다: 이대로는 그림의 한글이 빈 네모로 "
+        f"그려집니다. 파이썬 패키지 `{FONT_DISTRIBUTION}`(pip install {FONT_DISTRIBUTION})나 "
+        "데비안 패키지 `fonts-nanum`을 설치하세요."
     )
 
 
