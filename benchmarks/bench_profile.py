@@ -7,17 +7,24 @@ dates, amounts, an identifier, a 합계 row at the top), then times, in one run:
 - ours: ``workbench run profile -p data_path=<file>`` (a fresh kernel, the gate, the
   Korean report: everything a user waits for);
 - ydata-profiling 4.18, ``minimal=True``: read the CP949 file with pandas and write its
-  HTML report, in its own venv under ``benchmarks/_work/ydata`` (created from PyPI on the
-  first run; nothing is downloaded while timing).
+  HTML report, in its own venv (``--ydata-venv``, by default ``benchmarks/_work/ydata``,
+  created from PyPI on the first run; nothing is downloaded while timing).
 
-Prints seconds for each and the ratio (goal: ours ≤ 0.2 × ydata-profiling at 1M rows).
+Prints, for each, the wall seconds and the CPU seconds (user + system of the command and
+its children: the kernel too), their ratios (goal: ours ≤ 0.2 × ydata-profiling at 1M
+rows) and the load average around the pair: on a shared machine the wall time follows
+the load, the CPU time much less. ``--repeat`` runs ours a second time and says whether
+the published result files are byte-identical.
 
-Run: ``.venv/bin/python benchmarks/bench_profile.py [--rows 100000 1000000]``.
+Run: ``.venv/bin/python benchmarks/bench_profile.py [--rows 100000 1000000]
+[--ydata-venv PATH] [--repeat]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,7 +37,7 @@ import pandas as pd
 from _common import BIN, ROOT
 
 WORK = ROOT / "benchmarks" / "_work"
-YDATA_VENV = WORK / "ydata"
+YDATA_VENV = WORK / "ydata"  # reused when it exists: pass --ydata-venv for another one
 YDATA = "ydata-profiling==4.18.*"
 _YDATA_SCRIPT = """
 import sys, pandas as pd
@@ -86,51 +93,73 @@ def build_table(rows: int, seed: int = 1) -> pd.DataFrame:
     return pd.concat([pd.DataFrame([total]), table], ignore_index=True)
 
 
-def ensure_ydata() -> Path:
+def ensure_ydata(venv: Path) -> Path:
     """Return ydata-profiling's python, creating its venv from PyPI on the first run."""
-    python = YDATA_VENV / "bin" / "python"
+    python = venv / "bin" / "python"
     if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(YDATA_VENV)], check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", YDATA, "setuptools"], check=True)
     return python
 
 
-def timed(cmd: list[str]) -> float:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Run ``cmd``; return its wall and CPU seconds (its children included)."""
+    cpu, start = _children_cpu(), time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, cwd=ROOT, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr.decode("utf-8", "replace")[-3000:])
         sys.exit(f"command failed (exit {done.returncode}): {' '.join(cmd[:4])}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def ours(data: Path, out: Path) -> list[str]:
+    """The command a user types: ``workbench run profile`` on the file."""
+    return [str(BIN / "workbench"), "run", "profile", "-q", "-p", f"data_path={data}",
+            "-o", str(out)]  # fmt: skip
+
+
+def same_results(first: Path, second: Path) -> bool:
+    """Whether two runs published byte-identical result files."""
+    files = sorted(p.relative_to(first) for p in (first / "results").rglob("*") if p.is_file())
+    again = sorted(p.relative_to(second) for p in (second / "results").rglob("*") if p.is_file())
+    return files == again and all(
+        (first / f).read_bytes() == (second / f).read_bytes() for f in files
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--ydata-venv", type=Path, default=YDATA_VENV)
+    parser.add_argument("--repeat", action="store_true", help="run ours twice, compare results")
     args = parser.parse_args(argv)
-    ydata = ensure_ydata()
+    ydata = ensure_ydata(args.ydata_venv)
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         folder = Path(tmp)
         script = folder / "ydata_run.py"
         script.write_text(_YDATA_SCRIPT, encoding="utf-8")
-        print(f"{'rows':>10} {'workbench (s)':>14} {'ydata minimal (s)':>18} {'ratio':>7}")
+        print(f"{'rows':>10} {'workbench s':>12} {'ydata s':>8} {'ratio':>6} "
+              f"{'workbench cpu':>14} {'ydata cpu':>10} {'ratio':>6}  load average")  # fmt: skip
         for rows in args.rows:
             data = folder / f"가구_{rows}.csv"
             build_table(rows).to_csv(data, index=False, encoding="cp949")
-            ours = timed(
-                [
-                    str(BIN / "workbench"),
-                    "run",
-                    "profile",
-                    "-q",
-                    "-p",
-                    f"data_path={data}",
-                    "-o",
-                    str(folder / f"run_{rows}"),
-                ]
+            load = os.getloadavg()[0]
+            wall, cpu = timed(ours(data, folder / f"run_{rows}"))
+            their_wall, their_cpu = timed(
+                [str(ydata), str(script), str(data), str(folder / f"ydata_{rows}.html")]
             )
-            theirs = timed([str(ydata), str(script), str(data), str(folder / f"ydata_{rows}.html")])
-            print(f"{rows:>10,} {ours:>14.1f} {theirs:>18.1f} {ours / theirs:>7.2f}", flush=True)
+            print(f"{rows:>10,} {wall:>12.1f} {their_wall:>8.1f} {wall / their_wall:>6.2f} "
+                  f"{cpu:>14.1f} {their_cpu:>10.1f} {cpu / their_cpu:>6.2f}  "
+                  f"{load:.1f} -> {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+            if args.repeat:
+                timed(ours(data, folder / f"again_{rows}"))
+                same = same_results(folder / f"run_{rows}", folder / f"again_{rows}")
+                print(f"{'':>10} second run: results {'byte-identical' if same else 'DIFFER'}")
 
 
 if __name__ == "__main__":

@@ -150,3 +150,23 @@ def test_profile_releases_no_name_from_columns_without_a_name_header(tmp_path):
     leaked = sorted({v for h in names for v in names[h] if v in released})
     assert leaked == []
     assert len(NAME_COLUMNS) >= 10
+
+
+def _pictures(run_dir: Path) -> list[str]:
+    nb = nbformat.read(run_dir / "notebook.ipynb", as_version=4)
+    return [o["data"]["image/png"] for c in nb.cells for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {})]  # fmt: skip
+
+
+def test_profile_twice_gives_byte_identical_results_and_charts(tmp_path):
+    # The statistics come from DuckDB on one thread: sums add in the same order each run.
+    data = samples.write("households", tmp_path / "가구.csv", encoding="cp949", n=3000)
+    first = run_analysis("profile", {"data_path": str(data)}, out=tmp_path / "first")
+    second = run_analysis("profile", {"data_path": str(data)}, out=tmp_path / "second")
+    files = sorted(p.name for p in (first.run_dir / "results").iterdir())
+    assert files == ["alerts.csv", "columns.csv", "overview.csv", "top_values.csv"]
+    for name in files:
+        a = (first.run_dir / "results" / name).read_bytes()
+        assert a == (second.run_dir / "results" / name).read_bytes(), name
+    assert len(_pictures(first.run_dir)) == 2
+    assert _pictures(first.run_dir) == _pictures(second.run_dir)

@@ -221,9 +221,10 @@ def test_repeated_column_names_and_unhashable_values():
     assert result.overview.set_index("항목")["값"]["중복 행 수"] == 1
 
 
-def test_empty_frame_is_refused():
-    with pytest.raises(ParameterError, match="at least one column"):
+def test_empty_frame_is_refused_in_korean():
+    with pytest.raises(ParameterError, match="열이 하나도 없습니다") as excinfo:
         profile(pd.DataFrame())
+    assert (excinfo.value.parameter, excinfo.value.got) == ("df", 0)
 
 
 def test_non_frame_is_refused():
@@ -357,11 +358,15 @@ def test_column_chart_with_no_values_says_so():
     assert _saved_glyph_warnings(fig) == []
 
 
-def test_column_chart_refuses_bad_arguments(mixed):
-    with pytest.raises(ParameterError, match="Column '없음' not found"):
+def test_column_chart_refuses_bad_arguments_in_korean(mixed):
+    said = r"표에 열 '없음'이 없습니다\. 있는 열: 월소득"
+    with pytest.raises(ParameterError, match=said) as excinfo:
         column_chart(mixed, "없음")
-    with pytest.raises(ParameterError, match="The 'kind' parameter of column_chart"):
+    assert (excinfo.value.parameter, excinfo.value.got) == ("column", "없음")
+    assert excinfo.value.expected == list(mixed.columns)
+    with pytest.raises(ParameterError, match="kind는 'hist'") as excinfo:
         column_chart(mixed, "시군구", kind="pie")
+    assert (excinfo.value.parameter, excinfo.value.got) == ("kind", "pie")
     with pytest.raises(ParameterError) as excinfo:
         column_chart(mixed, "시군구", top_n=0)
     assert (excinfo.value.parameter, excinfo.value.got) == ("top_n", 0)
@@ -564,3 +569,62 @@ def test_correlations_match_pandas_with_missing_values_and_large_amounts():
     expected = df.corr()
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-6, atol=1e-7)
     assert list(got.columns) == list(df.columns)
+
+
+# --- statistics over the whole table (DuckDB on Arrow) -------------------------------------
+
+
+def test_statistics_of_every_column_kind_match_pandas_over_all_rows():
+    rng = np.random.default_rng(3)
+    n = 5000
+    amounts = rng.lognormal(12, 1, n).round()
+    amounts[rng.random(n) < 0.1] = np.nan
+    df = pd.DataFrame(
+        {
+            "금액": amounts,
+            "인원": pd.array(rng.integers(1, 9, n), dtype="Int64"),
+            "시도": pd.array(rng.choice(["서울", "부산", "대구"], n), dtype="string"),
+            "구분": rng.choice(["가", "나"], n).astype(object),  # plain Python strings
+            "수급": rng.random(n) < 0.2,
+            "혼합": [1, "일", 2.5, None] * (n // 4),  # mixed objects: described by pandas
+        }
+    )
+    result = profile(df)
+    money = _row(result.columns, "금액")
+    values = df["금액"].dropna()
+    assert money["결측 수"] == int(df["금액"].isna().sum())
+    assert money["고유값 수"] == values.nunique()
+    expected = [values.mean(), values.std(), *values.quantile([0.25, 0.5, 0.75]), values.skew()]
+    got = [money[k] for k in ("평균", "표준편차", "1사분위수", "중앙값", "3사분위수", "왜도")]
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    people = _row(result.columns, "인원")
+    assert (people["최솟값"], people["최댓값"]) == (1, 8)
+    kinds = dict(zip(result.columns["열"], result.columns["유형"], strict=True))
+    assert kinds == {"금액": "숫자", "인원": "숫자", "시도": "범주", "구분": "범주",
+                     "수급": "참거짓", "혼합": "범주"}  # fmt: skip
+    top = result.top_values.set_index(["열", "값"])["빈도"]
+    for column in ("시도", "구분", "수급"):
+        for value, count in df[column].value_counts().items():
+            assert top[(column, value)] == count
+    assert _row(result.columns, "혼합")["고유값 수"] == 3
+
+
+def test_histograms_count_every_value_exactly():
+    rng = np.random.default_rng(5)
+    values = rng.normal(50, 10, 20_000).round(3)
+    df = pd.DataFrame({"점수": np.append(values, [np.nan] * 7)})
+    edges, counts = profile(df).histograms["점수"]
+    assert len(counts) == 30 and counts.sum() == len(values)
+    expected, numpy_edges = np.histogram(values, bins=30)
+    np.testing.assert_allclose(edges, numpy_edges)
+    assert np.abs(counts - expected).sum() <= 2  # only values on a bin edge may differ
+
+
+def test_grid_draws_histograms_from_the_counts_of_all_rows():
+    from workbench.blocks import profile_grid
+
+    df = pd.DataFrame({"점수": np.arange(100_000) % 997, "구분": ["가", "나"] * 50_000})
+    result = profile(df)
+    grid = profile_grid(df, result)
+    (stairs,) = [p for ax in grid.axes for p in ax.patches if type(p).__name__ == "StepPatch"]
+    assert stairs.get_data().values.sum() == 100_000

@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 
 from workbench._format import round_significant
+from workbench._korean import render
 from workbench.blocks._checks import check_number, check_table
+from workbench.blocks._profile_stats import (
+    ColumnFacts,
+    TableFacts,
+    counts_of,
+    pairwise_corr,
+    table_facts,
+)
 from workbench.catalog import SUMMARY_COLUMN, ReadReport
 from workbench.exceptions import ParameterError
 
@@ -39,6 +47,31 @@ _DEFAULT_KIND = {
 }
 _STAT_COLUMNS = ("평균", "표준편차", "1사분위수", "중앙값", "3사분위수", "왜도")
 
+#: What the profile functions tell a person, in Korean (``{name:이/가}``: the particle
+#: that fits; see :func:`workbench._korean.render`). The exceptions keep the facts as
+#: fields (``parameter``, ``got``, ``expected``).
+_MESSAGES = {
+    "no_columns": (
+        "{function}에 넘긴 표에 열이 하나도 없습니다. 파일을 읽을 때 구분 기호(쉼표·탭)와 "
+        "머리글 줄이 맞는지 확인하고 다시 읽으세요."
+    ),
+    "column_not_found": "표에 열 {column:이/가} 없습니다. 있는 열: {columns}.",
+    "bad_kind": (
+        "column_chart의 kind는 'hist'(히스토그램), 'bar'(막대), 'month'(월별 건수), "
+        "'length'(글자 수) 중 하나이거나 None(열 유형에 따라 고름)이어야 합니다. "
+        "받은 값: {got}."
+    ),
+    "personal_kind": (
+        "열 {column}에 개인정보가 있어 값별 그래프(kind={kind})를 그릴 수 없습니다. "
+        "kind='length'(글자 수 분포)를 쓰거나, 가명처리한 뒤 그리십시오."
+    ),
+}
+
+
+def message(key: str, **fields: Any) -> str:
+    """Return the Korean message ``key`` of :data:`_MESSAGES` filled with ``fields``."""
+    return render(_MESSAGES[key], **fields)
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -61,7 +94,11 @@ class Profile:
         fewer than two).
     value_counts : dict of str to pandas.Series
         Each text column's value counts, computed once and reused by the alerts and
-        charts (never published).
+        charts (never published). Left out for identifiers and free text with more
+        than :data:`~workbench.blocks._profile_stats.COUNT_LIMIT` distinct values.
+    histograms : dict of str to (numpy.ndarray, numpy.ndarray)
+        Each 숫자 column's histogram over all its values: bin edges and exact counts
+        (at most 30 equal bins), computed with the statistics and drawn by the grid.
     """
 
     overview: pd.DataFrame
@@ -70,6 +107,9 @@ class Profile:
     read_report: tuple[str, ...] = ()
     correlations: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     value_counts: dict[str, pd.Series] = field(default_factory=dict, repr=False, compare=False)
+    histograms: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 # --- argument checks ---------------------------------------------------------------------
@@ -79,9 +119,7 @@ def _check_frame(function: str, df: Any) -> None:
     check_table(function, "df", df)
     if df.shape[1] == 0:
         raise ParameterError(
-            f"{function} needs a DataFrame with at least one column; got one with 0 columns. "
-            "Check that the file was read with the right separator and header row.",
-            parameter="df",
+            message("no_columns", function=function), parameter="df", got=0, kind="no_columns"
         )
 
 
@@ -118,13 +156,35 @@ def _string_type(
     """Type of a column of text values (missing values dropped; ``counts`` of them if known)."""
     uniques = counts.index if counts is not None else values.unique()
     distinct = pd.Series(uniques, dtype="string")
-    if _is_dates(distinct):
+    median = float(values.str.len().median()) if len(values) else 0.0
+    return _text_type(distinct, len(values), len(distinct), median, identifier_share)
+
+
+def _text_type(
+    distinct: pd.Series | None, present: int, count: int, median: float, identifier_share: float
+) -> str:
+    """Type of text from its ``distinct`` values (None: too many to be dates).
+
+    ``count`` distinct among ``present`` values of ``median`` length in characters.
+    """
+    if distinct is not None and _is_dates(distinct):
         return DATE
-    if len(values) and values.str.len().median() >= TEXT_MIN_MEDIAN_LENGTH:
+    if present and median >= TEXT_MIN_MEDIAN_LENGTH:
         return TEXT
-    if len(values) >= IDENTIFIER_MIN_VALUES and len(distinct) / len(values) >= identifier_share:
+    if present >= IDENTIFIER_MIN_VALUES and count / present >= identifier_share:
         return IDENTIFIER
     return CATEGORY
+
+
+def _facts_type(facts: ColumnFacts, identifier_share: float, *, personal: bool) -> str:
+    """Type of a column DuckDB described (see :func:`_column_type`)."""
+    if personal:
+        return IDENTIFIER
+    if facts.kind != "text":
+        return {"boolean": BOOLEAN}.get(facts.kind, NUMBER)
+    distinct = None if facts.counts is None else pd.Series(facts.counts.index, dtype="string")
+    median = facts.median_length or 0.0
+    return _text_type(distinct, facts.present, facts.distinct, median, identifier_share)
 
 
 def _personal(name: Hashable, series: pd.Series) -> bool:
@@ -204,19 +264,9 @@ def _column_row(
     personal: bool = False,
     counts: pd.Series | None = None,
 ) -> dict[str, Any]:
-    rows = len(series)
+    distinct = len(counts) if counts is not None else int(_distinct(series))
     missing = int(series.isna().sum())
-    row: dict[str, Any] = {
-        "열": str(name),
-        "유형": column_type,
-        "개인정보": personal,
-        "결측 수": missing,
-        "결측 비율": _round(missing / rows) if rows else 0.0,
-        "고유값 수": len(counts) if counts is not None else int(_distinct(series)),
-        "최솟값": np.nan,
-        "최댓값": np.nan,
-        **dict.fromkeys(_STAT_COLUMNS, np.nan),
-    }
+    row = _empty_row(name, column_type, personal, missing, len(series), distinct)
     if column_type == NUMBER:
         numbers_ = pd.to_numeric(series, errors="coerce").astype("float64").dropna()
         if len(numbers_):
@@ -229,8 +279,45 @@ def _column_row(
             row["최솟값"], row["최댓값"] = low, high
     elif column_type == DATE:
         # Dates repeat: parse each distinct value once.
-        distinct = pd.Series(counts.index) if counts is not None else series.dropna().unique()
-        dates = _as_dates(pd.Series(distinct)).dropna()
+        values = pd.Series(counts.index) if counts is not None else series.dropna().unique()
+        dates = _as_dates(pd.Series(values)).dropna()
+        if len(dates):
+            row["최솟값"], row["최댓값"] = _iso_range(dates)
+    return row
+
+
+def _empty_row(
+    name: Hashable, column_type: str, personal: bool, missing: int, rows: int, distinct: int
+) -> dict[str, Any]:
+    """Return a row of the columns table with its counts and no statistics yet."""
+    return {
+        "열": str(name),
+        "유형": column_type,
+        "개인정보": personal,
+        "결측 수": missing,
+        "결측 비율": _round(missing / rows) if rows else 0.0,
+        "고유값 수": distinct,
+        "최솟값": np.nan,
+        "최댓값": np.nan,
+        **dict.fromkeys(_STAT_COLUMNS, np.nan),
+    }
+
+
+def _facts_row(
+    name: Hashable, facts: ColumnFacts, column_type: str, rows: int, *, personal: bool
+) -> dict[str, Any]:
+    """Return a row of the columns table from what DuckDB found (as :func:`_column_row`)."""
+    missing = rows - facts.present
+    row = _empty_row(name, column_type, personal, missing, rows, facts.distinct)
+    if column_type == NUMBER and facts.present:
+        stats = [np.nan if v is None else _round(v) for v in facts.stats["stats"]]
+        row.update(zip(_STAT_COLUMNS, stats, strict=True))
+        low, high = _round(facts.stats["min"]), _round(facts.stats["max"])
+        if facts.kind == "integer":  # 3, not 3.0
+            low, high = int(low), int(high)
+        row["최솟값"], row["최댓값"] = low, high
+    elif column_type == DATE and facts.counts is not None:
+        dates = _as_dates(pd.Series(facts.counts.index)).dropna()
         if len(dates):
             row["최솟값"], row["최댓값"] = _iso_range(dates)
     return row
@@ -285,9 +372,10 @@ def _duplicate_rows(df: pd.DataFrame) -> int:
         return int(df.astype(str).duplicated().sum())
 
 
-def _overview(df: pd.DataFrame) -> pd.DataFrame:
+def _overview(df: pd.DataFrame, duplicates: int | None) -> pd.DataFrame:
     rows, cols = df.shape
-    duplicates = _duplicate_rows(df)
+    if duplicates is None:
+        duplicates = _duplicate_rows(df)
     cells = rows * cols
     measures = {
         "행 수": rows,
@@ -366,17 +454,31 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     check_number("profile", "identifier_share", identifier_share, float, 0.0, 1.0)
     column_rows, top_rows = [], []
     value_counts: dict[str, pd.Series] = {}
-    whole, df = df, _without_summary_rows(df)
+    whole, keep = df, _kept_rows(df)
+    df = df if keep is None else df[keep]
+    facts = table_facts(whole, keep)
     # One seeded sample of rows for the personal-information scan of every column.
     rows = np.arange(len(df))
     if len(df) > PERSONAL_SAMPLE:
         rows = np.sort(np.random.default_rng(0).choice(len(df), PERSONAL_SAMPLE, replace=False))
+    histograms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for position, name in enumerate(df.columns):
         series = df.iloc[:, position]  # by position: column names may repeat
         personal = _personal(name, series.iloc[rows])
-        counts = _value_counts(series)
-        column_type = _column_type(series, identifier_share, personal=personal, counts=counts)
-        column_rows.append(_column_row(name, series, column_type, personal=personal, counts=counts))
+        known = facts.columns.get(position)
+        if known is None:  # a column Arrow cannot hold (mixed objects): pandas describes it
+            counts = _value_counts(series)
+            column_type = _column_type(series, identifier_share, personal=personal, counts=counts)
+            row = _column_row(name, series, column_type, personal=personal, counts=counts)
+        else:
+            column_type = _facts_type(known, identifier_share, personal=personal)
+            if column_type in {CATEGORY, BOOLEAN}:
+                counts_of(facts, position)
+            counts = known.counts
+            row = _facts_row(name, known, column_type, len(df), personal=personal)
+            if column_type == NUMBER and known.histogram is not None:
+                histograms.setdefault(str(name), known.histogram)
+        column_rows.append(row)
         if column_type in {CATEGORY, BOOLEAN}:
             top_rows.extend(_top_values(name, series, top_n, counts))
         if counts is not None and str(name) not in value_counts:
@@ -387,57 +489,57 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     top_values["값"] = top_values["값"].astype(object)
     found = df.attrs.get("read_report")
     notes = tuple(ReadReport.from_dict(found).lines()) if isinstance(found, dict) else ()
+    correlations = _correlations(df, columns, facts)
+    if facts.connection is not None:
+        facts.connection.close()
     return Profile(
-        _overview(whole),
+        _overview(whole, facts.duplicates),
         columns,
         top_values,
         read_report=notes,
-        correlations=_correlations(df, columns),
+        correlations=correlations,
         value_counts=value_counts,
+        histograms=histograms,
     )
+
+
+def _kept_rows(df: pd.DataFrame) -> np.ndarray | None:
+    """Rows read_table did not flag as totals (its boolean 합계행 column); None: all."""
+    flags = df[SUMMARY_COLUMN] if SUMMARY_COLUMN in df.columns else None
+    if isinstance(flags, pd.Series) and pd.api.types.is_bool_dtype(flags) and flags.any():
+        return ~flags.to_numpy(dtype=bool)
+    return None
 
 
 def _without_summary_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Return the rows read_table did not flag as totals (its boolean 합계행 column)."""
-    flags = df[SUMMARY_COLUMN] if SUMMARY_COLUMN in df.columns else None
-    if isinstance(flags, pd.Series) and pd.api.types.is_bool_dtype(flags) and flags.any():
-        return df[~flags.to_numpy()]
-    return df
+    keep = _kept_rows(df)
+    return df if keep is None else df[keep]
 
 
-def _correlations(df: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
+def _varies(low: Any, high: Any) -> bool:
+    return low is not None and high is not None and bool(high > low)
+
+
+def _correlations(df: pd.DataFrame, columns: pd.DataFrame, facts: TableFacts) -> pd.DataFrame:
     """Pearson correlations between the 숫자 columns that vary, as a square table."""
     numeric = set(columns.loc[columns["유형"] == NUMBER, "열"])
-    picked = {}
+    picked: dict[str, int] = {}
     for position, name in enumerate(df.columns):
         if str(name) in numeric and str(name) not in picked:
-            picked[str(name)] = pd.to_numeric(df.iloc[:, position], errors="coerce")
-    frame = pd.DataFrame(picked).astype("float64")
+            picked[str(name)] = position
+    known = [facts.columns.get(p) for p in picked.values()]
+    if all(k is not None for k in known):  # DuckDB, over the whole table
+        varies = [_varies(k.stats["min"], k.stats["max"]) for k in known if k is not None]
+        names = [n for n, keep in zip(picked, varies, strict=True) if keep]
+        found = facts.correlations([picked[n] for n in names]) if len(names) > 1 else None
+        if found is None:
+            return pd.DataFrame()
+        return pd.DataFrame(found, index=names, columns=names).map(_round)
+    frame = pd.DataFrame(
+        {n: pd.to_numeric(df.iloc[:, p], errors="coerce") for n, p in picked.items()}
+    ).astype("float64")
     frame = frame.loc[:, (frame.max() > frame.min()).to_numpy()]
     if frame.shape[1] < 2:
         return pd.DataFrame()
-    return _pairwise_corr(frame).map(_round)
-
-
-def _pairwise_corr(frame: pd.DataFrame) -> pd.DataFrame:
-    """Pearson r of every column pair over the rows where both are present (as pandas' corr).
-
-    Matrix products instead of pandas' loop over pairs: seconds faster on millions of
-    rows. Columns are standardised first, so that sums of squares of large amounts
-    (원) lose no precision.
-    """
-    values = frame.to_numpy(dtype="float64", copy=True)
-    present = ~np.isnan(values)
-    values = (values - np.nanmean(values, axis=0)) / np.nanstd(values, axis=0)
-    values[~present] = 0.0
-    mask = present.astype("float64")
-    pairs = mask.T @ mask  # rows where both columns are present
-    sums = values.T @ mask  # [i, j]: sum of column i where j is present
-    squares = (values**2).T @ mask
-    products = values.T @ values
-    with np.errstate(divide="ignore", invalid="ignore"):
-        covariance = pairs * products - sums * sums.T
-        spread = (pairs * squares - sums**2) * (pairs * squares - sums**2).T
-        r = np.clip(covariance / np.sqrt(spread), -1.0, 1.0)
-    np.fill_diagonal(r, 1.0)
-    return pd.DataFrame(r, index=frame.columns, columns=frame.columns)
+    return pairwise_corr(frame).map(_round)

@@ -53,15 +53,15 @@ def _region_alert(name: str, series: pd.Series, known: pd.Series | None) -> dict
     """Codes not in the bundled region table (retired, or from another reference date)."""
     from workbench.catalog.regions import REGION_TABLE_DATE, validate_codes
 
-    counts = known if known is not None else series.value_counts(dropna=True)
-    counts = counts.groupby(counts.index.astype(str)).sum()
-    if counts.empty:
-        return None
-    lengths = set(counts.index.str.len())
+    # The lengths first (cheap on a million identifiers): most columns are no codes.
+    values = pd.Series(known.index) if known is not None else series.dropna()
+    lengths = set(values.astype("string").str.len().unique())
     levels: dict[int, Literal["dong", "sigungu", "sido"]] = {10: "dong", 5: "sigungu", 2: "sido"}
     level = levels.get(max(lengths)) if lengths else None
     if level is None or (not _REGION_CODE.search(name) and lengths != {10}):
         return None
+    counts = known if known is not None else series.value_counts(dropna=True)
+    counts = counts.groupby(counts.index.astype(str)).sum()
     found = validate_codes(pd.Series(counts.index, name=name), level, column=name)
     if not found:
         return None

@@ -20,6 +20,7 @@ from workbench.blocks._profile import (
     _personal,
     _top_values,
     _without_summary_rows,
+    message,
 )
 from workbench.exceptions import ParameterError
 from workbench.plotting import use_korean_font
@@ -46,7 +47,14 @@ def _draw_histogram(ax: Axes, values: pd.Series, xlabel: str) -> None:
     if values.empty:
         _no_values(ax)
         return
-    ax.hist(values, bins=min(30, max(1, values.nunique())), color="#4c72b0")
+    counts, edges = np.histogram(values, bins=min(30, max(1, values.nunique())))
+    _draw_counts(ax, (edges, counts), xlabel)
+
+
+def _draw_counts(ax: Axes, histogram: tuple[np.ndarray, np.ndarray], xlabel: str) -> None:
+    """Draw a histogram from its bin edges and counts (one filled outline, cheap to draw)."""
+    edges, counts = histogram
+    ax.stairs(counts, edges, fill=True, color="#4c72b0")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("빈도")
 
@@ -86,13 +94,21 @@ def _draw_months(ax: Axes, series: pd.Series, counts: pd.Series | None = None) -
 
 
 def draw_column(
-    ax: Axes, series: pd.Series, kind: str, top_n: int = 10, counts: pd.Series | None = None
+    ax: Axes,
+    series: pd.Series,
+    kind: str,
+    top_n: int = 10,
+    counts: pd.Series | None = None,
+    histogram: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
     """Draw one column's chart of ``kind`` (see :func:`column_chart`) into ``ax``.
 
-    ``counts``, the column's value counts when already known, saves counting again.
+    ``counts``, the column's value counts, and ``histogram``, its bin edges and counts
+    (:attr:`Profile.histograms`), when already known, save counting again.
     """
-    if kind == "hist":
+    if kind == "hist" and histogram is not None:
+        _draw_counts(ax, histogram, "값")
+    elif kind == "hist":
         numeric = pd.to_numeric(series, errors="coerce").astype("float64")
         _draw_histogram(ax, numeric.dropna(), "값")
     elif kind == "bar":
@@ -165,16 +181,19 @@ def column_chart(
     """
     _check_frame("column_chart", df)
     if column not in df.columns:
+        names = list(df.columns)
         raise ParameterError(
-            f"Column {column!r} not found. The table's columns are: "
-            f"{', '.join(map(str, df.columns))}.",
+            message("column_not_found", column=repr(column), columns=", ".join(map(str, names))),
             parameter="column",
+            got=column,
+            expected=[str(c) for c in df.columns],
         )
     if kind is not None and kind not in _CHART_KINDS:
         raise ParameterError(
-            f"The 'kind' parameter of column_chart must be a str among "
-            f"{set(_CHART_KINDS)} or None. Got {kind!r} instead.",
+            message("bad_kind", got=repr(kind)),
             parameter="kind",
+            got=kind,
+            expected=[*_CHART_KINDS, None],
         )
     check_number("column_chart", "top_n", top_n, int, 1, None)
     position = next(i for i, name in enumerate(df.columns) if name == column)
@@ -182,9 +201,10 @@ def column_chart(
     personal = _personal(column, series)
     if personal and kind not in (None, "length"):
         raise ParameterError(
-            f"열 '{column}'에 개인정보가 있어 값별 그래프(kind={kind!r})를 그릴 수 없습니다. "
-            "kind='length'(글자 수 분포)를 쓰거나, 가명처리한 뒤 그리십시오.",
+            message("personal_kind", column=f"'{column}'", kind=repr(kind)),
             parameter="kind",
+            got=kind,
+            kind="personal",
         )
     kind = kind or _DEFAULT_KIND[_column_type(series, personal=personal)]
     use_korean_font()
@@ -268,9 +288,11 @@ def profile_grid(
     axes = np.atleast_1d(figure.subplots(rows, GRID_COLUMNS)).ravel()
     for ax, (name, position) in zip(axes, shown, strict=False):
         series = df.iloc[:, position]
-        draw_column(ax, series, _DEFAULT_KIND[kinds[name]], top_n, result.value_counts.get(name))
-        ax.set_title(name)
-        if _DEFAULT_KIND[kinds[name]] == "bar":
+        chart = _DEFAULT_KIND[kinds[name]]
+        counts, histogram = result.value_counts.get(name), result.histograms.get(name)
+        draw_column(ax, series, chart, top_n, counts, histogram)
+        ax.set_title(name, y=1.0)  # a fixed place: no search for room above the ticks
+        if chart == "bar":
             ax.set_ylabel("")  # the values label themselves; room for long ones
     for ax in axes[len(shown) :]:
         ax.set_visible(False)
