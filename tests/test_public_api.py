@@ -163,7 +163,7 @@ def _files(suffix: str) -> list[Path]:
         path
         for path in ROOT.rglob(f"*{suffix}")
         if not any(
-            part.startswith(".") or (index == 0 and part in SKIPPED_DIRS)
+            part.startswith(".") or part == "_work" or (index == 0 and part in SKIPPED_DIRS)
             for index, part in enumerate(path.relative_to(ROOT).parts[:-1])
         )
     )
