@@ -18,7 +18,7 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["josa", "render", "validation_problem", "with_josa"]
+__all__ = ["Catalogue", "josa", "render", "validation_problem", "with_josa"]
 
 #: Each pair: (after a final consonant, after a vowel).
 _PAIRS = {
@@ -138,6 +138,25 @@ _VALIDATION = {
     "less_than": "{lt}보다 작아야 합니다",
     "less_than_equal": "{le} 이하여야 합니다",
 }
+
+
+class Catalogue:
+    """A layer's Korean message templates: ``message(key, **fields)`` renders one.
+
+    Each layer keeps its own dict of templates (``_MESSAGES``) and exposes
+    ``message = Catalogue(_MESSAGES)``; a template's particles are chosen by :func:`render`.
+
+    >>> message = Catalogue({"missing": "{column:이/가} 없습니다."})
+    >>> message("missing", column="시군구")
+    '시군구가 없습니다.'
+    """
+
+    def __init__(self, templates: Mapping[str, str]) -> None:
+        self.templates = templates
+
+    def __call__(self, key: str, /, **fields: Any) -> str:
+        """Return the Korean message ``key`` filled with ``fields``."""
+        return render(self.templates[key], **fields)
 
 
 def validation_problem(error: Mapping[str, Any]) -> str:

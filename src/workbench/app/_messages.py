@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench._korean import josa, render
+from workbench._korean import Catalogue, josa
 from workbench.exceptions import (
     AccessDeniedError,
     AnalysisNotFoundError,
@@ -52,9 +52,8 @@ _MESSAGES = {
 }
 
 
-def message(key: str, /, **fields: Any) -> str:
-    """Return the Korean message ``key`` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
+#: Render one of the templates above: ``message("key", field=value)``.
+message = Catalogue(_MESSAGES)
 
 
 @dataclass(frozen=True)

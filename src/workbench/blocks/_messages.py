@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench._korean import render
+from workbench._korean import Catalogue
 from workbench.exceptions import ParameterError
 
 __all__ = ["NOTEBOOK_NAMES", "length_error", "message", "parameter_error", "quoted"]
@@ -220,6 +220,21 @@ _MESSAGES = {
         "2024-01, 2024년 1월 중 하나로 적어 주세요."
     ),
     "positive": "{function}: {name:은/는} 0보다 큰 수여야 합니다. 받은 값: {got!r}.",
+    # profile and column_chart
+    "no_columns": (
+        "{function}에 넘긴 표에 열이 하나도 없습니다. 파일을 읽을 때 구분 기호(쉼표·탭)와 "
+        "머리글 줄이 맞는지 확인하고 다시 읽으세요."
+    ),
+    "column_not_found": "표에 열 {column:이/가} 없습니다. 있는 열: {columns}.",
+    "bad_kind": (
+        "column_chart의 kind는 'hist'(히스토그램), 'bar'(막대), 'month'(월별 건수), "
+        "'length'(글자 수) 중 하나이거나 None(열 유형에 따라 고름)이어야 합니다. "
+        "받은 값: {got}."
+    ),
+    "personal_kind": (
+        "열 {column}에 개인정보가 있어 값별 그래프(kind={kind})를 그릴 수 없습니다. "
+        "kind='length'(글자 수 분포)를 쓰거나, 가명처리한 뒤 그리세요."
+    ),
 }
 
 #: Block parameters that a standard notebook fills from a parameter of another name:
@@ -242,9 +257,8 @@ NOTEBOOK_NAMES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
 }
 
 
-def message(key: str, /, **fields: Any) -> str:
-    """Return the Korean message ``key`` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
+#: Render one of the templates above: ``message("key", field=value)``.
+message = Catalogue(_MESSAGES)
 
 
 def quoted(names: Any) -> str:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from workbench._format import round_significant
-from workbench._korean import render
 from workbench.blocks._checks import check_number, check_table
+from workbench.blocks._messages import message
 from workbench.blocks._profile_stats import (
     ColumnFacts,
     TableFacts,
@@ -46,31 +46,6 @@ _DEFAULT_KIND = {
     IDENTIFIER: "length",
 }
 _STAT_COLUMNS = ("평균", "표준편차", "1사분위수", "중앙값", "3사분위수", "왜도")
-
-#: What the profile functions tell a person, in Korean (``{name:이/가}``: the particle
-#: that fits; see :func:`workbench._korean.render`). The exceptions keep the facts as
-#: fields (``parameter``, ``got``, ``expected``).
-_MESSAGES = {
-    "no_columns": (
-        "{function}에 넘긴 표에 열이 하나도 없습니다. 파일을 읽을 때 구분 기호(쉼표·탭)와 "
-        "머리글 줄이 맞는지 확인하고 다시 읽으세요."
-    ),
-    "column_not_found": "표에 열 {column:이/가} 없습니다. 있는 열: {columns}.",
-    "bad_kind": (
-        "column_chart의 kind는 'hist'(히스토그램), 'bar'(막대), 'month'(월별 건수), "
-        "'length'(글자 수) 중 하나이거나 None(열 유형에 따라 고름)이어야 합니다. "
-        "받은 값: {got}."
-    ),
-    "personal_kind": (
-        "열 {column}에 개인정보가 있어 값별 그래프(kind={kind})를 그릴 수 없습니다. "
-        "kind='length'(글자 수 분포)를 쓰거나, 가명처리한 뒤 그리십시오."
-    ),
-}
-
-
-def message(key: str, **fields: Any) -> str:
-    """Return the Korean message ``key`` of :data:`_MESSAGES` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
 
 
 @dataclass(frozen=True)

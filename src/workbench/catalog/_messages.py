@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from difflib import get_close_matches
-from typing import Any
 
-from workbench._korean import josa, render
+from workbench._korean import Catalogue, josa
 
 __all__ = ["message", "no_column"]
 
@@ -364,9 +363,8 @@ _MESSAGES = {
 }
 
 
-def message(key: str, /, **fields: Any) -> str:
-    """Return the Korean message ``key`` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
+#: Render one of the templates above: ``message("key", field=value)``.
+message = Catalogue(_MESSAGES)
 
 
 def no_column(dataset: str, column: str, available: Iterable[str], asked: str = "") -> str:

@@ -9,9 +9,7 @@ A field written ``{name:을/를}`` gets the particle that fits how it ends
 
 from __future__ import annotations
 
-from typing import Any
-
-from workbench._korean import render
+from workbench._korean import Catalogue
 
 __all__ = ["ARGUMENT_WORDS", "PANELS", "PANEL_OF", "TYPE_WORDS", "WORDS", "message"]
 
@@ -94,6 +92,5 @@ PANELS = {
 PANEL_OF = {name: panel for panel, names in PANELS.items() for name in names}
 
 
-def message(key: str, /, **fields: Any) -> str:
-    """Return the Korean message ``key`` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
+#: Render one of the templates above: ``message("key", field=value)``.
+message = Catalogue(_MESSAGES)

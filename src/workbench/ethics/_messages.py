@@ -9,9 +9,8 @@ the exceptions keep the facts as fields (``parameter``, ``expected``, ``got``, `
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from workbench._korean import render
+from workbench._korean import Catalogue
 
 __all__ = ["GENERALISATION_HELP", "message", "names", "os_problem"]
 
@@ -142,9 +141,8 @@ _OS_PROBLEMS = {
 }
 
 
-def message(key: str, /, **fields: Any) -> str:
-    """Return the Korean message ``key`` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
+#: Render one of the templates above: ``message("key", field=value)``.
+message = Catalogue(_MESSAGES)
 
 
 def names(values: Iterable[object]) -> str:

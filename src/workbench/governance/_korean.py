@@ -7,9 +7,7 @@ particle after the name must agree with its last sound (``키를``, ``파일을`
 
 from __future__ import annotations
 
-from typing import Any
-
-from workbench._korean import render, with_josa
+from workbench._korean import Catalogue, with_josa
 
 __all__ = ["message", "particle"]
 
@@ -36,6 +34,5 @@ def particle(word: object, with_consonant: str) -> str:
     return with_josa(word, _PAIRS[with_consonant])
 
 
-def message(key: str, /, **fields: Any) -> str:
-    """Return the Korean message ``key`` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
+#: Render one of the templates above: ``message("key", field=value)``.
+message = Catalogue(_MESSAGES)

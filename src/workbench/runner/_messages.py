@@ -7,9 +7,7 @@ same facts as fields (``exc.parameter``, ``exc.expected``, ...), for code and te
 
 from __future__ import annotations
 
-from typing import Any
-
-from workbench._korean import render
+from workbench._korean import Catalogue
 
 __all__ = ["TYPE_WORDS", "message"]
 
@@ -131,6 +129,5 @@ TYPE_WORDS = {
 }
 
 
-def message(key: str, /, **fields: Any) -> str:
-    """Return the Korean message ``key`` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
+#: Render one of the templates above: ``message("key", field=value)``.
+message = Catalogue(_MESSAGES)

@@ -7,9 +7,7 @@ the facts as fields.
 
 from __future__ import annotations
 
-from typing import Any
-
-from workbench._korean import render
+from workbench._korean import Catalogue
 
 __all__ = ["message"]
 
@@ -22,6 +20,5 @@ _MESSAGES = {
 }
 
 
-def message(key: str, /, **fields: Any) -> str:
-    """Return the Korean message ``key`` filled with ``fields``."""
-    return render(_MESSAGES[key], **fields)
+#: Render one of the templates above: ``message("key", field=value)``.
+message = Catalogue(_MESSAGES)
