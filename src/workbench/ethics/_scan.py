@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -23,11 +24,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.ethics import _checkdigits as cd
+from workbench.ethics import _regex as rx
 from workbench.ethics._findings import Finding, Location
 from workbench.ethics._names import name_evidence, name_part, names_in_text, plausible_names
 from workbench.ethics._rules import (
     AMBIGUOUS_CORPORATE_CONFIDENCE,
     CORPORATE_HINTS,
+    DECIMAL_FRACTION,
+    DECIMAL_REPLACEMENT,
     KIND_LABELS,
     KIND_ORDER,
     RANDOM_TAIL_CONFIDENCE,
@@ -323,8 +327,8 @@ def _text_kinds(arr: pa.Array) -> list[KindCount]:
     found = {k.kind: k for k in _scan_array(arr, None, by_content=False)}
     listed, names = names_in_texts(arr)
     if listed.any():
-        named = pc.match_substring_regex(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
-        extra = int((listed & ~pc.fill_null(named, False).to_numpy(zero_copy_only=False)).sum())
+        named = rx.search(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
+        extra = int((listed & ~named).sum())
         first = found.get("person_name")
         hit = _merged(
             None if first is None else (first.count, first.confidence, first.examples),
@@ -341,10 +345,17 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
     identifier and nothing else is claimed by it: later rules do not look at it again
     (a bank account is not also a resident number; and claimed cells cost nothing).
     """
+    arr = _without_decimals(arr)
     hinted = [r for r in RULES if column is not None and _hinted(r, column)]
     gated: dict[str, tuple[pa.Array, np.ndarray]] = {}
     hits: dict[str, _Hit] = {}
-    for rule in hinted + [r for r in RULES if r not in hinted]:
+    # A few values are matched against every pattern at once first: most small tables
+    # (numbers, labels) hold nothing, and then no rule needs a pass of its own.
+    union = _union(None, tuple(r.kind for r in hinted))
+    rules = hinted + [r for r in RULES if r not in hinted]
+    if len(arr) <= rx.SMALL_VALUES and not rx.search(arr, union).any():
+        rules = []
+    for rule in rules:
         if rule.kind in hits:
             continue  # the 13-digit rules are decided together
         if rule.gate not in gated:
@@ -367,14 +378,32 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
         uncounted = None
         if hits.get("person_name", (0,))[0]:
             # Cells counted for a name in context are not counted again by content.
-            named = pc.match_substring_regex(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
-            uncounted = pc.invert(pc.fill_null(named, False))
+            named = rx.search(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
+            uncounted = pa.array(~named)
         listed = _names_by_content(arr, uncounted)
         if listed is not None:
             hits["person_name"] = _merged(hits.get("person_name"), listed)
     return [
         KindCount(kind, *hits[kind]) for kind in KIND_ORDER if kind in hits and hits[kind][0] > 0
     ]
+
+
+def _without_decimals(arr: pa.Array) -> pa.Array:
+    """Blank the fraction of every decimal number (``0.0212345678`` is no phone number)."""
+    dotted = rx.contains(arr, ".")
+    if not dotted.any():
+        return arr
+    where = np.flatnonzero(dotted)
+    found = rx.search(arr.take(pa.array(where)), DECIMAL_FRACTION)
+    if not found.any():
+        return arr
+    rows = np.zeros(len(arr), dtype=bool)
+    rows[where[found]] = True
+    mask_ = pa.array(rows)
+    blanked = arr.filter(mask_)
+    for _ in range(2):  # decimals next to each other share the character between them
+        blanked = rx.replace(blanked, DECIMAL_FRACTION, DECIMAL_REPLACEMENT)
+    return pc.replace_with_mask(arr, mask_, blanked)
 
 
 def _names_by_content(arr: pa.Array, counted: pa.Array | None = None) -> _Hit | None:
@@ -415,33 +444,35 @@ def _gate(arr: pa.Array, gate: str, column: str | None) -> tuple[pa.Array, np.nd
     it would cost a pass and filter out little.
     """
     if gate in _GATES:
-        patterns = [r.pattern for r in RULES if r.gate == gate]
-        patterns += [
-            r.context_pattern
-            for r in RULES
-            if r.gate == gate and r.context_pattern and column is not None and _hinted(r, column)
-        ]
-        union = re.sub(r"\(\?P<\w+>", "(?:", "|".join(f"(?:{p})" for p in patterns))
-        if len(arr) > 10 * _PROBE:
-            probe = pc.match_substring_regex(arr.slice(0, _PROBE), union)
-            if pc.mean(pc.cast(pc.fill_null(probe, False), pa.int8())).as_py() > 0.5:
-                return arr, np.arange(len(arr))
-        keep = pc.match_substring_regex(arr, union)
+        hinted = () if column is None else tuple(r.kind for r in RULES if _hinted(r, column))
+        union = _union(gate, hinted)
+        if len(arr) > 10 * _PROBE and rx.search(arr.slice(0, _PROBE), union).mean() > 0.5:
+            return arr, np.arange(len(arr))
+        keep = rx.search(arr, union)
     else:
-        keep = pc.match_substring(arr, gate)
-    keep = pc.fill_null(keep, False)
-    return arr.filter(keep), np.flatnonzero(keep.to_numpy(zero_copy_only=False))
+        keep = rx.contains(arr, gate)
+    if keep.all():
+        return arr, np.arange(len(arr))
+    return arr.filter(pa.array(keep)), np.flatnonzero(keep)
+
+
+@lru_cache(maxsize=64)
+def _union(gate: str | None, hinted: tuple[str, ...]) -> str:
+    """Return the union of a gate's patterns (every gate: None) and hinted context patterns."""
+    rules = [r for r in RULES if gate is None or r.gate == gate]
+    patterns = [r.pattern for r in rules] + [r.context_pattern for r in rules if r.kind in hinted]
+    return re.sub(r"\(\?P<\w+>", "(?:", "|".join(f"(?:{p})" for p in patterns if p))
 
 
 def _extract(sub: pa.Array, pattern: str) -> pa.Array:
     """Return the ``v`` (or ``w``, ``x``) group of the first match in each value (all match)."""
     if not len(sub):
         return pa.array([], type=pa.string())
-    parts = pc.extract_regex(sub, pattern)
-    value = parts.field("v")
-    for group in VALUE_GROUPS[1:]:
-        if f"(?P<{group}>" in pattern:
-            value = pc.if_else(pc.equal(value, ""), parts.field(group), value)
+    names = tuple(g for g in VALUE_GROUPS if f"(?P<{g}>" in pattern)
+    parts = rx.groups(sub, pattern, names)
+    value = parts[0]
+    for other in parts[1:]:
+        value = pc.if_else(pc.equal(value, ""), other, value)
     return value
 
 
@@ -452,28 +483,30 @@ def _matches(sub: pa.Array, pattern: str) -> tuple[np.ndarray, pa.Array, np.ndar
     nothing else (an anchored match of the ``v`` group) is taken as it is, and only the
     other matching cells (free text) are extracted.
     """
-    hit = pc.fill_null(pc.match_substring_regex(sub, pattern), False)
-    hits = hit.to_numpy(zero_copy_only=False)
+    hits = rx.search(sub, pattern)
     if not hits.any():
         return hits, pa.array([], type=pa.string()), np.zeros(0, dtype=bool)
-    matched = sub.filter(hit)
-    whole = pc.match_substring_regex(matched, anchored(pattern))
+    matched = sub.filter(pa.array(hits))
+    wholes = rx.search(matched, _anchored(pattern))
     values = pc.utf8_trim_whitespace(matched)
-    wholes = whole.to_numpy(zero_copy_only=False)
     if not wholes.all():
-        inside = _extract(matched.filter(pc.invert(whole)), pattern)
-        values = pc.replace_with_mask(values, pc.invert(whole), inside)
+        inside = pa.array(~wholes)
+        values = pc.replace_with_mask(values, inside, _extract(matched.filter(inside), pattern))
     return hits, values, wholes
+
+
+_anchored = lru_cache(maxsize=128)(anchored)
 
 
 def _without_lookalikes(sub: pa.Array, rule: KindRule) -> pa.Array:
     """Blank ``rule.exclude`` in the cells that match (only those: it is a slow pass)."""
     if not rule.exclude:
         return sub
-    first = pc.fill_null(pc.match_substring_regex(sub, rule.pattern), False)
-    if not pc.any(first).as_py():
+    found = rx.search(sub, rule.pattern)
+    if not found.any():
         return sub
-    blanked = pc.replace_substring_regex(sub.filter(first), rule.exclude, exclude_replacement(rule))
+    first = pa.array(found)
+    blanked = rx.replace(sub.filter(first), rule.exclude, exclude_replacement(rule))
     return pc.replace_with_mask(sub, first, blanked)
 
 
@@ -499,14 +532,12 @@ def _find(
     """Rows that hold a (valid) match, rows that are a match and nothing else, examples."""
     if validator is None:
         # No digits to check: match, then an anchored match on the matching rows.
-        hit = pc.fill_null(pc.match_substring_regex(sub, pattern), False)
-        hits = hit.to_numpy(zero_copy_only=False)
+        hits = rx.search(sub, pattern)
         claimed = np.zeros(len(sub), dtype=bool)
         if not hits.any():
             return hits, claimed, ()
-        matched = sub.filter(hit)
-        whole = pc.match_substring_regex(matched, anchored(pattern))
-        claimed[np.flatnonzero(hits)] = whole.to_numpy(zero_copy_only=False)
+        matched = sub.filter(pa.array(hits))
+        claimed[np.flatnonzero(hits)] = rx.search(matched, _anchored(pattern))
         return hits, claimed, _examples(_extract(matched.slice(0, 50), pattern), kind)
     hits, values, wholes = _matches(sub, pattern)
     claimed = np.zeros(len(sub), dtype=bool)
@@ -544,7 +575,7 @@ def _thirteen(
     if not len(values):
         return dict.fromkeys(_THIRTEEN_KINDS, (0, 0.0, ())), hit
     d = cd.digit_matrix(_digits_only(values), 13)
-    hyphen = pc.match_substring(values, "-").to_numpy(zero_copy_only=False)
+    hyphen = rx.contains(values, "-")
     corp_context = column is not None and re.search(CORPORATE_HINTS, column) is not None
     resident, foreigner, is_corp, person_check, ambiguous = cd.classify_thirteen(
         d, hyphen, corp_context
