@@ -234,8 +234,14 @@ def test_birth_dates_and_check_digits() -> None:
 def test_unknown_columns_are_named() -> None:
     from workbench.exceptions import ParameterError
 
-    with pytest.raises(ParameterError, match="'전화'"):
+    with pytest.raises(ParameterError, match="'전화'") as info:
         scan(pd.DataFrame({"연락처": ["010-1234-5678"]}), columns=["전화"])
+    assert (info.value.parameter, info.value.got, info.value.expected) == (
+        "columns",
+        ["전화"],
+        ["연락처"],
+    )
+    assert "표에 없는 열 '전화'를 " in str(info.value)  # 를 after a vowel
 
 
 def test_a_displayed_dataframe_is_scanned_column_by_column():

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench._korean import render
 from workbench.ethics import _checkdigits as cd
 from workbench.ethics import _regex as rx
 from workbench.ethics._findings import Finding, Location
@@ -45,6 +46,15 @@ from workbench.ethics._rules import (
 from workbench.exceptions import ParameterError
 
 __all__ = ["KindCount", "ScanResult", "mask", "scan", "scan_text"]
+
+# The scanner's one message (a local catalogue: ethics' messages are being gathered into
+# one module; this joins it there).
+_MESSAGES = {
+    "missing_columns": (
+        "표에 없는 열 {missing:을/를} 점검하라고 했습니다. 표의 열: {have}. "
+        "columns에 이 중에서 고르세요."
+    ),
+}
 
 _EXAMPLES = 3
 _PROBE = 1000  # values sampled to decide whether a gate is worth its pass
@@ -253,10 +263,16 @@ def scan(
     names = list(df.columns) if columns is None else list(columns)
     missing = [str(n) for n in names if n not in df.columns]
     if missing:
+        have = [str(c) for c in df.columns]
         raise ParameterError(
-            f"Column(s) {', '.join(map(repr, missing))} not in the table; "
-            f"it has {', '.join(map(repr, map(str, df.columns)))}.",
+            render(
+                _MESSAGES["missing_columns"],
+                missing=", ".join(map(repr, missing)),
+                have=", ".join(map(repr, have)),
+            ),
             parameter="columns",
+            expected=have,
+            got=missing,
         )
     texts = tuple(str(n) for n in names if str(n) in {str(c) for c in text_columns})
     found: dict[str, list[KindCount]] = {}
