@@ -36,6 +36,7 @@ __all__ = [
     "groups",
     "replace",
     "search",
+    "small",
 ]
 
 #: Arrays of at most this many values, ...
@@ -76,7 +77,7 @@ def _end_anchors(pattern: str) -> str:
     return "".join(out)
 
 
-def _small(values: pa.Array) -> list[str | None] | None:
+def small(values: pa.Array) -> list[str | None] | None:
     """Return the values as Python strings when the array is small enough, else None."""
     if len(values) > SMALL_VALUES or values.nbytes > SMALL_BYTES:
         return None
@@ -88,7 +89,7 @@ def _small(values: pa.Array) -> list[str | None] | None:
 
 def search(values: pa.Array, pattern: str) -> np.ndarray:
     """Which values hold a match of ``pattern`` (numpy bools; null values never do)."""
-    strings = _small(values)
+    strings = small(values)
     if strings is None:
         found = pc.fill_null(pc.match_substring_regex(values, pattern), False)
         return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
@@ -100,7 +101,7 @@ def search(values: pa.Array, pattern: str) -> np.ndarray:
 
 def contains(values: pa.Array, literal: str) -> np.ndarray:
     """Which values contain ``literal`` (numpy bools; null values never do)."""
-    strings = _small(values)
+    strings = small(values)
     if strings is None:
         found = pc.fill_null(pc.match_substring(values, literal), False)
         return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
@@ -115,7 +116,7 @@ def groups(values: pa.Array, pattern: str, names: tuple[str, ...]) -> list[pa.Ar
     A group that took no part in the match is ``""`` (as in ``extract_regex``); a value
     without a match, null.
     """
-    strings = _small(values)
+    strings = small(values)
     if strings is None:
         parts = pc.extract_regex(values, pattern)
         return [parts.field(name) for name in names]
@@ -130,7 +131,7 @@ def groups(values: pa.Array, pattern: str, names: tuple[str, ...]) -> list[pa.Ar
 
 def replace(values: pa.Array, pattern: str, replacement: str) -> pa.Array:
     r"""Replace every match of ``pattern`` (``\1`` in ``replacement``: its first group)."""
-    strings = _small(values)
+    strings = small(values)
     if strings is None:
         return pc.replace_substring_regex(values, pattern, replacement)
     sub = compiled(pattern).sub

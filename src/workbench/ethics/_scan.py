@@ -406,6 +406,11 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
 
 def _without_decimals(arr: pa.Array) -> pa.Array:
     """Blank the fraction of every decimal number (``0.0212345678`` is no phone number)."""
+    strings = rx.small(arr)
+    if strings is not None:
+        sub, to = rx.compiled(DECIMAL_FRACTION).sub, DECIMAL_REPLACEMENT
+        blank = [s if s is None or "." not in s else sub(to, sub(to, s)) for s in strings]
+        return arr if blank == strings else pa.array(blank, arr.type)
     dotted = rx.contains(arr, ".")
     if not dotted.any():
         return arr
