@@ -15,7 +15,6 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -27,20 +26,25 @@ from workbench._korean import render
 from workbench.ethics import _checkdigits as cd
 from workbench.ethics import _regex as rx
 from workbench.ethics._findings import Finding, Location
+from workbench.ethics._match import (
+    anchored_once,
+    extract,
+    gate_values,
+    is_hinted,
+    matches,
+    union_of,
+    without_decimals,
+    without_lookalikes,
+)
 from workbench.ethics._names import name_evidence, name_part, names_in_text, plausible_names
 from workbench.ethics._rules import (
     AMBIGUOUS_CORPORATE_CONFIDENCE,
     CORPORATE_HINTS,
-    DECIMAL_FRACTION,
-    DECIMAL_REPLACEMENT,
     KIND_LABELS,
     KIND_ORDER,
     RANDOM_TAIL_CONFIDENCE,
     RULES,
-    VALUE_GROUPS,
     KindRule,
-    anchored,
-    exclude_replacement,
     mask,
 )
 from workbench.exceptions import ParameterError
@@ -57,8 +61,6 @@ _MESSAGES = {
 }
 
 _EXAMPLES = 3
-_PROBE = 1000  # values sampled to decide whether a gate is worth its pass
-_GATES = ("digits", "hangul")
 _THIRTEEN_KINDS = ("resident_id", "foreigner_id", "corporate_id")
 _CONFIDENCE = {rule.kind: rule.confidence for rule in RULES}
 _PERSON = next(rule for rule in RULES if rule.kind == "person_name")
@@ -343,7 +345,7 @@ def _text_kinds(arr: pa.Array) -> list[KindCount]:
     found = {k.kind: k for k in _scan_array(arr, None, by_content=False)}
     listed, names = names_in_texts(arr)
     if listed.any():
-        named = rx.search(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
+        named = rx.search(without_lookalikes(arr, _PERSON), _PERSON.pattern)
         extra = int((listed & ~named).sum())
         first = found.get("person_name")
         hit = _merged(
@@ -361,13 +363,13 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
     identifier and nothing else is claimed by it: later rules do not look at it again
     (a bank account is not also a resident number; and claimed cells cost nothing).
     """
-    arr = _without_decimals(arr)
-    hinted = [r for r in RULES if column is not None and _hinted(r, column)]
+    arr = without_decimals(arr)
+    hinted = [r for r in RULES if column is not None and is_hinted(r, column)]
     gated: dict[str, tuple[pa.Array, np.ndarray]] = {}
     hits: dict[str, _Hit] = {}
     # A few values are matched against every pattern at once first: most small tables
     # (numbers, labels) hold nothing, and then no rule needs a pass of its own.
-    union = _union(None, tuple(r.kind for r in hinted))
+    union = union_of(None, tuple(r.kind for r in hinted))
     rules = hinted + [r for r in RULES if r not in hinted]
     if len(arr) <= rx.SMALL_VALUES and not rx.search(arr, union).any():
         rules = []
@@ -375,7 +377,7 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
         if rule.kind in hits:
             continue  # the 13-digit rules are decided together
         if rule.gate not in gated:
-            gated[rule.gate] = _gate(arr, rule.gate, column)
+            gated[rule.gate] = gate_values(arr, rule.gate, column)
         sub, index = gated[rule.gate]
         if len(sub) == 0:
             continue
@@ -390,11 +392,11 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
             keep[index[claimed]] = False
             arr = arr.filter(pa.array(keep))
             gated = {}
-    if by_content and (column is None or not _hinted(_PERSON, column)):
+    if by_content and (column is None or not is_hinted(_PERSON, column)):
         uncounted = None
         if hits.get("person_name", (0,))[0]:
             # Cells counted for a name in context are not counted again by content.
-            named = rx.search(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
+            named = rx.search(without_lookalikes(arr, _PERSON), _PERSON.pattern)
             uncounted = pa.array(~named)
         listed = _names_by_content(arr, uncounted)
         if listed is not None:
@@ -402,29 +404,6 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
     return [
         KindCount(kind, *hits[kind]) for kind in KIND_ORDER if kind in hits and hits[kind][0] > 0
     ]
-
-
-def _without_decimals(arr: pa.Array) -> pa.Array:
-    """Blank the fraction of every decimal number (``0.0212345678`` is no phone number)."""
-    strings = rx.small(arr)
-    if strings is not None:
-        sub, to = rx.compiled(DECIMAL_FRACTION).sub, DECIMAL_REPLACEMENT
-        blank = [s if s is None or "." not in s else sub(to, sub(to, s)) for s in strings]
-        return arr if blank == strings else pa.array(blank, arr.type)
-    dotted = rx.contains(arr, ".")
-    if not dotted.any():
-        return arr
-    where = np.flatnonzero(dotted)
-    found = rx.search(arr.take(pa.array(where)), DECIMAL_FRACTION)
-    if not found.any():
-        return arr
-    rows = np.zeros(len(arr), dtype=bool)
-    rows[where[found]] = True
-    mask_ = pa.array(rows)
-    blanked = arr.filter(mask_)
-    for _ in range(2):  # decimals next to each other share the character between them
-        blanked = rx.replace(blanked, DECIMAL_FRACTION, DECIMAL_REPLACEMENT)
-    return pc.replace_with_mask(arr, mask_, blanked)
 
 
 def _names_by_content(arr: pa.Array, counted: pa.Array | None = None) -> _Hit | None:
@@ -452,91 +431,12 @@ def _merged(first: _Hit | None, second: _Hit) -> _Hit:
     return count, confidence, (first[2] + second[2])[:_EXAMPLES]
 
 
-def _hinted(rule: KindRule, column: str) -> bool:
-    return bool(rule.column_hints) and re.search(rule.column_hints, column) is not None
-
-
-def _gate(arr: pa.Array, gate: str, column: str | None) -> tuple[pa.Array, np.ndarray]:
-    """Return the values that could hold a match, and their positions.
-
-    One pass of the union of every pattern behind the gate (named groups dropped: RE2
-    refuses duplicates) stands in for one pass per rule on cells that hold nothing.
-    When a sample of the first values shows that most would pass, the gate is skipped:
-    it would cost a pass and filter out little.
-    """
-    if gate in _GATES:
-        hinted = () if column is None else tuple(r.kind for r in RULES if _hinted(r, column))
-        union = _union(gate, hinted)
-        if len(arr) > 10 * _PROBE and rx.search(arr.slice(0, _PROBE), union).mean() > 0.5:
-            return arr, np.arange(len(arr))
-        keep = rx.search(arr, union)
-    else:
-        keep = rx.contains(arr, gate)
-    if keep.all():
-        return arr, np.arange(len(arr))
-    return arr.filter(pa.array(keep)), np.flatnonzero(keep)
-
-
-@lru_cache(maxsize=64)
-def _union(gate: str | None, hinted: tuple[str, ...]) -> str:
-    """Return the union of a gate's patterns (every gate: None) and hinted context patterns."""
-    rules = [r for r in RULES if gate is None or r.gate == gate]
-    patterns = [r.pattern for r in rules] + [r.context_pattern for r in rules if r.kind in hinted]
-    return re.sub(r"\(\?P<\w+>", "(?:", "|".join(f"(?:{p})" for p in patterns if p))
-
-
-def _extract(sub: pa.Array, pattern: str) -> pa.Array:
-    """Return the ``v`` (or ``w``, ``x``) group of the first match in each value (all match)."""
-    if not len(sub):
-        return pa.array([], type=pa.string())
-    names = tuple(g for g in VALUE_GROUPS if f"(?P<{g}>" in pattern)
-    parts = rx.groups(sub, pattern, names)
-    value = parts[0]
-    for other in parts[1:]:
-        value = pc.if_else(pc.equal(value, ""), other, value)
-    return value
-
-
-def _matches(sub: pa.Array, pattern: str) -> tuple[np.ndarray, pa.Array, np.ndarray]:
-    """Rows that match; per matching row, the matched value and whether it is the whole cell.
-
-    Submatch extraction is slow next to matching, so a cell that is the identifier and
-    nothing else (an anchored match of the ``v`` group) is taken as it is, and only the
-    other matching cells (free text) are extracted.
-    """
-    hits = rx.search(sub, pattern)
-    if not hits.any():
-        return hits, pa.array([], type=pa.string()), np.zeros(0, dtype=bool)
-    matched = sub.filter(pa.array(hits))
-    wholes = rx.search(matched, _anchored(pattern))
-    values = pc.utf8_trim_whitespace(matched)
-    if not wholes.all():
-        inside = pa.array(~wholes)
-        values = pc.replace_with_mask(values, inside, _extract(matched.filter(inside), pattern))
-    return hits, values, wholes
-
-
-_anchored = lru_cache(maxsize=128)(anchored)
-
-
-def _without_lookalikes(sub: pa.Array, rule: KindRule) -> pa.Array:
-    """Blank ``rule.exclude`` in the cells that match (only those: it is a slow pass)."""
-    if not rule.exclude:
-        return sub
-    found = rx.search(sub, rule.pattern)
-    if not found.any():
-        return sub
-    first = pa.array(found)
-    blanked = rx.replace(sub.filter(first), rule.exclude, exclude_replacement(rule))
-    return pc.replace_with_mask(sub, first, blanked)
-
-
 def _apply(sub: pa.Array, rule: KindRule, column: str | None) -> tuple[_Hit, np.ndarray]:
     """Count the rows of ``sub`` holding ``rule.kind``: (count, confidence, examples), claims."""
-    target = _without_lookalikes(sub, rule)
+    target = without_lookalikes(sub, rule)
     hit, claimed, examples = _find(target, rule.pattern, rule.validator, rule.kind)
     confidence = np.full(int(hit.sum()), rule.confidence)
-    if rule.context_pattern and column is not None and _hinted(rule, column):
+    if rule.context_pattern and column is not None and is_hinted(rule, column):
         extra, more_claimed, more = _find(target, rule.context_pattern, None, rule.kind)
         claimed |= more_claimed
         new = extra & ~hit
@@ -558,9 +458,9 @@ def _find(
         if not hits.any():
             return hits, claimed, ()
         matched = sub.filter(pa.array(hits))
-        claimed[np.flatnonzero(hits)] = rx.search(matched, _anchored(pattern))
-        return hits, claimed, _examples(_extract(matched.slice(0, 50), pattern), kind)
-    hits, values, wholes = _matches(sub, pattern)
+        claimed[np.flatnonzero(hits)] = rx.search(matched, anchored_once(pattern))
+        return hits, claimed, _examples(extract(matched.slice(0, 50), pattern), kind)
+    hits, values, wholes = matches(sub, pattern)
     claimed = np.zeros(len(sub), dtype=bool)
     if not len(values):
         return hits, claimed, ()
@@ -592,7 +492,7 @@ def _thirteen(
     sub: pa.Array, rule: KindRule, column: str | None
 ) -> tuple[dict[str, _Hit], np.ndarray]:
     """Count resident, foreigner and corporate numbers (see ``classify_thirteen``)."""
-    hit, values, wholes = _matches(_without_lookalikes(sub, rule), rule.pattern)
+    hit, values, wholes = matches(without_lookalikes(sub, rule), rule.pattern)
     if not len(values):
         return dict.fromkeys(_THIRTEEN_KINDS, (0, 0.0, ())), hit
     d = cd.digit_matrix(_digits_only(values), 13)
