@@ -3,7 +3,12 @@
 The rules are data (:mod:`workbench.ethics._rules`); this module applies them to Arrow
 string arrays with ``pyarrow.compute`` (RE2 regular expressions) and checks digits of the
 candidate matches with numpy (:mod:`workbench.ethics._checkdigits`). No Python loop runs
-over the cells: only over columns, rules and the few masked examples.
+over the cells of a large column: only over columns, rules and the few masked examples.
+A small one (the release gate's tables and texts) is matched with compiled Python
+patterns instead, where compiling RE2 for each call would cost more than the matching
+(:mod:`workbench.ethics._regex`); a union of every pattern tells first whether any rule
+needs to run at all. The digits after a decimal point are never an identifier
+(:data:`workbench.ethics._rules.DECIMAL_FRACTION`).
 
 Counts are numbers of cells (values) that hold the kind at least once. In a free-text
 cell, the first match of each kind is the one validated.
