@@ -39,11 +39,11 @@ __all__ = [
     "styled_html",
 ]
 
-#: Significant digits kept in published results. Seven are more than any estimate here
-#: carries, and keep a decimal fraction shorter than nine digits: the release gate's
-#: scanner reads a run of nine or more digits after ``0.`` (``0.0212345678``) as a phone
-#: number (02-1234-5678).
-SIGNIFICANT = 7
+#: Significant digits kept in published results: 15, as many as a float64 holds exactly
+#: in decimal, so a result is published at full precision while its text does not depend
+#: on the last bits of the float. (The release gate reads the digits after a decimal point
+#: as a fraction, never as a phone or resident number, so long decimals pass it.)
+SIGNIFICANT = 15
 #: Significant digits shown for a measured value (a coefficient, a mean) in a displayed table.
 SHOWN_DIGITS = 4
 #: How a missing value is displayed.

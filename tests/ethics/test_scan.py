@@ -234,8 +234,14 @@ def test_birth_dates_and_check_digits() -> None:
 def test_unknown_columns_are_named() -> None:
     from workbench.exceptions import ParameterError
 
-    with pytest.raises(ParameterError, match="'전화'"):
+    with pytest.raises(ParameterError, match="'전화'") as info:
         scan(pd.DataFrame({"연락처": ["010-1234-5678"]}), columns=["전화"])
+    assert (info.value.parameter, info.value.got, info.value.expected) == (
+        "columns",
+        ["전화"],
+        ["연락처"],
+    )
+    assert "표에 없는 열 '전화'를 " in str(info.value)  # 를 after a vowel
 
 
 def test_a_displayed_dataframe_is_scanned_column_by_column():
@@ -249,3 +255,49 @@ def test_a_displayed_dataframe_is_scanned_column_by_column():
         for markup in (table.to_html(), table.set_index(table.columns[0]).to_html()):
             output = {"output_type": "execute_result", "data": {"text/html": markup}}
             assert scan_output(output) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0.0212345678",  # 02-1234-5678 after the point
+        "0.01012345678",
+        "-3.0312345678",
+        "1,052.6315789473",
+        "12.9001011234567",  # 13 digits after the point: a resident number's shape
+        "0.4111111111111111",  # 16 digits passing the Luhn check: a card's shape
+        "6.4042265e-05 0.0212345678 0.0312345678",  # decimals next to each other
+        "p = 0.0212345678.",  # a full stop ends the sentence
+    ],
+)
+def test_digits_of_a_decimal_fraction_are_no_identifier(value: str) -> None:
+    assert scan_text([value]) == []
+    assert not scan(pd.DataFrame({"계수": [value]})).found
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("010-1234-5678", "phone"),
+        ("01012345678", "phone"),
+        ("02-123-4567", "phone"),
+        ("+82 10 1234 5678", "phone"),
+        ("평균 0.5, 연락처 010-1234-5678.", "phone"),
+        ("Tel.010-1234-5678", "phone"),
+        ("9001011234567.0", "resident_id"),  # a number written as a float keeps its digits
+        ("1.900101-1234567", "resident_id"),  # a numbered line, not a decimal
+        ("192.168.0.1", "ip_address"),
+    ],
+)
+def test_identifiers_next_to_points_are_still_found(value: str, kind: str) -> None:
+    assert [k for k, _ in scan_text([value])] == [kind]
+
+
+def test_identifiers_in_integer_and_mixed_columns_are_found() -> None:
+    # An integer column can hold a 13-digit number; a float column cannot hold a kind.
+    numbers = pd.DataFrame({"번호": [9001011234567, 8505152234561], "비율": [0.0212345678, 0.5]})
+    result = scan(numbers)
+    assert [k.kind for k in result.columns["번호"]] == ["resident_id"]
+    assert result.columns["비율"] == []
+    mixed = pd.DataFrame({"연락처": [1, "010-1234-5678", 0.0212345678, "+82 10 1234 5678"]})
+    assert [(k.kind, k.count) for k in scan(mixed).columns["연락처"]] == [("phone", 2)]

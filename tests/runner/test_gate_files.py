@@ -213,3 +213,24 @@ def test_a_printed_model_summary_is_checked_for_residual_dof(tmp_path, kind):
     assert blocking(check_outputs(tmp_path, notebook(later)))[0].id == finding.id
     enough = new_output("stream", name="stdout", text=summary_text(40, kind))
     assert blocking(check_outputs(tmp_path, notebook(enough))) == []
+
+
+def test_full_precision_decimals_in_a_csv_pass_and_a_phone_beside_them_blocks(tmp_path):
+    folder = results(tmp_path)
+    rng = pd.Series(range(1, 400)).map(lambda i: 1 / (i * 0.95))  # 0.0105263157894737...
+    coefficients = pd.DataFrame({"항목": [f"x{i}" for i in range(len(rng))], "계수": rng})
+    coefficients["p값"] = coefficients["계수"] / 47.0
+    coefficients.to_csv(folder / "coefficients.csv", index=False, encoding="utf-8-sig")
+    text = (folder / "coefficients.csv").read_text(encoding="utf-8-sig")
+    assert "0.01052631578947" in text and "1052.6315789473" not in text  # as written
+    # Decimals whose digits after the point are shaped like a phone number (02-1234-5678),
+    # a resident number (900101-1234567) and a card number passing the Luhn check.
+    shaped = [0.0212345678, -3.0312345678, 12.9001011234567, 0.4111111111111111]
+    pd.DataFrame({"값": shaped}).to_csv(folder / "more.csv", index=False)
+    assert blocking(check_outputs(tmp_path, notebook())) == []
+    pd.DataFrame({"지점": ["본점"], "연락처": ["02-123-4567"]}).to_csv(
+        folder / "contacts.csv", index=False
+    )
+    [finding] = blocking(check_outputs(tmp_path, notebook()))
+    assert finding.rule == "pii.phone"
+    assert finding.location.file == "results/contacts.csv"

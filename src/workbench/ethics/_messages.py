@@ -122,6 +122,11 @@ _MESSAGES = {
     "key_from_argument": "key 인자",
     "key_from_file": "키 파일 {path}",
     "key_from_env": "환경 변수 {env}",
+    # scan(columns=...)
+    "scan_missing_columns": (
+        "표에 없는 열 {missing:을/를} 점검하라고 했습니다. 표의 열: {have}. "
+        "columns에 이 중에서 고르세요."
+    ),
 }
 
 #: Generalisation kinds, as the message lists them.

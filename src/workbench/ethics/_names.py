@@ -40,6 +40,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.ethics import _regex as rx
 from workbench.ethics._rules import COMPOUND_SURNAMES, NAME_STOPWORDS, SIDO
 
 __all__ = [
@@ -184,8 +185,26 @@ def name_syllables() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(_surnames()[0].to_pylist()), frozenset(_given_syllables().to_pylist())
 
 
+@cache
+def _lookups() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+    """Return the surname index, public names and given-name syllables as Python objects."""
+    names = _surnames()[0].to_pylist()
+    index = {name: i for i, name in reversed(list(enumerate(names)))}  # the first, as index_in
+    return index, frozenset(_public_names().to_pylist()), frozenset(_given_syllables().to_pylist())
+
+
 def _flag(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if array.null_count:
+        array = pc.fill_null(array, False)
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _is_public(values: pa.Array) -> np.ndarray:
+    """Which values are known public names, roles or placeholders (:func:`_public_names`)."""
+    if len(values) > rx.SMALL_VALUES:
+        return _flag(pc.is_in(values, value_set=_public_names()))
+    public = _lookups()[1]
+    return np.fromiter((v in public for v in values.to_pylist()), dtype=bool, count=len(values))
 
 
 @cache
@@ -204,7 +223,12 @@ def name_part(values: pa.Array) -> pa.Array:
     >>> name_part(pa.array([" 김민준 주무관", "이서연(팀장)", "박지훈"])).to_pylist()
     ['김민준', '이서연', '박지훈']
     """
-    return pc.replace_substring_regex(pc.utf8_trim_whitespace(values), _title_suffix(), "")
+    values = pc.utf8_trim_whitespace(values)
+    spaced = rx.search(values, r"[\s(（]")  # a role follows a space or a bracket
+    if not spaced.any():
+        return values
+    rows = pa.array(spaced)
+    return pc.replace_with_mask(values, rows, rx.replace(values.filter(rows), _title_suffix(), ""))
 
 
 def plausible_names(
@@ -238,12 +262,14 @@ def plausible_names(
     >>> ok.tolist(), length.tolist()
     ([True, False, True, False], [3, 3, 4, 2])
     """
+    if len(values) <= rx.SMALL_VALUES:
+        return _plausible_few(values.to_pylist(), loose, public_shapes)
     table, _ = _surnames()
     length = np.asarray(pc.utf8_length(values).to_numpy(zero_copy_only=False), dtype=np.int64)
-    hangul = _flag(pc.match_substring_regex(values, _HANGUL_NAME))
-    public = _flag(pc.is_in(values, value_set=_public_names()))
+    hangul = rx.search(values, _HANGUL_NAME)
+    public = _is_public(values)
     if public_shapes and not loose:
-        public |= _flag(pc.match_substring_regex(values, _PUBLIC))
+        public |= rx.search(values, _PUBLIC)
     first_two = pc.utf8_slice_codeunits(values, 0, 2)
     compound = _flag(pc.is_in(first_two, value_set=pa.array(COMPOUND_SURNAMES))) & (length >= 3)
     surname_text = pc.if_else(pa.array(compound), first_two, pc.utf8_slice_codeunits(values, 0, 1))
@@ -258,6 +284,31 @@ def plausible_names(
         in_given = (offset < given_start) | (offset >= length)
         known &= in_given | _flag(pc.is_in(syllable, value_set=syllables))
     ok = hangul & ~public & (surname >= 0) & (given_length >= 1) & (given_length <= 2) & known
+    return ok, length, surname
+
+
+def _plausible_few(
+    values: list[str], loose: bool, public_shapes: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`plausible_names` of a few values, the same checks one value at a time."""
+    index, public, given = _lookups()
+    hangul = rx.compiled(_HANGUL_NAME).search
+    shaped = rx.compiled(_PUBLIC).search if public_shapes and not loose else None
+    ok = np.zeros(len(values), dtype=bool)
+    length = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    surname = np.full(len(values), -1, dtype=np.int64)
+    for i, value in enumerate(values):
+        compound = len(value) >= 3 and value[:2] in COMPOUND_SURNAMES
+        start = 2 if compound else 1
+        surname[i] = index.get(value[:start], -1)
+        ok[i] = (
+            surname[i] >= 0
+            and 1 <= len(value) - start <= 2
+            and hangul(value) is not None
+            and value not in public
+            and (shaped is None or shaped(value) is None)
+            and (loose or all(c in given for c in value[start:4]))
+        )
     return ok, length, surname
 
 
@@ -346,11 +397,18 @@ def name_evidence(values: pa.Array) -> NameEvidence | None:
     >>> name_evidence(pa.array(["역삼동", "신림동", "삼성동", "청담동", "대치동"])).names
     False
     """
-    values = name_part(_sample(values.drop_null()))
+    values = _sample(values.drop_null())
+    # Values without Hangul are never names, and name_part leaves them as they are (it
+    # empties only values that are a bracketed role): when fewer than one in eleven
+    # values has Hangul, fewer than one in ten is a name after it, the bar just below.
+    hangul = int(rx.search(values, "[가-힣]").sum())
+    if hangul == 0 or 11 * hangul < len(values):
+        return None
+    values = name_part(values)
     values = values.filter(_flag(pc.not_equal(values, "")))
     # One cheap pass first: a list with few short Hangul values is not names (repeated
     # non-name values such as "-" could hide many distinct names, hence a low bar).
-    if len(values) and _flag(pc.match_substring_regex(values, _HANGUL_NAME)).mean() < 0.1:
+    if len(values) and rx.search(values, _HANGUL_NAME).mean() < 0.1:
         return None
     counted = pc.value_counts(values)
     distinct, rows = counted.field("values"), counted.field("counts").to_numpy(zero_copy_only=False)
@@ -360,7 +418,7 @@ def name_evidence(values: pa.Array) -> NameEvidence | None:
     # placeholders (강남구, 주무관, 미정), and values both name- and place-shaped (김유리
     # and 이문동: a surname and given-name syllables, ending like a 리 or a 동).
     ok, length, surname = plausible_names(distinct)
-    known = _flag(pc.is_in(distinct, value_set=_public_names()))
+    known = _is_public(distinct)
     either = plausible_names(distinct, public_shapes=False)[0] & ~ok
     telling = ~(known | either)
     distinct, rows = distinct.filter(pa.array(telling)), rows[telling]

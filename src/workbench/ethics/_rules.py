@@ -20,6 +20,8 @@ __all__ = [
     "BLANK",
     "COMPOUND_SURNAMES",
     "CORPORATE_HINTS",
+    "DECIMAL_FRACTION",
+    "DECIMAL_REPLACEMENT",
     "KIND_LABELS",
     "KIND_ORDER",
     "NAME_PHRASE_WORDS",
@@ -343,6 +345,18 @@ VALUE_GROUPS = ("v", "w", "x")
 #: word) that no pattern's spacing (``\s``) can step over, so that blanking never joins
 #: the words around a look-alike into a new match (민원 [담당 주무관]님 is no 민원님).
 BLANK = "\x00"
+
+
+#: A decimal number (``0.0212345678``, ``-1,052.6315789473``, ``3.5e-07``): the digits after
+#: its point are a fraction, never an identifier, and are blanked before the rules run
+#: (``\1\2`` keeps the edge and the whole part, ``\3`` the character after). Not a dotted
+#: sequence (``192.168.0.1``, ``2024.01.15``, ``종로1.2.3.4가동``; a full stop after a number
+#: ends a sentence: ``p = 0.0212345678.``), nor digits going on with a hyphen
+#: (``1.900101-1234567``). The whole part stays, so an identifier written as a float
+#: (``9001011234567.0``) is still found. Matches that touch share an edge character, so
+#: the replacement runs twice (see :func:`workbench.ethics._match.without_decimals`).
+DECIMAL_FRACTION = r"(^|[^0-9.])([0-9]+)\.[0-9]+($|[^0-9.-]|\.$|\.[^0-9])"
+DECIMAL_REPLACEMENT = r"\1\2" + BLANK + r"\3"
 
 
 def exclude_replacement(rule: KindRule) -> str:

@@ -3,7 +3,12 @@
 The rules are data (:mod:`workbench.ethics._rules`); this module applies them to Arrow
 string arrays with ``pyarrow.compute`` (RE2 regular expressions) and checks digits of the
 candidate matches with numpy (:mod:`workbench.ethics._checkdigits`). No Python loop runs
-over the cells: only over columns, rules and the few masked examples.
+over the cells of a large column: only over columns, rules and the few masked examples.
+A small one (the release gate's tables and texts) is matched with compiled Python
+patterns instead, where compiling RE2 for each call would cost more than the matching
+(:mod:`workbench.ethics._regex`); a union of every pattern tells first whether any rule
+needs to run at all. The digits after a decimal point are never an identifier
+(:data:`workbench.ethics._rules.DECIMAL_FRACTION`).
 
 Counts are numbers of cells (values) that hold the kind at least once. In a free-text
 cell, the first match of each kind is the one validated.
@@ -23,7 +28,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.ethics import _checkdigits as cd
+from workbench.ethics import _regex as rx
 from workbench.ethics._findings import Finding, Location
+from workbench.ethics._match import (
+    anchored_once,
+    extract,
+    gate_values,
+    is_hinted,
+    matches,
+    union_of,
+    without_decimals,
+    without_lookalikes,
+)
+from workbench.ethics._messages import message
 from workbench.ethics._names import name_evidence, name_part, names_in_text, plausible_names
 from workbench.ethics._rules import (
     AMBIGUOUS_CORPORATE_CONFIDENCE,
@@ -32,10 +49,7 @@ from workbench.ethics._rules import (
     KIND_ORDER,
     RANDOM_TAIL_CONFIDENCE,
     RULES,
-    VALUE_GROUPS,
     KindRule,
-    anchored,
-    exclude_replacement,
     mask,
 )
 from workbench.exceptions import ParameterError
@@ -43,8 +57,6 @@ from workbench.exceptions import ParameterError
 __all__ = ["KindCount", "ScanResult", "mask", "scan", "scan_text"]
 
 _EXAMPLES = 3
-_PROBE = 1000  # values sampled to decide whether a gate is worth its pass
-_GATES = ("digits", "hangul")
 _THIRTEEN_KINDS = ("resident_id", "foreigner_id", "corporate_id")
 _CONFIDENCE = {rule.kind: rule.confidence for rule in RULES}
 _PERSON = next(rule for rule in RULES if rule.kind == "person_name")
@@ -249,10 +261,16 @@ def scan(
     names = list(df.columns) if columns is None else list(columns)
     missing = [str(n) for n in names if n not in df.columns]
     if missing:
+        have = [str(c) for c in df.columns]
         raise ParameterError(
-            f"Column(s) {', '.join(map(repr, missing))} not in the table; "
-            f"it has {', '.join(map(repr, map(str, df.columns)))}.",
+            message(
+                "scan_missing_columns",
+                missing=", ".join(map(repr, missing)),
+                have=", ".join(map(repr, have)),
+            ),
             parameter="columns",
+            expected=have,
+            got=missing,
         )
     texts = tuple(str(n) for n in names if str(n) in {str(c) for c in text_columns})
     found: dict[str, list[KindCount]] = {}
@@ -323,8 +341,8 @@ def _text_kinds(arr: pa.Array) -> list[KindCount]:
     found = {k.kind: k for k in _scan_array(arr, None, by_content=False)}
     listed, names = names_in_texts(arr)
     if listed.any():
-        named = pc.match_substring_regex(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
-        extra = int((listed & ~pc.fill_null(named, False).to_numpy(zero_copy_only=False)).sum())
+        named = rx.search(without_lookalikes(arr, _PERSON), _PERSON.pattern)
+        extra = int((listed & ~named).sum())
         first = found.get("person_name")
         hit = _merged(
             None if first is None else (first.count, first.confidence, first.examples),
@@ -341,14 +359,21 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
     identifier and nothing else is claimed by it: later rules do not look at it again
     (a bank account is not also a resident number; and claimed cells cost nothing).
     """
-    hinted = [r for r in RULES if column is not None and _hinted(r, column)]
+    arr = without_decimals(arr)
+    hinted = [r for r in RULES if column is not None and is_hinted(r, column)]
     gated: dict[str, tuple[pa.Array, np.ndarray]] = {}
     hits: dict[str, _Hit] = {}
-    for rule in hinted + [r for r in RULES if r not in hinted]:
+    # A few values are matched against every pattern at once first: most small tables
+    # (numbers, labels) hold nothing, and then no rule needs a pass of its own.
+    union = union_of(None, tuple(r.kind for r in hinted))
+    rules = hinted + [r for r in RULES if r not in hinted]
+    if len(arr) <= rx.SMALL_VALUES and not rx.search(arr, union).any():
+        rules = []
+    for rule in rules:
         if rule.kind in hits:
             continue  # the 13-digit rules are decided together
         if rule.gate not in gated:
-            gated[rule.gate] = _gate(arr, rule.gate, column)
+            gated[rule.gate] = gate_values(arr, rule.gate, column)
         sub, index = gated[rule.gate]
         if len(sub) == 0:
             continue
@@ -363,12 +388,12 @@ def _scan_array(arr: pa.Array, column: str | None, *, by_content: bool = True) -
             keep[index[claimed]] = False
             arr = arr.filter(pa.array(keep))
             gated = {}
-    if by_content and (column is None or not _hinted(_PERSON, column)):
+    if by_content and (column is None or not is_hinted(_PERSON, column)):
         uncounted = None
         if hits.get("person_name", (0,))[0]:
             # Cells counted for a name in context are not counted again by content.
-            named = pc.match_substring_regex(_without_lookalikes(arr, _PERSON), _PERSON.pattern)
-            uncounted = pc.invert(pc.fill_null(named, False))
+            named = rx.search(without_lookalikes(arr, _PERSON), _PERSON.pattern)
+            uncounted = pa.array(~named)
         listed = _names_by_content(arr, uncounted)
         if listed is not None:
             hits["person_name"] = _merged(hits.get("person_name"), listed)
@@ -402,87 +427,12 @@ def _merged(first: _Hit | None, second: _Hit) -> _Hit:
     return count, confidence, (first[2] + second[2])[:_EXAMPLES]
 
 
-def _hinted(rule: KindRule, column: str) -> bool:
-    return bool(rule.column_hints) and re.search(rule.column_hints, column) is not None
-
-
-def _gate(arr: pa.Array, gate: str, column: str | None) -> tuple[pa.Array, np.ndarray]:
-    """Return the values that could hold a match, and their positions.
-
-    One pass of the union of every pattern behind the gate (named groups dropped: RE2
-    refuses duplicates) stands in for one pass per rule on cells that hold nothing.
-    When a sample of the first values shows that most would pass, the gate is skipped:
-    it would cost a pass and filter out little.
-    """
-    if gate in _GATES:
-        patterns = [r.pattern for r in RULES if r.gate == gate]
-        patterns += [
-            r.context_pattern
-            for r in RULES
-            if r.gate == gate and r.context_pattern and column is not None and _hinted(r, column)
-        ]
-        union = re.sub(r"\(\?P<\w+>", "(?:", "|".join(f"(?:{p})" for p in patterns))
-        if len(arr) > 10 * _PROBE:
-            probe = pc.match_substring_regex(arr.slice(0, _PROBE), union)
-            if pc.mean(pc.cast(pc.fill_null(probe, False), pa.int8())).as_py() > 0.5:
-                return arr, np.arange(len(arr))
-        keep = pc.match_substring_regex(arr, union)
-    else:
-        keep = pc.match_substring(arr, gate)
-    keep = pc.fill_null(keep, False)
-    return arr.filter(keep), np.flatnonzero(keep.to_numpy(zero_copy_only=False))
-
-
-def _extract(sub: pa.Array, pattern: str) -> pa.Array:
-    """Return the ``v`` (or ``w``, ``x``) group of the first match in each value (all match)."""
-    if not len(sub):
-        return pa.array([], type=pa.string())
-    parts = pc.extract_regex(sub, pattern)
-    value = parts.field("v")
-    for group in VALUE_GROUPS[1:]:
-        if f"(?P<{group}>" in pattern:
-            value = pc.if_else(pc.equal(value, ""), parts.field(group), value)
-    return value
-
-
-def _matches(sub: pa.Array, pattern: str) -> tuple[np.ndarray, pa.Array, np.ndarray]:
-    """Rows that match; per matching row, the matched value and whether it is the whole cell.
-
-    Submatch extraction is slow next to matching, so a cell that is the identifier and
-    nothing else (an anchored match of the ``v`` group) is taken as it is, and only the
-    other matching cells (free text) are extracted.
-    """
-    hit = pc.fill_null(pc.match_substring_regex(sub, pattern), False)
-    hits = hit.to_numpy(zero_copy_only=False)
-    if not hits.any():
-        return hits, pa.array([], type=pa.string()), np.zeros(0, dtype=bool)
-    matched = sub.filter(hit)
-    whole = pc.match_substring_regex(matched, anchored(pattern))
-    values = pc.utf8_trim_whitespace(matched)
-    wholes = whole.to_numpy(zero_copy_only=False)
-    if not wholes.all():
-        inside = _extract(matched.filter(pc.invert(whole)), pattern)
-        values = pc.replace_with_mask(values, pc.invert(whole), inside)
-    return hits, values, wholes
-
-
-def _without_lookalikes(sub: pa.Array, rule: KindRule) -> pa.Array:
-    """Blank ``rule.exclude`` in the cells that match (only those: it is a slow pass)."""
-    if not rule.exclude:
-        return sub
-    first = pc.fill_null(pc.match_substring_regex(sub, rule.pattern), False)
-    if not pc.any(first).as_py():
-        return sub
-    blanked = pc.replace_substring_regex(sub.filter(first), rule.exclude, exclude_replacement(rule))
-    return pc.replace_with_mask(sub, first, blanked)
-
-
 def _apply(sub: pa.Array, rule: KindRule, column: str | None) -> tuple[_Hit, np.ndarray]:
     """Count the rows of ``sub`` holding ``rule.kind``: (count, confidence, examples), claims."""
-    target = _without_lookalikes(sub, rule)
+    target = without_lookalikes(sub, rule)
     hit, claimed, examples = _find(target, rule.pattern, rule.validator, rule.kind)
     confidence = np.full(int(hit.sum()), rule.confidence)
-    if rule.context_pattern and column is not None and _hinted(rule, column):
+    if rule.context_pattern and column is not None and is_hinted(rule, column):
         extra, more_claimed, more = _find(target, rule.context_pattern, None, rule.kind)
         claimed |= more_claimed
         new = extra & ~hit
@@ -499,16 +449,14 @@ def _find(
     """Rows that hold a (valid) match, rows that are a match and nothing else, examples."""
     if validator is None:
         # No digits to check: match, then an anchored match on the matching rows.
-        hit = pc.fill_null(pc.match_substring_regex(sub, pattern), False)
-        hits = hit.to_numpy(zero_copy_only=False)
+        hits = rx.search(sub, pattern)
         claimed = np.zeros(len(sub), dtype=bool)
         if not hits.any():
             return hits, claimed, ()
-        matched = sub.filter(hit)
-        whole = pc.match_substring_regex(matched, anchored(pattern))
-        claimed[np.flatnonzero(hits)] = whole.to_numpy(zero_copy_only=False)
-        return hits, claimed, _examples(_extract(matched.slice(0, 50), pattern), kind)
-    hits, values, wholes = _matches(sub, pattern)
+        matched = sub.filter(pa.array(hits))
+        claimed[np.flatnonzero(hits)] = rx.search(matched, anchored_once(pattern))
+        return hits, claimed, _examples(extract(matched.slice(0, 50), pattern), kind)
+    hits, values, wholes = matches(sub, pattern)
     claimed = np.zeros(len(sub), dtype=bool)
     if not len(values):
         return hits, claimed, ()
@@ -540,11 +488,11 @@ def _thirteen(
     sub: pa.Array, rule: KindRule, column: str | None
 ) -> tuple[dict[str, _Hit], np.ndarray]:
     """Count resident, foreigner and corporate numbers (see ``classify_thirteen``)."""
-    hit, values, wholes = _matches(_without_lookalikes(sub, rule), rule.pattern)
+    hit, values, wholes = matches(without_lookalikes(sub, rule), rule.pattern)
     if not len(values):
         return dict.fromkeys(_THIRTEEN_KINDS, (0, 0.0, ())), hit
     d = cd.digit_matrix(_digits_only(values), 13)
-    hyphen = pc.match_substring(values, "-").to_numpy(zero_copy_only=False)
+    hyphen = rx.contains(values, "-")
     corp_context = column is not None and re.search(CORPORATE_HINTS, column) is not None
     resident, foreigner, is_corp, person_check, ambiguous = cd.classify_thirteen(
         d, hyphen, corp_context

@@ -285,14 +285,19 @@ def _parameter_findings(parameters: Mapping[str, Any]) -> list[Any]:
 
     from workbench.ethics import KIND_LABELS, Finding, Location, scan, scan_texts, value_digest
 
-    findings = []
-    for name, value in parameters.items():
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    findings: list[Any] = []
+    texts = {
+        str(name): value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        for name, value in parameters.items()
+    }
+    if not texts:
+        return findings
+    # The name is context (a parameter called 성명 holds a name without saying so): each
+    # value is scanned as a one-row column under its name, all in one table.
+    by_column = scan(pd.DataFrame({n: pd.Series([t], dtype="string") for n, t in texts.items()}))
+    for name, text in texts.items():
         counts = dict(scan_texts([text]))
-        # The name is context (a parameter called 성명 holds a name without saying so).
-        for kind in scan(pd.DataFrame({str(name): pd.Series([text], dtype="string")})).columns[
-            str(name)
-        ]:
+        for kind in by_column.columns[name]:
             counts[kind.kind] = max(counts.get(kind.kind, 0), kind.count)
         for kind, count in sorted(counts.items()):
             findings.append(
