@@ -229,20 +229,24 @@ class _Server:
                 self.where.socket.unlink()
 
     def serve(self) -> None:
+        self.last_used = time.monotonic()  # the idle time counts from the imports' end
         while True:
             if self.terminated and not self.stopping:
                 self.stop()
             if self.stopping and not self.kernels():
                 return
             quiet = time.monotonic() - self.last_used
-            if not self.connections and quiet >= self.idle:
-                return
             wait = 0.5 if self.connections or self.stopping else self.idle - quiet
-            for key, _ in self.selector.select(min(max(wait, 0.05), 1.0)):
+            events = self.selector.select(min(max(wait, 0.0), 1.0))
+            for key, _ in events:
                 if key.data is None:
                     self._accept()
                 else:
                     self._read(key.data)
+            # Idle: no connection, none waiting to be accepted, no run for `idle` seconds.
+            quiet = time.monotonic() - self.last_used
+            if not events and not self.connections and quiet >= self.idle:
+                return
 
     def _accept(self) -> None:
         assert self.listener is not None

@@ -116,7 +116,7 @@ class Connection:
         except OSError:
             line = b""
         if not line:
-            raise ServeUnavailableError(_MESSAGES["server_gone"])
+            raise ServeUnavailableError(_MESSAGES["server_gone"], "gone")
         return dict(json.loads(line))
 
     def fork(self, argv: list[str], env: dict[str, str], cwd: str, log: str) -> int:
@@ -222,9 +222,10 @@ def served_kernel(
         try:
             return _forked(env, log_path)
         except ServeUnavailableError as exc:
-            if exc.code != "stale":
+            if exc.code not in ("stale", "gone"):
                 raise
-            # The server saw its libraries upgraded and stopped: a new one imports anew.
+            # The server stopped (idle, or its libraries were upgraded) as this run came:
+            # a new one starts and imports anew.
             return _forked(env, log_path)
     except (ServeUnavailableError, OSError, ValueError) as exc:
         reason = exc.reason if isinstance(exc, ServeUnavailableError) else str(exc)
