@@ -96,7 +96,8 @@ def _probe_notebook(folder: Path) -> Path:
             "    wb.publish(pd.DataFrame({'trace': list(seen), 'seen': list(seen.values())}),"
             " name)\n"
             "traces('before')\n"
-            "print('kernel pid', os.getpid())"
+            "import numpy as np\n"
+            "print('kernel pid', os.getpid(), 'unseeded draw', np.random.randint(1 << 30))"
         ),
         nbformat.v4.new_code_cell(
             "if phase == 'set':\n"
@@ -124,10 +125,13 @@ def _traces(run_dir: Path, name: str) -> dict[str, bool]:
     return dict(zip(table["trace"], table["seen"].astype(bool), strict=True))
 
 
-def _kernel_pid(run_dir: Path) -> str:
+def _printed(run_dir: Path) -> tuple[str, str]:
+    """Return the kernel's pid and its unseeded numpy draw, as the probe printed them."""
     notebook = nbformat.read(run_dir / "notebook.ipynb", as_version=4)
     text = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
-    return re.search(r"kernel pid (\d+)", text).group(1)
+    found = re.search(r"kernel pid (\d+) unseeded draw (\d+)", text)
+    assert found, text
+    return found.group(1), found.group(2)
 
 
 def test_a_served_run_gives_the_results_of_a_fresh_kernel(serve_env, tmp_path):
@@ -168,7 +172,9 @@ def test_a_run_sees_no_module_global_or_option_of_the_run_before(serve_env, tmp_
     assert _traces(tmp_path / "b", "before") == dict.fromkeys(TRACES, False)
     assert _traces(tmp_path / "b", "after") == dict.fromkeys(TRACES, False)
     assert "실행한 커널: 2개" in workbench(env, "serve", "--status").stdout
-    assert _kernel_pid(tmp_path / "a") != _kernel_pid(tmp_path / "b")
+    (pid_a, draw_a), (pid_b, draw_b) = _printed(tmp_path / "a"), _printed(tmp_path / "b")
+    assert pid_a != pid_b
+    assert draw_a != draw_b  # not the server's generator state, repeated
 
 
 def test_the_server_stops_after_its_idle_time(serve_env):

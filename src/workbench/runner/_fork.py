@@ -200,6 +200,11 @@ def become_kernel(request: dict[str, Any], parent: int) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        # Unseeded draws differ from run to run as in a fresh kernel (``random`` reseeds
+        # itself after a fork; numpy's global generator would repeat the server's).
+        numpy_random = sys.modules.get("numpy.random")
+        if numpy_random is not None:
+            numpy_random.seed()
         sys.argv = ["ipykernel_launcher", *request["argv"]]
         from ipykernel import kernelapp
 

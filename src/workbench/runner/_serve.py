@@ -25,6 +25,7 @@ server and the server's own start (``python -m workbench.runner._serve``) stay l
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -121,7 +122,7 @@ def _folder() -> Path:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = os.lstat(folder)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise PermissionError(f"{folder} is not a folder of this user")
+        raise PermissionError(errno.EACCES, "이 사용자의 폴더가 아닙니다", str(folder))
     if stat.S_IMODE(info.st_mode) != 0o700:
         os.chmod(folder, 0o700)
     return folder

@@ -23,7 +23,7 @@ from typing import Any
 
 from workbench._korean import render
 from workbench.runner._kernel import Kernel, kernel_env
-from workbench.runner._serve import DEFAULT_IDLE_MINUTES, Place, place
+from workbench.runner._serve import DEFAULT_IDLE_MINUTES, SERVE_DIR_ENV, Place, place
 
 __all__ = [
     "IDLE_ENV",
@@ -52,7 +52,10 @@ _MESSAGES = {
     "no_server": "서버를 시작하지 못했습니다",
     "server_gone": "서버가 응답하지 않습니다",
     "matplotlibrc": "작업 폴더의 matplotlibrc{file:은/는} 새 커널만 읽습니다",
-    "unsafe": "서버 폴더를 쓸 수 없습니다: {error}",
+    "unsafe": (
+        "서버 폴더 {folder:을/를} 만들거나 쓸 수 없습니다. 다른 폴더는 환경변수 {env}로 "
+        "고를 수 있습니다"
+    ),
     "refused": "서버가 요청을 거절했습니다: {error}",
 }
 
@@ -85,8 +88,10 @@ def _server_env() -> dict[str, str]:
 def _where(env: Mapping[str, str] | None = None) -> Place:
     try:
         return place(dict(env) if env is not None else kernel_env(None))
-    except OSError as exc:
-        raise ServeUnavailableError(render(_MESSAGES["unsafe"], error=exc)) from None
+    except OSError as exc:  # not a folder, not ours, or not writable
+        folder = exc.filename or os.environ.get(SERVE_DIR_ENV, "")
+        message = render(_MESSAGES["unsafe"], folder=str(folder), env=SERVE_DIR_ENV)
+        raise ServeUnavailableError(message) from None
 
 
 class Connection:
