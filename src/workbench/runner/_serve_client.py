@@ -140,7 +140,7 @@ class Connection:
 
 def _spawn(where: Place, idle: float) -> None:
     """Start a server for ``where`` (it detaches; a second one exits at once)."""
-    with open(where.log, "wb") as log:
+    with open(where.log, "ab") as log:  # appended: a running server may be writing it
         subprocess.run(
             [
                 sys.executable,
@@ -232,8 +232,8 @@ def served_kernel(
             # The server stopped (idle, or its libraries were upgraded) as this run came:
             # a new one starts and imports anew.
             return _forked(env, log_path)
-    except (ServeUnavailableError, OSError, ValueError) as exc:
-        reason = exc.reason if isinstance(exc, ServeUnavailableError) else str(exc)
+    except Exception as exc:  # a run never fails because of the server
+        reason = exc.reason if isinstance(exc, ServeUnavailableError) else type(exc).__name__
         (notice or _notice)(render(_MESSAGES["fallback"], reason=reason))
         return Kernel(env, log_path)
 
