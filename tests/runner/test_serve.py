@@ -238,3 +238,42 @@ def test_status_and_stop_speak_korean(serve_env):
     assert "실행 중인 커널 서버가 없습니다" in again.stdout
     for text in (before.stdout, status.stdout, stopped.stdout, again.stdout):
         assert not re.search(r"\b(server|running|stopped|not)\b", text, re.IGNORECASE), text
+
+
+def test_a_killed_run_takes_its_served_kernel_with_it(serve_env, tmp_path):
+    env = serve_env()
+    marker = tmp_path / "kernel.pid"
+    cells = [
+        nbformat.v4.new_code_cell(f'marker = "{marker}"'),
+        nbformat.v4.new_code_cell(
+            "import os, pathlib, time\n"
+            "pathlib.Path(marker).write_text(str(os.getpid()))\n"
+            "time.sleep(300)"
+        ),
+    ]
+    cells[0].metadata["tags"] = ["parameters"]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    nbformat.write(notebook, tmp_path / "holds.ipynb")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "run", str(tmp_path / "holds.ipynb"), "-q",
+         "--out", str(tmp_path / "r")],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists() or not marker.read_text():
+            assert run.poll() is None and time.monotonic() < deadline, "the kernel never ran"
+            time.sleep(0.2)
+        kernel = int(marker.read_text())
+        assert _server_pid(env) == psutil.Process(kernel).ppid()  # forked by the server
+        run.kill()  # SIGKILL: the run cannot clean up; the server must
+        run.wait()
+        assert _wait_gone(kernel), f"kernel {kernel} outlived its run"
+    finally:
+        if run.poll() is None:
+            run.kill()
