@@ -25,6 +25,16 @@ def approval_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(os.environ["WORKBENCH_APPROVAL_KEY_FILE"])
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_kernel_server() -> None:
+    """Have runs start fresh kernels, not ask a warm kernel server.
+
+    A server (``workbench serve``) would outlive the tests; tests/runner/test_serve.py
+    turns it on, in a folder of its own, and stops it.
+    """
+    os.environ.setdefault("WORKBENCH_NO_SERVE", "1")
+
+
 @pytest.fixture
 def fixture_notebook(tmp_path: Path):
     """Copy a fixture notebook into tmp_path (so tests never touch the originals)."""

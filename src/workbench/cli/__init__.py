@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from workbench import __version__
-from workbench.cli import _app, _batch, _distribute, _governance, _project
+from workbench.cli import _app, _batch, _distribute, _governance, _project, _serve
 from workbench.cli._audit import audit_app
 from workbench.cli._catalog import catalog_app
 from workbench.cli._common import (
@@ -44,6 +44,7 @@ _batch.register(app)
 _project.register(app)
 _distribute.register(app)
 _app.register(app)
+_serve.register(app)
 _governance.register(app, catalog_app)
 
 
@@ -228,6 +229,14 @@ def run_command(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="보고서를 PDF(report.pdf)로도 저장 (Chromium 필요)")
     ] = False,
+    no_serve: Annotated[
+        bool,
+        typer.Option(
+            "--no-serve",
+            help="커널 서버(workbench serve)를 쓰지 않고 새 커널을 시작 (환경변수 "
+            "WORKBENCH_NO_SERVE=1과 같음)",
+        ),
+    ] = False,
 ) -> None:
     """표준 분석을 실행하여 보고서(report.html), 결과 표, 실행 기록(manifest.json)을 만듭니다."""
     from workbench.runner import load_approvals, run_analysis
@@ -245,6 +254,7 @@ def run_command(
             approvals=approvals,
             secret_names=secret or (),
             prompt=secret_prompt,
+            serve=not no_serve,
         )
     _print_run(result)
     if pdf:

@@ -83,7 +83,7 @@ ARGUMENT_WORDS = {
 
 #: Panels of ``workbench --help``, in order, and the top-level commands each one holds.
 PANELS = {
-    "분석 실행": ("analyses", "show", "run", "batch", "rerun", "demo"),
+    "분석 실행": ("analyses", "show", "run", "batch", "rerun", "demo", "serve"),
     "자료": ("read", "scan", "catalog", "regions"),
     "윤리": ("check", "audit", "review", "keys", "verify"),
     "프로젝트": ("new", "update", "doctor", "hook", "wheelhouse"),

@@ -34,6 +34,11 @@ _LAZY = {
     "run_html": "workbench.runner._views",
     "load_approvals": "workbench.runner._gate",
     "short_cause": "workbench.runner._errors",
+    "ServeStatus": "workbench.runner._serve_client",
+    "ServeUnavailableError": "workbench.runner._serve_client",
+    "serve_start": "workbench.runner._serve_client:start",
+    "serve_status": "workbench.runner._serve_client:status",
+    "serve_stop": "workbench.runner._serve_client:stop",
     "BatchResult": "workbench.runner.batch",
     "run_batch": "workbench.runner.batch",
 }

@@ -169,13 +169,15 @@ def run(
     kernel_factory: KernelFactory | None = None,
     extra: Mapping[str, Any] | None = None,
     secrets: Mapping[str, str] | None = None,
+    serve: bool = False,
 ) -> RunResult:
     """Run a validated analysis with resolved parameters into a new run directory.
 
     Most callers want :func:`run_analysis`, which validates first. ``kernel_factory``
     (the batch's pool of pre-started kernels) replaces starting a kernel here; ``extra``
     adds fields to the manifest (the batch's row and provenance of shared inputs);
-    ``secrets`` are the values of secret parameters (never written anywhere).
+    ``secrets`` are the values of secret parameters (never written anywhere); ``serve``
+    asks ``workbench serve`` for the kernel (see :func:`run_analysis`).
     """
     timeout = check_timeout(timeout)
     secrets = dict(secrets or {})
@@ -193,6 +195,10 @@ def run(
     try:
         if kernel_factory is not None:
             kernel = kernel_factory(run_dir.path, secret_env)
+        elif serve:  # forked by `workbench serve`, else a fresh one with a notice
+            from workbench.runner._serve_client import served_kernel
+
+            kernel = served_kernel(kernel_env(run_dir.path, secret_env), run_dir.kernel_log)
         else:
             kernel = Kernel(kernel_env(run_dir.path, secret_env), run_dir.kernel_log)
     except BaseException as exc:
@@ -357,6 +363,7 @@ def run_analysis(
     secrets: Mapping[str, str] | None = None,
     secret_names: Iterable[str] = (),
     prompt: Callable[[str], str] | None = None,
+    serve: bool = False,
 ) -> RunResult:
     """Run a standard analysis (by name or notebook path) and write its run directory.
 
@@ -390,6 +397,11 @@ def run_analysis(
         Secret parameters to read from environment variables of the same name (``-s``).
     prompt : callable, optional
         Asks for a secret whose variable is not set (the command line, on a terminal).
+    serve : bool
+        Take the kernel from this environment's warm kernel server (``workbench serve``,
+        started if none runs): forked with the libraries already imported, as isolated
+        as a fresh one. If the server cannot give one, a fresh kernel is started and a
+        one-line notice is printed on stderr. ``$WORKBENCH_NO_SERVE`` turns it off.
 
     Returns
     -------
@@ -419,4 +431,5 @@ def run_analysis(
         progress=progress,
         approvals=approvals,
         secrets=values,
+        serve=serve,
     )

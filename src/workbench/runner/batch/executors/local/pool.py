@@ -18,12 +18,12 @@ import contextlib
 import itertools
 import os
 import threading
-import uuid
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from workbench.runner._fork import forked_by
 from workbench.runner._kernel import Kernel, kernel_env
 from workbench.runner._registry import Analysis
 from workbench.runner.results import RUN_DIR_ENV
@@ -110,30 +110,13 @@ class _Client:
             self.client.stop_channels()
 
 
-def _forked_by(server: Any, log_path: Path) -> Callable[[Any], None]:
-    """Return a hook that makes a kernel manager fork its kernel from ``server``."""
-
-    def prepare(manager: Any) -> None:
-        from workbench.runner.batch.executors.local.fork import ForkProvisioner
-
-        manager.kernel_id = str(uuid.uuid4())
-        provisioner = ForkProvisioner(
-            kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager
-        )
-        provisioner.server = server
-        provisioner.log_path = str(log_path)
-        manager.provisioner = provisioner
-
-    return prepare
-
-
 class WarmKernel(Kernel):
     """A pooled kernel; its log moves into the run directory when it is claimed."""
 
     def __init__(
         self, env: dict[str, str], log_path: Path, preload: str, server: Any = None
     ) -> None:
-        super().__init__(env, log_path, _forked_by(server, log_path) if server else None)
+        super().__init__(env, log_path, forked_by(server, log_path) if server else None)
         self.log_path = log_path
         self.ready = threading.Event()
         self.preload = preload
