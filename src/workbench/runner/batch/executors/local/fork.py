@@ -31,7 +31,7 @@ from typing import Any, cast
 
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
-__all__ = ["ForkProvisioner", "ForkServer", "server_imports"]
+__all__ = ["ForkProvisioner", "ForkServer", "PidProcess", "server_imports"]
 
 #: Modules never imported before the kernel starts (see the module docstring).
 _NOT_BEFORE_KERNEL = ("matplotlib.pyplot", "pylab", "IPython", "ipywidgets", "tqdm", "seaborn")
@@ -43,7 +43,7 @@ def server_imports(modules: list[str]) -> list[str]:
     return [m for m in modules if not m.startswith(_NOT_BEFORE_KERNEL)]
 
 
-class _PidProcess:
+class PidProcess:
     """The part of ``subprocess.Popen`` jupyter_client uses, for a child of the server.
 
     The server ignores SIGCHLD, so its children are reaped as they exit and a gone
@@ -74,6 +74,7 @@ class _PidProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
+        """Wait until the kernel is gone; return its exit code."""
         import time
 
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -84,6 +85,7 @@ class _PidProcess:
         return int(self.returncode or 0)
 
     def send_signal(self, signum: int) -> None:
+        """Send ``signum`` to the kernel if it is still alive."""
         # The kernel may exit between poll() and kill(): that is what was wanted anyway
         # (subprocess.Popen tolerates this race in the same way).
         if self.poll() is None:
@@ -91,9 +93,11 @@ class _PidProcess:
                 os.kill(self.pid, signum)
 
     def kill(self) -> None:
+        """SIGKILL the kernel."""
         self.send_signal(signal.SIGKILL)
 
     def terminate(self) -> None:
+        """SIGTERM the kernel."""
         self.send_signal(signal.SIGTERM)
 
 
@@ -183,7 +187,7 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         env = dict(kwargs.get("env") or os.environ)
         cwd = str(kwargs.get("cwd") or Path.cwd())
         pid = self.server.fork(argv, env, cwd, self.log_path)
-        self.process = cast(Any, _PidProcess(pid))
+        self.process = cast(Any, PidProcess(pid))
         self.pid = pid
         self.pgid = pid  # the child called setsid()
         self.cwd = cwd
