@@ -38,7 +38,10 @@ __all__ = ["DriverGoneError", "Drivers"]
 
 
 class DriverGoneError(RuntimeError):
-    """A driver (or the server) is gone: the row is run in the batch's process instead."""
+    """A row cannot be run on a driver (it is gone, or the row cannot be sent to it).
+
+    The row is then run in the batch's process instead.
+    """
 
 
 class _Channel:
@@ -51,16 +54,20 @@ class _Channel:
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
         try:
-            self.requests.write(json.dumps(request, ensure_ascii=False).encode("utf-8") + b"\n")
+            line = json.dumps(request, ensure_ascii=False).encode("utf-8") + b"\n"
+        except (TypeError, ValueError) as exc:  # a value JSON cannot carry: run it here
+            raise DriverGoneError(f"not sent to a run driver: {exc}") from exc
+        try:
+            self.requests.write(line)
             self.requests.flush()
-            line = self.replies.readline()
+            reply = self.replies.readline()
         except (OSError, ValueError) as exc:
             self.broken = True
             raise DriverGoneError(str(exc)) from exc
-        if not line:
+        if not reply:
             self.broken = True
             raise DriverGoneError("the run driver exited")
-        return dict(json.loads(line))
+        return dict(json.loads(reply))
 
     def close(self) -> None:
         for stream in (self.requests, self.replies):
