@@ -117,6 +117,12 @@ def test_batch_isolates_runs_and_matches_a_single_run(fixture_notebook, househol
     # Same outputs, execution counts and result bytes as a run on a fresh kernel.
     single = run_analysis(notebook, {"label": "나나", "data_path": data}, out=tmp_path / "one")
     assert outputs(single.notebook) == outputs(out / "row-0002" / "notebook.ipynb")
+    # The batch found its git state and software once; each row records them as a
+    # single run does.
+    alone = manifest(single.run_dir)
+    for n in range(1, 5):
+        m = manifest(out / f"row-{n:04d}")
+        assert (m["git"], m["environment"]) == (alone["git"], alone["environment"])
     fresh, pooled = single.run_dir / "results", out / "row-0002" / "results"
     files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
     assert files and files == sorted(

@@ -1,11 +1,13 @@
-"""The local executor's kernel pool and fork server, driven directly.
+"""The local executor's kernel pool, fork server and run drivers, driven directly.
 
 Each test starts real kernels (forked from a real server that imported the libraries)
-and talks to them over Jupyter's protocol, as a run does.
+and talks to them over Jupyter's protocol, as a run does; the run drivers' tests check
+the run folders, as a user reads them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -14,8 +16,12 @@ from pathlib import Path
 import psutil
 import pytest
 
+from workbench.runner import find_analysis, run_batch
+from workbench.runner.batch.executors import local
+from workbench.runner.batch.executors.local.drivers import Drivers
 from workbench.runner.batch.executors.local.fork import ForkServer
 from workbench.runner.batch.executors.local.pool import KernelPool
+from workbench.runner.batch.task import RowSpec
 from workbench.runner.results import RUN_DIR_ENV
 
 pytestmark = pytest.mark.kernel
@@ -188,3 +194,74 @@ def test_kernels_die_with_the_fork_server(pool, tmp_path, how):
     else:
         os.kill(int(child), signal.SIGKILL)
     finish(kernels, kernel)
+
+
+# --- run drivers -----------------------------------------------------------------------
+
+
+def spec(notebook: Path, out: Path, label: str, number: int = 1) -> RowSpec:
+    analysis = find_analysis(notebook)
+    return RowSpec(
+        number=number,
+        run_id=label,
+        notebook=str(analysis.path),
+        notebook_sha256=analysis.sha256,
+        params={"label": label},
+        run_dir=str(out / label),
+        batch={"row": number, "run_id": label, "parameters": {"label": label}},
+    )
+
+
+def test_a_driver_runs_a_row_on_a_pool_kernel_and_dies_with_its_server(fixture_notebook, tmp_path):
+    notebook = fixture_notebook("batch_probe")
+    out = tmp_path / "batch"
+    out.mkdir()
+    pool = KernelPool(1, ["json"], out / "_kernels", 2)
+    drivers = Drivers(1)
+    try:
+        for n, label in enumerate(["가", "나나"], start=1):
+            kernel = pool.take()
+            try:
+                outcome = drivers.run(spec(notebook, out, label, n), kernel.handle(), {})
+            finally:
+                kernel.kill()
+                kernel.close()
+                pool.release(kernel)
+            assert (outcome.status, outcome.reason) == ("succeeded", None)
+            manifest = json.loads((out / label / "manifest.json").read_text(encoding="utf-8"))
+            assert manifest["status"] == "succeeded" and manifest["batch"]["row"] == n
+            assert (out / label / "report.html").is_file()
+            assert (out / label / "kernel.log").is_file()  # the kernel's log moved in
+        # The second run saw nothing of the first (a new kernel each time).
+        probe = (out / "나나" / "results" / "probe.csv").read_text(encoding="utf-8-sig")
+        assert "가" not in probe.splitlines()[1]
+        children = psutil.Process(drivers.process.pid).children()
+        assert children and all(c.pid != os.getpid() for c in children)
+        os.kill(drivers.process.pid, signal.SIGKILL)  # the server dies: so do its drivers
+        drivers.process.wait()
+        assert all(gone(c.pid, 5.0) for c in children)
+    finally:
+        drivers.close()
+        pool.close()
+
+
+def test_a_batch_whose_drivers_died_runs_its_rows_in_its_own_process(
+    fixture_notebook, tmp_path, monkeypatch
+):
+    started: list[Drivers] = []
+
+    def dead_drivers(count: int) -> Drivers:
+        made = Drivers(count)
+        os.kill(made.process.pid, signal.SIGKILL)
+        made.process.wait()
+        started.append(made)
+        return made
+
+    monkeypatch.setattr(local, "_start_drivers", dead_drivers)
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("label\n가\n나\n다\n", encoding="utf-8")
+    result = run_batch(fixture_notebook("batch_probe"), matrix, out=tmp_path / "b", workers=2)
+    assert started
+    assert result.ok and result.count("succeeded") == 3
+    for n in (1, 2, 3):
+        assert (tmp_path / "b" / f"row-{n:04d}" / "report.html").is_file()

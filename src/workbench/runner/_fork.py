@@ -36,6 +36,7 @@ __all__ = [
     "Forker",
     "PidProcess",
     "become_kernel",
+    "die_with_parent",
     "forked_by",
     "kill_children",
     "server_env",

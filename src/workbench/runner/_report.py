@@ -31,7 +31,7 @@ from workbench.runner._registry import HIDDEN_TAGS
 if TYPE_CHECKING:
     from workbench.runner._registry import Analysis
 
-__all__ = ["korean_time", "write_report"]
+__all__ = ["korean_time", "start_warm_up", "warm_up", "write_report"]
 
 REMOVE_TAGS = HIDDEN_TAGS | {"remove-cell", "remove_cell", "parameters"}
 _NBCONVERT_ALT = 'alt="No description has been provided for this image"'
@@ -314,15 +314,32 @@ def _warm_up() -> None:
         pass
 
 
+#: Warm-ups done (or under way) in this process: each is needed once, not once per run.
+_warmed: set[Callable[[], None]] = set()
+_warmed_lock = threading.Lock()
+
+
+def warm_up(*more: Callable[[], None]) -> None:
+    """Prepare the report exporter, then ``more``, now; each only once per process.
+
+    A batch's run driver calls this once before its runs (:mod:`workbench.runner.batch`);
+    later calls, and :func:`start_warm_up` after it, cost nothing.
+    """
+    with _warmed_lock:
+        steps = [s for s in (_warm_up, *more) if s not in _warmed]
+        _warmed.update(steps)
+    for step in steps:
+        with contextlib.suppress(Exception):  # the real step reports any problem
+            step()
+
+
 def start_warm_up(*more: Callable[[], None]) -> threading.Thread:
-    """Prepare the report exporter, then ``more``, in a background thread while a notebook runs."""
+    """Prepare the report exporter, then ``more``, in a background thread while a notebook runs.
 
-    def warm_up() -> None:
-        _warm_up()
-        for step in more:
-            with contextlib.suppress(Exception):  # the real step reports any problem
-                step()
-
-    thread = threading.Thread(target=warm_up, name="workbench-report-warm-up", daemon=True)
+    Each step runs once per process: the runs after the first (a batch, a page) skip it.
+    """
+    thread = threading.Thread(
+        target=warm_up, args=more, name="workbench-report-warm-up", daemon=True
+    )
     thread.start()
     return thread

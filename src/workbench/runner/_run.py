@@ -234,8 +234,10 @@ def _execute(
             progress("cell", index, total, cell)
 
     try:
-        manifest.environment = mf.environment()
-        manifest.git = mf.git_state(analysis.path)
+        # A batch gives both, found once for all its runs (runner/batch/task.py).
+        manifest.environment = manifest.environment or mf.environment()
+        if "git" not in manifest.model_fields_set:
+            manifest.git = mf.git_state(analysis.path)
         run_dir.write_manifest(manifest)
         from workbench.runner._engine import execute, hidden_cell
         from workbench.runner._gate import check_outputs

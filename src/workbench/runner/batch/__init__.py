@@ -86,10 +86,16 @@ def _specs(
     timeout: float | None,
     retries: int,
     secrets: Iterable[str],
+    *,
+    pdf: bool,
+    local: bool,
 ) -> list[RowSpec]:
     from workbench.runner.batch.plan import normal
-    from workbench.runner.batch.task import RowSpec
+    from workbench.runner.batch.task import RowSpec, batch_facts
 
+    # Once for every row: git state; this machine's software when the rows run here (a
+    # Dask worker records its own).
+    facts = batch_facts(str(analysis.path), environment=local) if rows else {}
     return [
         RowSpec(
             number=row.number,
@@ -107,6 +113,8 @@ def _specs(
             },
             shared_inputs=list(shared),
             secrets=sorted(secrets),
+            facts=facts,
+            pdf=pdf,
         )
         for row in rows
     ]
@@ -214,7 +222,18 @@ def run_batch(
     planned = {row.run_id: dict(row.params) for row in rows}
     # Shared inputs: read once, handed to the runs as Parquet.
     shared = share_inputs(analysis, to_run, base) if to_run else []
-    specs = _specs(analysis, to_run, planned, shared, base, timeout, retries, secret_values)
+    specs = _specs(
+        analysis,
+        to_run,
+        planned,
+        shared,
+        base,
+        timeout,
+        retries,
+        secret_values,
+        pdf=pdf,
+        local=not scheduler,
+    )
     index = LiveIndex(analysis, rows, base)
     by_id = {row.run_id: row for row in rows}
 
@@ -244,15 +263,16 @@ def run_batch(
 
 
 def _print_pdfs(result: BatchResult) -> None:
-    """Print every succeeded run's report and the index to PDF (one failure stops none)."""
-    from workbench.runner._pdf import PdfError, html_to_pdf, write_report_pdf
+    """Say which run reports were not printed, and print the index to PDF.
+
+    Each run's report is printed where the run ran, right after it (:mod:`.task`), in
+    parallel; a report that could not be printed is logged here and the others go on.
+    """
+    from workbench.runner._pdf import PdfError, html_to_pdf
 
     for outcome in result.outcomes.values():
-        if outcome.status == "succeeded":
-            try:
-                write_report_pdf(Path(outcome.run_dir))
-            except PdfError as exc:
-                _log.warning("report.pdf of %s not printed: %s", outcome.run_id, exc)
+        if outcome.pdf_error:
+            _log.warning("report.pdf of %s not printed: %s", outcome.run_id, outcome.pdf_error)
     try:
         html_to_pdf(result.out / "index.html", result.out / "index.pdf")
     except PdfError as exc:

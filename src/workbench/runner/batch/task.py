@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from workbench.exceptions import ReleaseBlockedError, RunFailedError, WorkbenchE
 from workbench.runner import _manifest as mf
 from workbench.runner._rundir import RunDir
 
-__all__ = ["TRANSIENT_REASONS", "RowOutcome", "RowSpec", "execute_row"]
+__all__ = ["TRANSIENT_REASONS", "RowOutcome", "RowSpec", "attempt", "batch_facts", "execute_row"]
 
 #: Failures worth another try: the kernel died (memory, a crash) or never started. A cell
 #: error or a timeout would only happen again.
@@ -48,6 +49,11 @@ class RowSpec:
     # Names of secret parameters; their values never travel in a spec: they come from
     # the running process (this machine) or the worker's own environment (Dask).
     secrets: list[str] = field(default_factory=list)
+    # Manifest fields the batch found once for all its rows (``git``; ``environment`` on
+    # this machine), instead of once per run.
+    facts: dict[str, Any] = field(default_factory=dict)
+    # Also print the report to ``report.pdf`` where the run ran (``--pdf``).
+    pdf: bool = False
 
 
 @dataclass
@@ -62,10 +68,18 @@ class RowOutcome:
     message: str = ""
     duration_seconds: float | None = None
     attempts: int = 0
+    # Why report.pdf was not printed (``--pdf``), if it was not.
+    pdf_error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the outcome as plain data."""
         return asdict(self)
+
+    @classmethod
+    def failed(cls, spec: RowSpec, reason: str, exc: BaseException) -> RowOutcome:
+        """Return the outcome of a try that ``exc`` ended outside the run (no manifest)."""
+        message = f"{type(exc).__name__}: {exc}"
+        return cls(spec.number, spec.run_id, "failed", spec.run_dir, reason, message)
 
 
 def log_line(spec: RowSpec, text: str) -> None:
@@ -150,9 +164,10 @@ def _secret_values(spec: RowSpec, given: dict[str, str] | None) -> dict[str, str
     return values
 
 
-def _attempt(
-    spec: RowSpec, kernel_factory: Any, secrets: dict[str, str] | None = None
+def attempt(
+    spec: RowSpec, kernel_factory: Any = None, secrets: dict[str, str] | None = None
 ) -> RowOutcome:
+    """Run one row once (``_run.run``); return its outcome, never raise for a failed run."""
     from workbench.runner._registry import find_analysis
     from workbench.runner._run import run
 
@@ -177,7 +192,7 @@ def _attempt(
             force=force,
             timeout=spec.timeout,
             kernel_factory=kernel_factory,
-            extra={"batch": spec.batch, "shared_inputs": spec.shared_inputs},
+            extra={**spec.facts, "batch": spec.batch, "shared_inputs": spec.shared_inputs},
             secrets=values,
         )
     except ReleaseBlockedError as exc:
@@ -217,21 +232,34 @@ def _attempt(
             _mark_failed(run_dir, exc)
         else:
             _clear_unstarted(run_dir)
-        return RowOutcome(
-            spec.number,
-            spec.run_id,
-            "failed",
-            spec.run_dir,
-            reason="error" if started else "kernel_start",
-            message=f"{type(exc).__name__}: {exc}",
-        )
+        return RowOutcome.failed(spec, "error" if started else "kernel_start", exc)
     return RowOutcome(
         spec.number,
         spec.run_id,
         "succeeded",
         spec.run_dir,
         duration_seconds=result.manifest.duration_seconds,
+        pdf_error=_print_pdf(run_dir) if spec.pdf else None,
     )
+
+
+def _print_pdf(run_dir: Path) -> str | None:
+    """Print a succeeded run's report to ``report.pdf``; return why not, if it failed."""
+    from workbench.runner._pdf import PdfError, write_report_pdf
+
+    try:
+        write_report_pdf(run_dir)
+    except PdfError as exc:
+        return str(exc)
+    return None
+
+
+def batch_facts(notebook: str, *, environment: bool) -> dict[str, Any]:
+    """Return the manifest facts a batch finds once: git state, and this machine's software."""
+    facts: dict[str, Any] = {"git": mf.git_state(notebook)}
+    if environment:
+        facts["environment"] = mf.environment()
+    return facts
 
 
 def execute_row(
@@ -239,6 +267,7 @@ def execute_row(
     kernel_factory: Any = None,
     cancelled: threading.Event | None = None,
     secrets: dict[str, str] | None = None,
+    run_once: Callable[[RowSpec], RowOutcome] | None = None,
 ) -> RowOutcome:
     """Run one row, with up to ``spec.retries`` more tries for transient failures.
 
@@ -253,6 +282,9 @@ def execute_row(
     secrets : dict, optional
         Values of the row's secret parameters (on this machine); default: read each from
         this process's environment (a Dask worker's own).
+    run_once : callable, optional
+        ``spec -> RowOutcome``: one try somewhere else (the local executor's run drivers);
+        default :func:`attempt` here, with ``kernel_factory`` and ``secrets``.
 
     Returns
     -------
@@ -263,7 +295,8 @@ def execute_row(
     while True:
         attempts += 1
         log_line(spec, f"attempt {attempts}: start ({spec.run_dir})")
-        outcome = _attempt(spec, kernel_factory, secrets)
+        once = run_once or (lambda s: attempt(s, kernel_factory, secrets))
+        outcome = once(spec)
         outcome.attempts = attempts
         stopped = cancelled is not None and cancelled.is_set()
         log_line(spec, f"attempt {attempts}: {outcome.status} {outcome.reason or ''}".rstrip())

@@ -32,17 +32,6 @@ CONNECT_TIMEOUT = "30s"
 SETTLE_POLL = 0.5  # seconds between looks at the run directories after Ctrl-C
 
 
-def _lost(spec: RowSpec, exc: BaseException) -> RowOutcome:
-    return RowOutcome(
-        spec.number,
-        spec.run_id,
-        "failed",
-        spec.run_dir,
-        reason="lost_worker",
-        message=f"{type(exc).__name__}: {exc}",
-    )
-
-
 def _running(specs: list[RowSpec]) -> list[Path]:
     """Return the run directories whose manifest says ``running``."""
     found = []
@@ -112,7 +101,7 @@ def run_on_dask(
             try:
                 outcome = future.result()
             except Exception as exc:  # KilledWorker after too many lost workers, etc.
-                outcome = _lost(spec, exc)
+                outcome = RowOutcome.failed(spec, "lost_worker", exc)
             add(outcome)
             emit("finish", spec, outcome)
             if waiting:

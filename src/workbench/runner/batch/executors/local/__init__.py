@@ -2,13 +2,16 @@
 
 Each run gets a kernel of its own, never reused, from a :class:`~.pool.KernelPool` that
 keeps kernels started ahead of need; the pool forks them from a server that has imported
-the notebook's libraries once (:mod:`.fork`). Every kernel and the server die with the
+the notebook's libraries once (:mod:`.fork`). Each try of a row is driven (papermill,
+gate, report, manifest, PDF) by one of ``workers`` run drivers (:mod:`.drivers`), so this
+process only hands out rows and kernels. Every kernel, driver and server dies with the
 batch, however it ends (Ctrl-C, SIGKILL).
 """
 
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # light at import: the fork server's ``-m`` imports this package
     from workbench.runner._registry import Analysis
     from workbench.runner.batch.executors import Add, Emit
+    from workbench.runner.batch.executors.local.drivers import Drivers
     from workbench.runner.batch.task import RowOutcome, RowSpec
 
 __all__ = ["LocalExecutor"]
@@ -47,17 +51,19 @@ class LocalExecutor:
     def run(self, specs: list[RowSpec], emit: Emit, add: Add) -> None:
         """Run every row; on Ctrl-C kill running kernels and mark their runs interrupted."""
         from workbench.runner._rundir import KERNEL_LOG
+        from workbench.runner.batch.executors.local.drivers import DriverGoneError
         from workbench.runner.batch.executors.local.pool import (
             STANDARD_LIBRARIES,
             KernelPool,
             notebook_imports,
         )
-        from workbench.runner.batch.task import execute_row
+        from workbench.runner.batch.task import RowOutcome, attempt, execute_row
 
         if not specs:
             return
         preload = list(dict.fromkeys([*notebook_imports(self.analysis), *STANDARD_LIBRARIES]))
         pool = KernelPool(self.workers + 1, preload, self.out / "_kernels", len(specs))
+        drivers = _start_drivers(self.workers)
         cancelled = threading.Event()
         secrets = dict(self.secrets)
 
@@ -71,9 +77,28 @@ class LocalExecutor:
                 claimed.append(kernel)
                 return kernel
 
+            def on_driver(spec: RowSpec) -> RowOutcome:
+                """One try on a run driver; in this process if the drivers are gone."""
+                assert drivers is not None
+                try:
+                    if cancelled.is_set():
+                        raise RuntimeError("the batch was interrupted")
+                    kernel = pool.take()
+                except Exception as exc:
+                    return RowOutcome.failed(spec, "kernel_start", exc)  # worth another try
+                claimed.append(kernel)
+                try:
+                    return drivers.run(spec, kernel.handle(), secrets)
+                except DriverGoneError:
+                    return attempt(spec, factory, secrets)
+                finally:
+                    _end(kernel)
+
             emit("start", spec, None)
             try:
-                return execute_row(spec, factory, cancelled, secrets)
+                if drivers is None:
+                    return execute_row(spec, factory, cancelled, secrets)
+                return execute_row(spec, None, cancelled, secrets, run_once=on_driver)
             finally:
                 for kernel in claimed:
                     pool.release(kernel)
@@ -105,3 +130,24 @@ class LocalExecutor:
         finally:
             pool.close()
             executor.shutdown(wait=True)
+            if drivers is not None:
+                drivers.close()
+
+
+def _start_drivers(count: int) -> Drivers | None:
+    """Start the run drivers; None (rows run in this process) if they cannot start."""
+    from workbench.runner.batch.executors.local.drivers import Drivers
+
+    try:
+        return Drivers(count)
+    except OSError:
+        return None
+
+
+def _end(kernel: Any) -> None:
+    """Kill and reap a kernel a driver has finished with (it is never reused)."""
+    try:
+        kernel.kill()
+        kernel.close()
+    except Exception as exc:  # its run is over either way
+        warnings.warn(f"Could not clean up the kernel: {type(exc).__name__}: {exc}", stacklevel=2)

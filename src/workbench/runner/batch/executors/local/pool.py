@@ -18,21 +18,33 @@ import contextlib
 import itertools
 import os
 import threading
+import uuid
 from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from workbench.runner._fork import forked_by
 from workbench.runner._kernel import Kernel, kernel_env
 from workbench.runner._registry import Analysis
 from workbench.runner.results import RUN_DIR_ENV
 
-__all__ = ["STANDARD_LIBRARIES", "KernelPool", "notebook_imports"]
+__all__ = ["STANDARD_LIBRARIES", "HandedKernel", "KernelPool", "bind", "notebook_imports"]
 
 #: What standard analyses use, often through ``wb.blocks`` rather than an import in the
 #: notebook: imported ahead of need as well (importing adds no output to a notebook).
-STANDARD_LIBRARIES = ("numpy", "pandas", "matplotlib", "statsmodels.api", "sklearn")
+STANDARD_LIBRARIES = (
+    "numpy",
+    "pandas",
+    "matplotlib",
+    # Most of pyplot's import, and the font cache: safe before the kernel exists (no
+    # backend is chosen), so the fork server loads them once for every kernel.
+    "matplotlib.font_manager",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "statsmodels.api",
+    "sklearn",
+)
 
 #: Seconds to wait for a kernel's silent imports and run-directory hand-over.
 READY_TIMEOUT = 120.0
@@ -119,32 +131,92 @@ class WarmKernel(Kernel):
         super().__init__(env, log_path, forked_by(server, log_path) if server else None)
         self.log_path = log_path
         self.ready = threading.Event()
+        self.warmed = True  # False: its imports got no reply (it died, or hangs)
         self.preload = preload
 
     def warm(self) -> None:
         """Run the imports silently (in the pool's thread) and mark the kernel ready."""
         try:
             if self.preload:
-                _Client(self).run_silently(self.preload, READY_TIMEOUT)
+                self.warmed = _Client(self).run_silently(self.preload, READY_TIMEOUT)
         finally:
             self.ready.set()
 
     def adopt(self, run_dir: Path, log_name: str, env: Mapping[str, str] | None = None) -> None:
-        """Bind the kernel to ``run_dir``: its log, ``WORKBENCH_RUN_DIR`` and ``env``.
-
-        ``env`` (the run's secrets) is sent as code that is executed silently: never stored
-        in the kernel's history, never in a notebook.
-        """
-        # A rename keeps the kernel's open log handle valid (same file system: both
-        # live under the batch's output folder).
-        with contextlib.suppress(OSError):
-            os.replace(self.log_path, run_dir / log_name)
+        """Bind the kernel to ``run_dir`` (see :func:`bind`)."""
         self.ready.wait(READY_TIMEOUT)
-        values = {RUN_DIR_ENV: str(run_dir), **dict(env or {})}
-        sets = "".join(f"_wb_os.environ[{k!r}] = {v!r}\n" for k, v in values.items())
-        code = f"import os as _wb_os\n{sets}del _wb_os"
-        if not _Client(self).run_silently(code, READY_TIMEOUT):
-            raise RuntimeError("the pre-started kernel did not answer")
+        bind(self, self.log_path, run_dir / log_name, run_dir, env)
+
+    def handle(self) -> dict[str, Any]:
+        """Return what another process needs to drive this kernel (:class:`HandedKernel`)."""
+        info = dict(self.manager.get_connection_info())
+        key = info.get("key", b"")
+        info["key"] = key.decode("ascii") if isinstance(key, bytes) else key
+        provisioner = self.manager.provisioner
+        return {
+            "connection": info,
+            "pid": provisioner.process.pid,
+            "pgid": getattr(provisioner, "pgid", None),
+            "log": str(self.log_path),
+            "mark": self.mark,
+            "started_at": self.started_at,
+        }
+
+
+def bind(
+    kernel: Kernel,
+    log_path: Path,
+    run_log: Path,
+    run_dir: Path,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    """Bind a pre-started kernel to ``run_dir``: its log, ``WORKBENCH_RUN_DIR`` and ``env``.
+
+    ``env`` (the run's secrets) is sent as code that is executed silently: never stored
+    in the kernel's history, never in a notebook.
+    """
+    # A rename keeps the kernel's open log handle valid (same file system: both live
+    # under the batch's output folder).
+    with contextlib.suppress(OSError):
+        os.replace(log_path, run_log)
+    values = {RUN_DIR_ENV: str(run_dir), **dict(env or {})}
+    sets = "".join(f"_wb_os.environ[{k!r}] = {v!r}\n" for k, v in values.items())
+    code = f"import os as _wb_os\n{sets}del _wb_os"
+    if not _Client(kernel).run_silently(code, READY_TIMEOUT):
+        raise RuntimeError("the pre-started kernel did not answer")
+
+
+class HandedKernel(Kernel):
+    """A pool's kernel driven from another process (a run driver), from its :meth:`handle`.
+
+    The pool's process started it and closes it; here it is only driven and, when the
+    run ends, killed.
+    """
+
+    def __init__(self, handle: Mapping[str, Any]) -> None:  # no super(): nothing starts
+        from jupyter_client.manager import AsyncKernelManager
+
+        from workbench.runner._fork import ForkProvisioner, PidProcess
+        from workbench.runner._kernel import KERNEL_NAME
+
+        self.mark = str(handle["mark"])
+        self.started_at = float(handle["started_at"])
+        self.log_path = Path(handle["log"])
+        manager: Any = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        manager.load_connection_info(dict(handle["connection"]))
+        manager.kernel_id = str(uuid.uuid4())
+        provisioner = ForkProvisioner(
+            kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager
+        )
+        provisioner.process = cast(Any, PidProcess(int(handle["pid"])))
+        provisioner.pid = int(handle["pid"])
+        provisioner.pgid = handle.get("pgid")
+        manager.provisioner = provisioner
+        self.manager = manager
+
+    def close(self) -> None:
+        """Kill the kernel; the pool's process reaps it and removes its connection file."""
+        self.kill()
 
 
 class KernelPool:
@@ -252,8 +324,7 @@ class KernelPool:
                     self.budget = 0
             self._wanted.notify_all()
 
-    def claim(self, run_dir: Path, log_name: str, env: Mapping[str, str] | None = None) -> Kernel:
-        """Return a kernel bound to ``run_dir``, waiting for a pre-started one if any."""
+    def _next(self) -> WarmKernel | None:
         with self._wanted:
             while not self._ready and self.budget > 0 and not self._closed:
                 self._wanted.wait(0.5)
@@ -261,6 +332,30 @@ class KernelPool:
             self._wanted.notify_all()
         if kernel is None and self._closed:
             raise RuntimeError("the kernel pool is closed (the batch was interrupted)")
+        return kernel
+
+    def take(self) -> WarmKernel:
+        """Return a started, warmed kernel not yet bound to a run (for a run driver).
+
+        A pre-started kernel that died while it waited is discarded and replaced.
+        """
+        kernel = self._next()
+        if kernel is not None:
+            kernel.ready.wait(READY_TIMEOUT)
+            if kernel.warmed and _alive(kernel):
+                return kernel
+            self._discard(kernel)
+        kernel = self._start()  # beyond the budget (a retry), or instead of a dead one
+        try:
+            kernel.warm()
+        except BaseException:
+            self.release(kernel)
+            raise
+        return kernel
+
+    def claim(self, run_dir: Path, log_name: str, env: Mapping[str, str] | None = None) -> Kernel:
+        """Return a kernel bound to ``run_dir``, waiting for a pre-started one if any."""
+        kernel = self._next()
         if kernel is None:  # beyond the budget (a retry): start one now
             kernel = self._start()
             kernel.warm()
