@@ -31,6 +31,8 @@ from workbench.runner._limits import OUTPUT_LIMIT_ENV
 __all__ = ["ENGINE_NAME", "execute"]
 
 ENGINE_NAME = "workbench"
+#: Seconds between two writes of the notebook while it runs (the last write is always made).
+SAVE_EVERY = 2.0
 
 #: Called as each cell starts: (cell index, number of cells, cell).
 CellCallback = Callable[[int, int, nbformat.NotebookNode], None]
@@ -109,9 +111,17 @@ class WorkbenchEngine(NBClientEngine):
         if tracker is not None and tracker.save is not None:
             save_to = tracker.save
 
+            last = [-math.inf]
+
             def save(**kw: Any) -> None:
-                save_to(nb_man.nb)
-                nb_man.last_save_time = nb_man.now()
+                # papermill saves at every cell's start and end: a notebook of 28 cells
+                # was validated and written 60 times a run. Progress on disk a second old
+                # is as useful; the final notebook is written once the run ends (execute).
+                now = time.monotonic()
+                if now - last[0] >= SAVE_EVERY:
+                    save_to(nb_man.nb)
+                    last[0] = now
+                    nb_man.last_save_time = nb_man.now()
 
             nb_man.save = save
         # The hidden setup cell (hooks the gate reads outputs with), after the parameters.
