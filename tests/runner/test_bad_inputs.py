@@ -12,7 +12,7 @@ from workbench.cli import app
     ("name", "content", "said"),
     [
         ("민원.xlsx", b"<html>not a workbook</html>", "Excel 파일이 아니거나 손상되어"),
-        ("민원.csv", b"\x00\x01\x02\xff\xfe\xfa", "읽을 수 없는 바이트가 있습니다"),
+        ("민원.csv", b"\x00\x01\x02\xff\xfe\xfa", "1번째 줄의 3번째 바이트"),
         ("빈 표.parquet", b"PAR1 truncated", "빈 표.parquet"),
     ],
 )

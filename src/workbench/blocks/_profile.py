@@ -418,9 +418,9 @@ def profile(df: pd.DataFrame, *, top_n: int = 5, identifier_share: float = 0.5) 
     >>> import pandas as pd
     >>> result = profile(pd.DataFrame({"시도": ["서울", "부산", "서울"], "인구": [3, 1, 3]}))
     >>> result.overview["값"].tolist()
-    [3, 2, 1, 0.3333333, 0.0]
+    [3, 2, 1, 0.333333333333333, 0.0]
     >>> result.columns[["열", "유형", "평균"]].values.tolist()
-    [['시도', '범주', nan], ['인구', '숫자', 2.333333]]
+    [['시도', '범주', nan], ['인구', '숫자', 2.33333333333333]]
     >>> result.top_values[["값", "빈도"]].values.tolist()
     [['서울', 2], ['부산', 1]]
     """
