@@ -185,9 +185,18 @@ def tiny_notebook(path: Path) -> Path:
 
 
 @pytest.mark.kernel
-def test_243_local_governments_run_on_a_local_dask_cluster_of_two_workers(tmp_path):
-    """The analysis center's day: every 시군구 of the code table, on two Dask workers."""
+def test_243_local_governments_run_on_a_local_dask_cluster_of_two_workers(tmp_path, monkeypatch):
+    """The analysis center's day: every 시군구 of the code table, on two Dask workers.
+
+    As on a center's machines, the workers fork their kernels from the machine's
+    `workbench serve` (here in the test's folder; the rest of the suite turns it off).
+    """
     from distributed import Client, LocalCluster
+
+    from workbench.runner import serve_status, serve_stop
+
+    monkeypatch.delenv("WORKBENCH_NO_SERVE")
+    monkeypatch.setenv("WORKBENCH_SERVE_DIR", str(tmp_path / "serve"))
 
     from workbench.catalog._regions import region_table
 
@@ -205,9 +214,15 @@ def test_243_local_governments_run_on_a_local_dask_cluster_of_two_workers(tmp_pa
     ):
         # One more try for a kernel that did not start in time, as a center would run it:
         # on two busy cores a kernel start can time out; a cell error is never retried.
-        result = run_batch(tiny_notebook(tmp_path / "tiny.ipynb"), matrix, out=out,
-                           scheduler=cluster.scheduler_address, retries=1)  # fmt: skip
+        try:
+            result = run_batch(tiny_notebook(tmp_path / "tiny.ipynb"), matrix, out=out,
+                               scheduler=cluster.scheduler_address, retries=1)  # fmt: skip
+            served = serve_status()
+        finally:
+            serve_stop()
         ran_on = {w["id"] for w in client.scheduler_info()["workers"].values()}
+    # Every row's kernel was forked by the machine's kernel server, none started afresh.
+    assert served.running and served.runs >= len(codes), served
     assert len(codes) == 243 and len(ran_on) == 2
     assert result.count("succeeded") == 243, {
         k: (o.status, o.reason) for k, o in result.outcomes.items() if o.status != "succeeded"

@@ -165,9 +165,16 @@ def _secret_values(spec: RowSpec, given: dict[str, str] | None) -> dict[str, str
 
 
 def attempt(
-    spec: RowSpec, kernel_factory: Any = None, secrets: dict[str, str] | None = None
+    spec: RowSpec,
+    kernel_factory: Any = None,
+    secrets: dict[str, str] | None = None,
+    serve: bool = False,
 ) -> RowOutcome:
-    """Run one row once (``_run.run``); return its outcome, never raise for a failed run."""
+    """Run one row once (``_run.run``); return its outcome, never raise for a failed run.
+
+    ``serve`` takes the kernel from this machine's ``workbench serve`` (a Dask worker's
+    fork server) when no ``kernel_factory`` gives one.
+    """
     from workbench.runner._registry import find_analysis
     from workbench.runner._run import run
 
@@ -192,6 +199,7 @@ def attempt(
             force=force,
             timeout=spec.timeout,
             kernel_factory=kernel_factory,
+            serve=serve,
             extra={**spec.facts, "batch": spec.batch, "shared_inputs": spec.shared_inputs},
             secrets=values,
         )
@@ -268,6 +276,7 @@ def execute_row(
     cancelled: threading.Event | None = None,
     secrets: dict[str, str] | None = None,
     run_once: Callable[[RowSpec], RowOutcome] | None = None,
+    serve: bool = False,
 ) -> RowOutcome:
     """Run one row, with up to ``spec.retries`` more tries for transient failures.
 
@@ -285,6 +294,9 @@ def execute_row(
     run_once : callable, optional
         ``spec -> RowOutcome``: one try somewhere else (the local executor's run drivers);
         default :func:`attempt` here, with ``kernel_factory`` and ``secrets``.
+    serve : bool
+        Without ``kernel_factory``, fork each kernel from this machine's warm kernel
+        server (``workbench serve``, started on demand) instead of starting one.
 
     Returns
     -------
@@ -295,7 +307,7 @@ def execute_row(
     while True:
         attempts += 1
         log_line(spec, f"attempt {attempts}: start ({spec.run_dir})")
-        once = run_once or (lambda s: attempt(s, kernel_factory, secrets))
+        once = run_once or (lambda s: attempt(s, kernel_factory, secrets, serve))
         outcome = once(spec)
         outcome.attempts = attempts
         stopped = cancelled is not None and cancelled.is_set()
