@@ -169,3 +169,16 @@ def test_at_least_98_percent_of_names_and_every_phone_in_400_sentences_are_maske
 def test_roles_titles_and_closings_without_a_name_are_left_alone(text: str) -> None:
     assert mask_text(text) == text
     assert scan_text([text]) == []
+
+
+def test_decimals_in_text_are_never_masked_as_identifiers_but_identifiers_are():
+    """A complaint quoting a rate or a coefficient keeps it; a phone number beside it goes."""
+    text = (
+        "집행률 0.0212345678, 비율 12.9001011234567, 값 0.4111111111111111 · "
+        "연락처 010-1234-5678 · 번호 9001011234567.0"
+    )
+    masked = mask_text(text)
+    for decimal in ("0.0212345678", "12.9001011234567", "0.4111111111111111"):
+        assert decimal in masked
+    assert "010-1234-5678" not in masked and "번호 9001011234567" not in masked
+    assert len(masked) == len(text)  # masked in place, nothing shifted

@@ -34,7 +34,14 @@ from workbench.ethics._names import (
     plausible_names,
     words_of,
 )
-from workbench.ethics._rules import BLANK, RULES, VALUE_GROUPS, KindRule, mask
+from workbench.ethics._rules import (
+    BLANK,
+    DECIMAL_FRACTION,
+    RULES,
+    VALUE_GROUPS,
+    KindRule,
+    mask,
+)
 
 __all__ = ["mask_text", "mask_texts", "names_in_texts"]
 
@@ -90,8 +97,22 @@ def _valid(value: str, validator: str | None) -> bool:
     return bool(getattr(cd, validator)(d)[0])
 
 
+_DECIMAL = re.compile(DECIMAL_FRACTION)
+
+
+def _fraction_blanked(match: re.Match[str]) -> str:
+    edge, whole, after = match.group(1), match.group(2), match.group(3)
+    return edge + whole + BLANK * (len(match.group(0)) - len(edge + whole + after)) + after
+
+
 def _blanked(text: str, exclude: re.Pattern[str] | None) -> str:
-    """Return the text with look-alikes blanked as the scanner blanks them, at the same offsets."""
+    """Return the text with look-alikes blanked as the scanner blanks them, at the same offsets.
+
+    The fraction of a decimal number (``0.0212345678``) is blanked first, as the gate
+    does: it is never a phone number or any other identifier.
+    """
+    if "." in text:  # twice: decimals next to each other share the character between them
+        text = _DECIMAL.sub(_fraction_blanked, _DECIMAL.sub(_fraction_blanked, text))
     if exclude is None:
         return text
 
