@@ -164,6 +164,27 @@ def test_a_value_of_the_wrong_type_names_the_column_and_writes_nothing(tmp_path)
     assert not [p for p in cache_files(tmp_path) if p.suffix == ".arrow"]
 
 
+def test_a_declared_number_column_kept_as_text_reads_separators_and_names_the_real_misfit(
+    tmp_path,
+):
+    # The reader keeps 금액 as text because of '미상'; the declared int must still read
+    # '1,200' as 1200 and refuse only '미상', on its own line.
+    (tmp_path / "fees.csv").write_text(
+        '단지,금액\n가,"1,200"\n나,-\n다,"3,400"\n라,미상\n', encoding="cp949"
+    )
+    entry = {"fees": {"source": "fees.csv", "columns": {"금액": {"type": "int"}}}}
+    with pytest.raises(DataReadError) as error:
+        open_project(tmp_path, entry).load("fees")
+    assert (error.value.column, error.value.line) == ("금액", 5)
+    assert "'미상'" in str(error.value) and "1,200" not in str(error.value)
+
+    (tmp_path / "fees.csv").write_text(
+        '단지,금액\n가,"1,200"\n나,-\n다,"3,400"\n', encoding="cp949"
+    )
+    loaded = open_project(tmp_path, entry).load("fees")
+    assert loaded["금액"].tolist()[::2] == [1200, 3400] and loaded["금액"].isna().sum() == 1
+
+
 def test_a_value_past_the_first_rows_keeps_the_column_text_and_says_why(tmp_path):
     # Issue 13: the catalog reads with read_table, which types a column by every value
     # (DuckDB sniffed the first 20,480 rows and then failed on line 30002).

@@ -22,6 +22,7 @@ from workbench.catalog._model import DatasetEntry
 from workbench.catalog._readers import read_table
 from workbench.catalog._report import ReadReport
 from workbench.catalog._tabular import plain_text
+from workbench.catalog._tidy import MISSING_MARKS
 from workbench.exceptions import DataReadError
 
 __all__ = ["ingest", "is_plain"]
@@ -93,6 +94,8 @@ def _cast(series: pd.Series, kind: str) -> pd.Series:
             return series
         texts = series.map(_number_text, na_action="ignore")
         return texts.astype("str")
+    if kind in ("int", "float") and pd.api.types.is_string_dtype(series):
+        series = _as_written_numbers(series)
     if kind == "int":
         numbers = pd.to_numeric(series, errors="raise")
         if numbers.isna().any():
@@ -105,6 +108,23 @@ def _cast(series: pd.Series, kind: str) -> pd.Series:
     if kind == "float":
         return pd.to_numeric(series, errors="raise").astype("float64")
     return series
+
+
+#: A number as agencies write it: ``1,200``, ``-3,400.5`` (thousands separators).
+_SEPARATED = r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$"
+
+
+def _as_written_numbers(texts: pd.Series) -> pd.Series:
+    """Return the numbers of a declared number column the reader kept as text.
+
+    The reader keeps a column as text when one value is no number; before the cast,
+    thousands separators are dropped and statistical missing marks (``-``, ``…``, ``X``)
+    and blanks become missing, so only a value that is really no number is refused.
+    """
+    stripped = texts.str.strip()
+    separated = stripped.str.match(_SEPARATED, na=False)
+    values = stripped.where(~separated, stripped.str.replace(",", "", regex=False))
+    return values.mask(values.isin(MISSING_MARKS) | (values == ""))
 
 
 def _number_text(value: Any) -> str:
