@@ -278,6 +278,7 @@ INTERNAL = {
     "_SecretInResultError": "caught in runner._run and re-said in Korean",
     "_BadBytesError": "transcoder signal, re-said by DataReadError",
     "OSError": "iconv pipe signal, caught by the transcoder",
+    "DriverGoneError": "batch run-driver signal; the row then runs in the batch's process",
 }
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
