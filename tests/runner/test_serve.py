@@ -79,6 +79,15 @@ def serve_env(tmp_path_factory: pytest.TempPathFactory):
             os.kill(pid, signal.SIGKILL)
 
 
+def _write_notebook(cells: list, path: Path) -> None:
+    """Write ``cells`` as a Python notebook whose first cell holds the parameters."""
+    cells[0].metadata["tags"] = ["parameters"]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    nbformat.write(notebook, path)
+
+
 def _probe_notebook(folder: Path) -> Path:
     """A notebook that leaves traces (a module, a global, library state) or looks for them."""
     cells = [
@@ -108,12 +117,8 @@ def _probe_notebook(folder: Path) -> Path:
             "traces('after')"
         ),
     ]
-    cells[0].metadata["tags"] = ["parameters"]
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    notebook.metadata["language_info"] = {"name": "python"}
     path = folder / "probe.ipynb"
-    nbformat.write(notebook, path)
+    _write_notebook(cells, path)
     (folder / "wb_probe_module.py").write_text("VALUE = 1\n", encoding="utf-8")
     return path
 
@@ -251,11 +256,7 @@ def test_a_killed_run_takes_its_served_kernel_with_it(serve_env, tmp_path):
             "time.sleep(300)"
         ),
     ]
-    cells[0].metadata["tags"] = ["parameters"]
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    notebook.metadata["language_info"] = {"name": "python"}
-    nbformat.write(notebook, tmp_path / "holds.ipynb")
+    _write_notebook(cells, tmp_path / "holds.ipynb")
     run = subprocess.Popen(
         [sys.executable, "-m", "workbench", "run", str(tmp_path / "holds.ipynb"), "-q",
          "--out", str(tmp_path / "r")],

@@ -282,6 +282,11 @@ def _clean_stale(where: Place) -> None:
         os.close(fd)
 
 
+def _status_request(idle: float | None) -> dict[str, Any]:
+    """Return the status request (``idle`` minutes, when given: set the idle time)."""
+    return {"status": True, **({"idle": idle * 60} if idle else {})}
+
+
 def status(idle: float | None = None) -> ServeStatus:
     """Return the status of this environment's server (``idle`` minutes: set them)."""
     where = _where()
@@ -290,10 +295,7 @@ def status(idle: float | None = None) -> ServeStatus:
         _clean_stale(where)
         return ServeStatus(running=False, socket=where.socket)
     try:
-        payload: dict[str, Any] = {"status": True}
-        if idle:
-            payload["idle"] = idle * 60
-        return ServeStatus.of(where, connection.request(payload))
+        return ServeStatus.of(where, connection.request(_status_request(idle)))
     except ServeUnavailableError:
         return ServeStatus(running=False, socket=where.socket)
     finally:
@@ -305,10 +307,7 @@ def start(idle: float | None = None) -> ServeStatus:
     where = _where()
     connection = connect(where, idle=idle)
     try:
-        payload: dict[str, Any] = {"status": True}
-        if idle:
-            payload["idle"] = idle * 60
-        return ServeStatus.of(where, connection.request(payload))
+        return ServeStatus.of(where, connection.request(_status_request(idle)))
     finally:
         connection.close()
 
